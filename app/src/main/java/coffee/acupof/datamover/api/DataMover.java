@@ -1,0 +1,79 @@
+package coffee.acupof.datamover.api;
+
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+
+/** The {@code DataMover} custom resource: one point-in-time copy of a PVC to an rclone remote. */
+public class DataMover implements KubernetesObject {
+  private String apiVersion = DataMoverApi.API_VERSION;
+  private String kind = DataMoverApi.KIND;
+  private V1ObjectMeta metadata = new V1ObjectMeta();
+  private DataMoverSpec spec;
+  private DataMoverStatus status;
+
+  @Override
+  public String getApiVersion() {
+    return apiVersion;
+  }
+
+  public DataMover apiVersion(String value) {
+    this.apiVersion = value;
+    return this;
+  }
+
+  @Override
+  public String getKind() {
+    return kind;
+  }
+
+  public DataMover kind(String value) {
+    this.kind = value;
+    return this;
+  }
+
+  @Override
+  public V1ObjectMeta getMetadata() {
+    return metadata;
+  }
+
+  public DataMover metadata(V1ObjectMeta value) {
+    this.metadata = value;
+    return this;
+  }
+
+  public DataMoverSpec getSpec() {
+    return spec;
+  }
+
+  public DataMover spec(DataMoverSpec value) {
+    this.spec = value;
+    return this;
+  }
+
+  /** The status, never null: a new object has the empty status (phase {@code ""}). */
+  public DataMoverStatus getStatus() {
+    return status == null ? DataMoverStatus.EMPTY : status;
+  }
+
+  public DataMover status(DataMoverStatus value) {
+    this.status = value;
+    return this;
+  }
+
+  public String namespace() {
+    return metadata.getNamespace();
+  }
+
+  public String name() {
+    return metadata.getName();
+  }
+
+  /** {@code namespace/name}, the key used in logs and in the work queue. */
+  public String key() {
+    return namespace() + "/" + name();
+  }
+
+  public long generation() {
+    return metadata.getGeneration() == null ? 0L : metadata.getGeneration();
+  }
+}

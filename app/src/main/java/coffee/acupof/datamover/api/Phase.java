@@ -1,0 +1,41 @@
+package coffee.acupof.datamover.api;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The phases of a DataMover run, with the wire names of the Go DataMover Operator. */
+public enum Phase {
+  NEW(""),
+  CREATING_CLONED_PVC("CreatingClonedPVC"),
+  CLONED_PVC_READY("ClonedPVCReady"),
+  CREATING_POD("CreatingPod"),
+  CLEANING_UP("CleaningUp"),
+  COMPLETED("Completed"),
+  FAILED("Failed");
+
+  private final String wireName;
+
+  Phase(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /** The value written to {@code status.phase}. */
+  public String wireName() {
+    return wireName;
+  }
+
+  public boolean isTerminal() {
+    return this == COMPLETED || this == FAILED;
+  }
+
+  /** The phase for a {@code status.phase} value; absent for a value this operator never writes. */
+  public static Optional<Phase> fromWireName(String value) {
+    String wire = value == null ? "" : value;
+    return Arrays.stream(values()).filter(p -> p.wireName.equals(wire)).findFirst();
+  }
+
+  @Override
+  public String toString() {
+    return this == NEW ? "New" : wireName;
+  }
+}

@@ -1,0 +1,80 @@
+package coffee.acupof.datamover.cluster;
+
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.BatchV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1DeleteOptions;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import java.net.HttpURLConnection;
+
+/** {@link ClusterOperations} through the Kubernetes API. */
+public class ApiClusterOperations implements ClusterOperations {
+  private final CoreV1Api core;
+  private final BatchV1Api batch;
+
+  public ApiClusterOperations(CoreV1Api core, BatchV1Api batch) {
+    this.core = core;
+    this.batch = batch;
+  }
+
+  @Override
+  public boolean createPvc(V1PersistentVolumeClaim pvc) {
+    return create(
+        () -> core.createNamespacedPersistentVolumeClaim(pvc.getMetadata().getNamespace(), pvc).execute(),
+        "create PVC " + pvc.getMetadata().getName());
+  }
+
+  @Override
+  public boolean createJob(V1Job job) {
+    return create(
+        () -> batch.createNamespacedJob(job.getMetadata().getNamespace(), job).execute(),
+        "create Job " + job.getMetadata().getName());
+  }
+
+  @Override
+  public boolean deletePvc(String namespace, String name) {
+    return delete(() -> core.deleteNamespacedPersistentVolumeClaim(name, namespace).execute(), "delete PVC " + name);
+  }
+
+  @Override
+  public boolean deleteJob(String namespace, String name) {
+    return delete(
+        () -> batch.deleteNamespacedJob(name, namespace).body(new V1DeleteOptions().propagationPolicy("Background")).execute(),
+        "delete Job " + name);
+  }
+
+  private static boolean create(Call call, String what) {
+    try {
+      call.run();
+      return true;
+    } catch (ApiException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return false;
+      }
+      throw failure(what, e);
+    }
+  }
+
+  private static boolean delete(Call call, String what) {
+    try {
+      call.run();
+      return true;
+    } catch (ApiException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        return false;
+      }
+      throw failure(what, e);
+    }
+  }
+
+  /** Wraps an API failure with the server's own message (never the request body). */
+  public static ClusterException failure(String what, ApiException e) {
+    return new ClusterException("could not " + what + ": " + ApiErrors.message(e), e.getCode(), e);
+  }
+
+  @FunctionalInterface
+  private interface Call {
+    void run() throws ApiException;
+  }
+}

@@ -1,0 +1,22 @@
+package coffee.acupof.datamover.cluster;
+
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+
+/**
+ * The writes phase handlers may make. Creating an object that already exists and deleting one that
+ * is gone are not errors: handlers are idempotent. Other failures throw {@link ClusterException}.
+ */
+public interface ClusterOperations {
+  /** Creates the PVC; returns false when an object of that name already existed. */
+  boolean createPvc(V1PersistentVolumeClaim pvc);
+
+  /** Creates the Job; returns false when an object of that name already existed. */
+  boolean createJob(V1Job job);
+
+  /** Deletes the PVC; returns false when it was already gone. */
+  boolean deletePvc(String namespace, String name);
+
+  /** Deletes the Job and, in the background, its pods; returns false when it was already gone. */
+  boolean deleteJob(String namespace, String name);
+}

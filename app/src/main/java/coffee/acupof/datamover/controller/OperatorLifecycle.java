@@ -1,0 +1,116 @@
+package coffee.acupof.datamover.controller;
+
+import coffee.acupof.datamover.config.DataMoverProperties;
+import io.kubernetes.client.extended.controller.DefaultController;
+import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
+import io.kubernetes.client.extended.leaderelection.LeaderElector;
+import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.ApiClient;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs the controller while this process holds the leader Lease. Informers start only on the
+ * leader, so a standby keeps no caches. Losing the lease ends the process (through
+ * {@link LeadershipLossHandler}) so Kubernetes restarts it with clean state; a normal shutdown
+ * stops the controller and gives the lease up at once so a successor need not wait for it to expire.
+ */
+@Component
+public class OperatorLifecycle implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(OperatorLifecycle.class);
+
+  private final DataMoverProperties.LeaderElection config;
+  private final SharedInformerFactory informers;
+  private final DefaultController controller;
+  private final ApiClient apiClient;
+  private final OperatorIdentity identity;
+  private final LeadershipLossHandler lossHandler;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicBoolean leading = new AtomicBoolean();
+  private volatile LeaderElector elector;
+
+  public OperatorLifecycle(
+      DataMoverProperties properties,
+      SharedInformerFactory informers,
+      DefaultController controller,
+      ApiClient apiClient,
+      OperatorIdentity identity,
+      LeadershipLossHandler lossHandler) {
+    this.config = properties.leaderElection();
+    this.informers = informers;
+    this.controller = controller;
+    this.apiClient = apiClient;
+    this.identity = identity;
+    this.lossHandler = lossHandler;
+  }
+
+  @Override
+  public void start() {
+    if (!running.compareAndSet(false, true)) {
+      return;
+    }
+    if (!config.enabled()) {
+      log.warn("Leader election is disabled: never run two replicas like this");
+      startLeading();
+      return;
+    }
+    String namespace = config.namespace().isBlank() ? identity.namespace() : config.namespace();
+    LeaseLock lock = new LeaseLock(namespace, config.leaseName(), identity.name(), apiClient);
+    elector =
+        new LeaderElector(
+            new LeaderElectionConfig(lock, config.leaseDuration(), config.renewDeadline(), config.retryPeriod()));
+    Thread thread = new Thread(() -> elector.run(this::startLeading, this::stoppedLeading), "leader-election");
+    thread.setDaemon(true);
+    thread.start();
+    log.info("Waiting for the lease {}/{} as {}", namespace, config.leaseName(), identity.name());
+  }
+
+  private void startLeading() {
+    log.info("Leading as {}: starting informers and the controller", identity.name());
+    informers.startAllRegisteredInformers();
+    Thread thread = new Thread(controller::run, "datamover-controller");
+    thread.setDaemon(true);
+    thread.start();
+    leading.set(true);
+  }
+
+  private void stoppedLeading() {
+    boolean wasLeading = leading.getAndSet(false);
+    if (stopping.get()) {
+      return;
+    }
+    log.error("Lost the leader lease{}; exiting so that Kubernetes restarts this process", wasLeading ? "" : " before leading");
+    lossHandler.leadershipLost();
+  }
+
+  /** Whether this process currently holds the lease and runs the controller. */
+  public boolean isLeading() {
+    return leading.get();
+  }
+
+  @Override
+  public void stop() {
+    if (!running.get()) {
+      return;
+    }
+    stopping.set(true);
+    leading.set(false);
+    controller.shutdown();
+    informers.stopAllRegisteredInformers();
+    if (elector != null) {
+      elector.close();
+    }
+    running.set(false);
+    log.info("Operator stopped");
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running.get();
+  }
+}

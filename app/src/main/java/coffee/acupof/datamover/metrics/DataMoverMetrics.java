@@ -1,0 +1,95 @@
+package coffee.acupof.datamover.metrics;
+
+import coffee.acupof.datamover.api.DataMover;
+import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.phase.CleanupHandler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The old operator's metrics, under their old names (as Prometheus shows them):
+ * {@code datamover_operations_total{phase,status,namespace}}, {@code datamover_phase_duration_seconds},
+ * {@code datamover_data_sync_operations_total{status}}, {@code datamover_pvc_cleanup_operations_total{status}}
+ * and {@code datamover_current_phase{namespace,name,phase}}. Per-object series are removed when the
+ * object is deleted.
+ */
+public class DataMoverMetrics {
+  static final Duration[] PHASE_BUCKETS = {
+    Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30),
+    Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
+    Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4),
+    Duration.ofHours(8), Duration.ofHours(12), Duration.ofHours(24)
+  };
+
+  private final MeterRegistry registry;
+  private final Map<String, Gauge> currentPhase = new ConcurrentHashMap<>();
+
+  public DataMoverMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Records that a run left {@code from} for {@code to} after {@code timeInPhase}. */
+  public void transition(DataMover dataMover, Phase from, Phase to, String reason, Duration timeInPhase) {
+    String status = to == Phase.FAILED ? "failure" : "success";
+    Counter.builder("datamover.operations")
+        .description("Phase transitions of DataMover runs, by the phase left and its outcome")
+        .tag("phase", from.toString())
+        .tag("status", status)
+        .tag("namespace", dataMover.namespace())
+        .register(registry)
+        .increment();
+    Timer.builder("datamover.phase.duration")
+        .description("Time DataMover runs spent in each phase")
+        .tag("phase", from.toString())
+        .serviceLevelObjectives(PHASE_BUCKETS)
+        .register(registry)
+        .record(timeInPhase);
+    if (from == Phase.CREATING_POD) {
+      Counter.builder("datamover.data.sync.operations")
+          .description("Finished mover Jobs, by outcome")
+          .tag("status", status)
+          .register(registry)
+          .increment();
+    }
+    if (from == Phase.CLEANING_UP) {
+      Counter.builder("datamover.pvc.cleanup.operations")
+          .description("Deletions of cloned PVCs after backup, by outcome")
+          .tag("status", CleanupHandler.CLEANUP_FAILED.equals(reason) ? "failure" : "success")
+          .register(registry)
+          .increment();
+    }
+  }
+
+  /** Sets the run's current-phase series (value 1, labelled with the phase), replacing the old one. */
+  public void currentPhase(DataMover dataMover, Phase phase) {
+    String key = dataMover.key();
+    Gauge existing = currentPhase.get(key);
+    if (existing != null && phase.toString().equals(existing.getId().getTag("phase"))) {
+      return;
+    }
+    Gauge gauge =
+        Gauge.builder("datamover.current.phase", () -> 1)
+            .description("The phase each DataMover is in (1 for its current phase)")
+            .tag("namespace", dataMover.namespace())
+            .tag("name", dataMover.name())
+            .tag("phase", phase.toString())
+            .register(registry);
+    Gauge previous = currentPhase.put(key, gauge);
+    if (previous != null) {
+      registry.remove(previous);
+    }
+  }
+
+  /** Removes the series of a deleted DataMover. */
+  public void forget(String namespace, String name) {
+    Gauge gauge = currentPhase.remove(namespace + "/" + name);
+    if (gauge != null) {
+      registry.remove(gauge);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package coffee.acupof.datamover.mover;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The operator's side of the mover contract (docs/mover-contract.md, version 1): the environment
+ * variables the Job sets and the exit codes the entrypoint returns.
+ */
+public final class MoverContract {
+  public static final String ENV_OPERATION = "MOVER_OPERATION";
+  public static final String ENV_DATA_DIR = "MOVER_DATA_DIR";
+  public static final String ENV_TIMESTAMP = "MOVER_TIMESTAMP";
+  public static final String ENV_SOURCE = "MOVER_SOURCE";
+  public static final String ENV_ADD_TIMESTAMP_PREFIX = "ADD_TIMESTAMP_PREFIX";
+
+  public static final String OPERATION_BACKUP = "backup";
+  public static final String DATA_DIR = "/data";
+  public static final String TMP_DIR = "/tmp";
+  public static final String CONTAINER_NAME = "mover";
+
+  /** Exit code of a configuration error: retrying cannot help. */
+  public static final int EXIT_CONFIGURATION = 2;
+  /** Exit code of a transfer error: worth another attempt. */
+  public static final int EXIT_TRANSFER = 3;
+  /** Exit code of a safety refusal (e.g. an empty source): retrying cannot help. */
+  public static final int EXIT_SAFETY = 4;
+
+  /** Secret keys the old operator's S3 form needs; the mover has defaults for the others. */
+  public static final java.util.List<String> S3_REQUIRED_KEYS =
+      java.util.List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "BUCKET_HOST", "BUCKET_NAME");
+  /** A Secret holding this key configures a remote of any rclone type instead (contract form c). */
+  public static final String REMOTE_TYPE_KEY = "REMOTE_TYPE";
+
+  private static final DateTimeFormatter POINT_IN_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss").withZone(ZoneOffset.UTC);
+
+  private MoverContract() {}
+
+  /**
+   * The point-in-time folder name ({@code YYYY-MM-DD-HHMMSS}, UTC) of a run. It is derived from the
+   * DataMover's creation time, so every attempt and every operator restart writes the same folder.
+   */
+  public static String pointInTime(OffsetDateTime created) {
+    return POINT_IN_TIME.format(created);
+  }
+}

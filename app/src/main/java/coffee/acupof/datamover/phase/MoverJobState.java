@@ -1,0 +1,101 @@
+package coffee.acupof.datamover.phase;
+
+import coffee.acupof.datamover.mover.MoverContract;
+import coffee.acupof.datamover.mover.MoverResult;
+import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1JobCondition;
+import io.kubernetes.client.openapi.models.V1JobStatus;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** What a mover Job and its pods say about the run: finished or not, attempts, the mover's words. */
+record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods) {
+
+  static MoverJobState of(V1Job job, List<V1Pod> pods) {
+    V1JobStatus status = job.getStatus() == null ? new V1JobStatus() : job.getStatus();
+    List<V1Pod> sorted =
+        pods.stream()
+            .sorted(Comparator.comparing(p -> Optional.ofNullable(p.getMetadata().getCreationTimestamp()).orElse(OffsetDateTime.MIN)))
+            .toList();
+    return new MoverJobState(job.getMetadata().getName(), status, sorted);
+  }
+
+  boolean succeeded() {
+    return condition("Complete").isPresent();
+  }
+
+  boolean failed() {
+    return condition("Failed").isPresent();
+  }
+
+  /** The Job controller's reason for failing the Job, e.g. BackoffLimitExceeded or DeadlineExceeded. */
+  String failureReason() {
+    return condition("Failed").map(V1JobCondition::getReason).filter(r -> r != null && !r.isBlank()).orElse("MoverFailed");
+  }
+
+  /** Pods started so far: failed, succeeded and running ones. */
+  int attempts() {
+    int counted = count(status.getFailed()) + count(status.getSucceeded()) + count(status.getActive());
+    return Math.max(counted, (int) pods.stream().filter(p -> terminated(p).isPresent()).count());
+  }
+
+  boolean anyPodStarted() {
+    return pods.stream()
+        .map(p -> p.getStatus() == null ? null : p.getStatus().getPhase())
+        .anyMatch(phase -> "Running".equals(phase) || "Succeeded".equals(phase) || "Failed".equals(phase));
+  }
+
+  /** The result of the pod that succeeded, read from its termination message. */
+  Optional<MoverResult> successResult() {
+    return pods.reversed().stream()
+        .map(MoverJobState::terminated)
+        .flatMap(Optional::stream)
+        .filter(t -> t.getExitCode() != null && t.getExitCode() == 0)
+        .findFirst()
+        .flatMap(t -> MoverResult.parse(t.getMessage()));
+  }
+
+  /** The last failed attempt's message (the mover's result message, or its last log line). */
+  Optional<String> lastFailureMessage() {
+    return pods.reversed().stream()
+        .map(MoverJobState::terminated)
+        .flatMap(Optional::stream)
+        .filter(t -> t.getExitCode() != null && t.getExitCode() != 0)
+        .findFirst()
+        .map(t -> {
+          String summary = MoverResult.summary(t.getMessage());
+          String code = "exit code " + t.getExitCode();
+          return summary.isBlank() ? code : summary + " (" + code + ")";
+        });
+  }
+
+  private Optional<V1JobCondition> condition(String type) {
+    if (status.getConditions() == null) {
+      return Optional.empty();
+    }
+    return status.getConditions().stream()
+        .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+        .findFirst();
+  }
+
+  private static Optional<V1ContainerStateTerminated> terminated(V1Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .filter(s -> MoverContract.CONTAINER_NAME.equals(s.getName()))
+        .map(V1ContainerStatus::getState)
+        .filter(s -> s != null && s.getTerminated() != null)
+        .map(s -> s.getTerminated())
+        .findFirst();
+  }
+
+  private static int count(Integer value) {
+    return value == null ? 0 : value;
+  }
+}

@@ -1,0 +1,112 @@
+package coffee.acupof.datamover.cluster;
+
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Secret;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * In-memory stand-in for the informer caches and the API writes, for handler unit tests only (the
+ * integration tests use a real API server). Writes land in the maps at once, like a cache that is
+ * always up to date; {@link #failNextWrite} makes the next write fail as the API server would.
+ */
+public class FakeCluster implements ClusterView, ClusterOperations {
+  public final Map<String, V1PersistentVolumeClaim> pvcs = new HashMap<>();
+  public final Map<String, V1Secret> secrets = new HashMap<>();
+  public final Map<String, V1Job> jobs = new HashMap<>();
+  public final List<V1Pod> pods = new ArrayList<>();
+  public final List<String> writes = new ArrayList<>();
+  private ClusterException nextFailure;
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  public FakeCluster add(V1PersistentVolumeClaim pvc) {
+    pvcs.put(key(pvc.getMetadata().getNamespace(), pvc.getMetadata().getName()), pvc);
+    return this;
+  }
+
+  public FakeCluster add(V1Secret secret) {
+    secrets.put(key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()), secret);
+    return this;
+  }
+
+  public FakeCluster add(V1Job job) {
+    jobs.put(key(job.getMetadata().getNamespace(), job.getMetadata().getName()), job);
+    return this;
+  }
+
+  public FakeCluster add(V1Pod pod) {
+    pods.add(pod);
+    return this;
+  }
+
+  public void failNextWrite(int statusCode, String message) {
+    nextFailure = new ClusterException(message, statusCode, null);
+  }
+
+  @Override
+  public Optional<V1PersistentVolumeClaim> pvc(String namespace, String name) {
+    return Optional.ofNullable(pvcs.get(key(namespace, name)));
+  }
+
+  @Override
+  public Optional<V1Secret> secret(String namespace, String name) {
+    return Optional.ofNullable(secrets.get(key(namespace, name)));
+  }
+
+  @Override
+  public Optional<V1Job> job(String namespace, String name) {
+    return Optional.ofNullable(jobs.get(key(namespace, name)));
+  }
+
+  @Override
+  public List<V1Pod> podsOfJob(String namespace, String jobName) {
+    return pods.stream()
+        .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+        .filter(p -> jobName.equals(p.getMetadata().getLabels().get("batch.kubernetes.io/job-name")))
+        .toList();
+  }
+
+  @Override
+  public boolean createPvc(V1PersistentVolumeClaim pvc) {
+    throwIfFailing();
+    writes.add("create pvc " + pvc.getMetadata().getName());
+    return pvcs.putIfAbsent(key(pvc.getMetadata().getNamespace(), pvc.getMetadata().getName()), pvc) == null;
+  }
+
+  @Override
+  public boolean createJob(V1Job job) {
+    throwIfFailing();
+    writes.add("create job " + job.getMetadata().getName());
+    return jobs.putIfAbsent(key(job.getMetadata().getNamespace(), job.getMetadata().getName()), job) == null;
+  }
+
+  @Override
+  public boolean deletePvc(String namespace, String name) {
+    throwIfFailing();
+    writes.add("delete pvc " + name);
+    return pvcs.remove(key(namespace, name)) != null;
+  }
+
+  @Override
+  public boolean deleteJob(String namespace, String name) {
+    throwIfFailing();
+    writes.add("delete job " + name);
+    return jobs.remove(key(namespace, name)) != null;
+  }
+
+  private void throwIfFailing() {
+    if (nextFailure != null) {
+      ClusterException failure = nextFailure;
+      nextFailure = null;
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package coffee.acupof.datamover.controller;
+
+import static coffee.acupof.datamover.Fixtures.CREATED;
+import static coffee.acupof.datamover.Fixtures.dataMover;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coffee.acupof.datamover.api.Condition;
+import coffee.acupof.datamover.api.DataMover;
+import coffee.acupof.datamover.api.DataMoverStatus;
+import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.phase.Transition;
+import java.time.OffsetDateTime;
+import org.junit.jupiter.api.Test;
+
+class StatusComposerTest {
+  private final OffsetDateTime t1 = CREATED.plusSeconds(10);
+  private final OffsetDateTime t2 = CREATED.plusSeconds(20);
+
+  @Test
+  void aRunningRunIsReconcilingAndNotReady() {
+    DataMoverStatus s = StatusComposer.compose(dataMover("b"), Transition.to(Phase.CREATING_CLONED_PVC, "Validated", "ok"), t1);
+
+    assertThat(s.phase()).isEqualTo("CreatingClonedPVC");
+    assertThat(s.observedGeneration()).isEqualTo(1L);
+    assertThat(s.startTime()).isEqualTo(t1);
+    assertThat(s.phaseTransitionTime()).isEqualTo(t1);
+    assertThat(s.completionTime()).isNull();
+    assertThat(s.condition(Condition.READY).orElseThrow().status()).isEqualTo("False");
+    assertThat(s.condition(Condition.RECONCILING).orElseThrow().status()).isEqualTo("True");
+    assertThat(s.condition(Condition.STALLED).orElseThrow().status()).isEqualTo("False");
+    assertThat(s.conditions()).allSatisfy(c -> {
+      assertThat(c.observedGeneration()).isEqualTo(1L);
+      assertThat(c.reason()).isEqualTo("Validated");
+    });
+  }
+
+  @Test
+  void aFailedRunIsStalledAndNotReady() {
+    DataMoverStatus s = StatusComposer.compose(dataMover("b"), Transition.fail("SecretNotFound", "Secret s not found"), t1);
+
+    assertThat(s.phase()).isEqualTo("Failed");
+    assertThat(s.completionTime()).isEqualTo(t1);
+    assertThat(s.condition(Condition.READY).orElseThrow()).satisfies(c -> {
+      assertThat(c.status()).isEqualTo("False");
+      assertThat(c.message()).isEqualTo("Secret s not found");
+    });
+    assertThat(s.condition(Condition.STALLED).orElseThrow().status()).isEqualTo("True");
+    assertThat(s.condition(Condition.RECONCILING).orElseThrow().status()).isEqualTo("False");
+  }
+
+  @Test
+  void aCompletedRunIsReady() {
+    DataMoverStatus s = StatusComposer.compose(dataMover("b"), Transition.to(Phase.COMPLETED, "MoverSucceeded", "done"), t1);
+
+    assertThat(s.condition(Condition.READY).orElseThrow().isTrue()).isTrue();
+    assertThat(s.condition(Condition.STALLED).orElseThrow().isTrue()).isFalse();
+  }
+
+  @Test
+  void theSameTransitionTwiceGivesAnEqualStatusSoNothingIsWritten() {
+    DataMover dm = dataMover("b");
+    Transition waiting = Transition.stay(Phase.NEW, "SecretNotFound", "Waiting: Secret s not found");
+    dm.status(StatusComposer.compose(dm, waiting, t1));
+
+    assertThat(StatusComposer.compose(dm, waiting, t2)).isEqualTo(dm.getStatus());
+  }
+
+  @Test
+  void lastTransitionTimeMovesOnlyWhenAConditionsStatusChanges() {
+    DataMover dm = dataMover("b");
+    dm.status(StatusComposer.compose(dm, Transition.to(Phase.CREATING_CLONED_PVC, "Validated", "ok"), t1));
+
+    DataMoverStatus s = StatusComposer.compose(dm, Transition.to(Phase.CLONED_PVC_READY, "ClonePVCCreated", "exists"), t2);
+
+    assertThat(s.condition(Condition.RECONCILING).orElseThrow().lastTransitionTime()).isEqualTo(t1);
+    assertThat(s.phaseTransitionTime()).isEqualTo(t2);
+    assertThat(s.startTime()).isEqualTo(t1);
+  }
+}

@@ -1,0 +1,86 @@
+package coffee.acupof.datamover.phase;
+
+import static coffee.acupof.datamover.Fixtures.CREATED;
+import static coffee.acupof.datamover.Fixtures.boundPvc;
+import static coffee.acupof.datamover.Fixtures.dataMover;
+import static coffee.acupof.datamover.Fixtures.inPhase;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import coffee.acupof.datamover.api.DataMover;
+import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.cluster.ClusterException;
+import coffee.acupof.datamover.cluster.FakeCluster;
+import coffee.acupof.datamover.volume.ClonePvcBuilder;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimStatus;
+import org.junit.jupiter.api.Test;
+
+class CloneHandlersTest {
+  private final FakeCluster cluster = new FakeCluster().add(boundPvc("web-data"));
+  private final CreateClonedPvcHandler create = new CreateClonedPvcHandler(cluster, cluster);
+  private final ClonedPvcReadyHandler ready = new ClonedPvcReadyHandler(cluster);
+  private final DataMover dm = inPhase(dataMover("backup"), Phase.CREATING_CLONED_PVC, CREATED);
+
+  @Test
+  void createsTheCloneOnceAndMovesOnWhenItIsSeen() {
+    Transition first = create.handle(new Run(dm, CREATED));
+    assertThat(first.next()).isEqualTo(Phase.CREATING_CLONED_PVC);
+    assertThat(cluster.writes).containsExactly("create pvc backup-clone");
+
+    Transition second = create.handle(new Run(dm, CREATED));
+    assertThat(second.next()).isEqualTo(Phase.CLONED_PVC_READY);
+    assertThat(cluster.writes).containsExactly("create pvc backup-clone");
+  }
+
+  @Test
+  void aForeignPvcWithTheCloneNameFailsTheRunInsteadOfBeingUsed() {
+    cluster.add(boundPvc("backup-clone"));
+
+    Transition t = create.handle(new Run(dm, CREATED));
+
+    assertThat(t.next()).isEqualTo(Phase.FAILED);
+    assertThat(t.reason()).isEqualTo("ClonePVCConflict");
+    assertThat(t.message()).contains("PVC backup-clone already exists and does not belong to this DataMover");
+  }
+
+  @Test
+  void aRefusedCloneFailsWithTheServersMessage() {
+    cluster.failNextWrite(422, "could not create PVC backup-clone: storage class csi-fast does not support cloning");
+
+    Transition t = create.handle(new Run(dm, CREATED));
+
+    assertThat(t.next()).isEqualTo(Phase.FAILED);
+    assertThat(t.message()).endsWith("storage class csi-fast does not support cloning");
+  }
+
+  @Test
+  void aTransientErrorIsRetriedNotFailed() {
+    cluster.failNextWrite(503, "could not create PVC backup-clone: HTTP 503");
+
+    assertThatThrownBy(() -> create.handle(new Run(dm, CREATED))).isInstanceOf(ClusterException.class);
+  }
+
+  @Test
+  void readyDoesNotWaitForBound() {
+    cluster.add(ClonePvcBuilder.build(dm, boundPvc("web-data")).status(new V1PersistentVolumeClaimStatus().phase("Pending")));
+
+    Transition t = ready.handle(new Run(dm, CREATED));
+
+    assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
+  }
+
+  @Test
+  void aLostCloneFails() {
+    cluster.add(ClonePvcBuilder.build(dm, boundPvc("web-data")).status(new V1PersistentVolumeClaimStatus().phase("Lost")));
+
+    assertThat(ready.handle(new Run(dm, CREATED)).next()).isEqualTo(Phase.FAILED);
+  }
+
+  @Test
+  void aDeletedCloneFails() {
+    Transition t = ready.handle(new Run(dm, CREATED));
+
+    assertThat(t.next()).isEqualTo(Phase.FAILED);
+    assertThat(t.reason()).isEqualTo("ClonePVCLost");
+  }
+}

@@ -1,0 +1,191 @@
+package coffee.acupof.datamover.phase;
+
+import static coffee.acupof.datamover.Fixtures.CREATED;
+import static coffee.acupof.datamover.Fixtures.NS;
+import static coffee.acupof.datamover.Fixtures.boundPvc;
+import static coffee.acupof.datamover.Fixtures.dataMover;
+import static coffee.acupof.datamover.Fixtures.inPhase;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coffee.acupof.datamover.api.DataMover;
+import coffee.acupof.datamover.api.DataMoverSpec;
+import coffee.acupof.datamover.api.DataMoverStatus;
+import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.cluster.FakeCluster;
+import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.volume.ClonePvcBuilder;
+import io.kubernetes.client.openapi.models.V1ContainerState;
+import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1JobCondition;
+import io.kubernetes.client.openapi.models.V1JobStatus;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimStatus;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MoverJobHandlerTest {
+  private static final String SUCCESS =
+      "{\"operation\":\"backup\",\"status\":\"success\",\"exitCode\":0,\"destination\":\"s3:bucket/2026-01-02-030405\","
+          + "\"pointInTime\":\"2026-01-02-030405\",\"files\":12,\"bytes\":4096,\"errors\":0,\"message\":\"backup complete\"}";
+  private static final String DENIED =
+      "{\"operation\":\"backup\",\"status\":\"failed\",\"exitCode\":3,\"message\":\"remote refused the credentials (AccessDenied): check AWS_ACCESS_KEY_ID\"}";
+
+  private final FakeCluster cluster = new FakeCluster();
+  private final MoverJobHandler handler = new MoverJobHandler(cluster, cluster, new DataMoverProperties(null, null, null, null, null, null));
+  private DataMover dm = inPhase(dataMover("backup"), Phase.CREATING_POD, CREATED);
+
+  @BeforeEach
+  void cloneExists() {
+    cluster.add(ClonePvcBuilder.build(dm, boundPvc("web-data")).status(new V1PersistentVolumeClaimStatus().phase("Pending")));
+  }
+
+  private Transition handle(Duration inPhase) {
+    return handler.handle(new Run(dm, CREATED.plus(inPhase)));
+  }
+
+  private V1Job job() {
+    return cluster.jobs.get(NS + "/backup-mover");
+  }
+
+  private void jobStatus(V1JobStatus status) {
+    job().status(status);
+  }
+
+  private void pod(String name, int minute, String phase, Integer exitCode, String message) {
+    V1ContainerStatus container = new V1ContainerStatus().name("mover");
+    if (exitCode != null) {
+      container.state(new V1ContainerState().terminated(new V1ContainerStateTerminated().exitCode(exitCode).message(message)));
+    }
+    cluster.add(
+        new V1Pod()
+            .metadata(
+                new V1ObjectMeta()
+                    .name(name)
+                    .namespace(NS)
+                    .creationTimestamp(CREATED.plusMinutes(minute))
+                    .labels(Map.of("batch.kubernetes.io/job-name", "backup-mover")))
+            .status(new V1PodStatus().phase(phase).containerStatuses(List.of(container))));
+  }
+
+  @Test
+  void createsTheJobWithoutWaitingForTheCloneToBind() {
+    Transition t = handle(Duration.ZERO);
+
+    assertThat(cluster.writes).containsExactly("create job backup-mover");
+    assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
+    assertThat(t.reason()).isEqualTo("MoverJobCreated");
+    assertThat(t.message()).isEqualTo("Created mover Job backup-mover (up to 3 attempts)");
+  }
+
+  @Test
+  void aFailedAttemptWithRetriesLeftKeepsRunning() {
+    handle(Duration.ZERO);
+    pod("p1", 1, "Failed", 3, DENIED);
+    pod("p2", 2, "Running", null, null);
+    jobStatus(new V1JobStatus().failed(1).active(1));
+
+    Transition t = handle(Duration.ofMinutes(3));
+
+    assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
+    assertThat(t.message())
+        .isEqualTo("Mover Job backup-mover running, attempt 2 of 3; previous attempt failed: remote refused the credentials (AccessDenied): check AWS_ACCESS_KEY_ID (exit code 3)");
+    assertThat(status(t).attempts()).isEqualTo(2);
+  }
+
+  @Test
+  void successAfterAFailureCompletesWithTheMoversResult() {
+    handle(Duration.ZERO);
+    pod("p1", 1, "Failed", 3, DENIED);
+    pod("p2", 2, "Succeeded", 0, SUCCESS);
+    jobStatus(new V1JobStatus().failed(1).succeeded(1).conditions(List.of(new V1JobCondition().type("Complete").status("True"))));
+
+    Transition t = handle(Duration.ofMinutes(3));
+
+    assertThat(t.next()).isEqualTo(Phase.COMPLETED);
+    assertThat(t.message()).isEqualTo("Backup written to s3:bucket/2026-01-02-030405 (12 files, 4096 bytes) after 2 attempts");
+    DataMoverStatus s = status(t);
+    assertThat(s.attempts()).isEqualTo(2);
+    assertThat(s.destination()).isEqualTo("s3:bucket/2026-01-02-030405");
+    assertThat(s.filesTransferred()).isEqualTo(12);
+    assertThat(s.bytesTransferred()).isEqualTo(4096);
+    assertThat(s.pointInTime()).isEqualTo("2026-01-02-030405");
+  }
+
+  @Test
+  void successWithDeletePvcAfterBackupCleansUp() {
+    dm = inPhase(dataMover("backup", new DataMoverSpec("web-data", "s3-credentials", null, true, null, null)), Phase.CREATING_POD, CREATED);
+    handle(Duration.ZERO);
+    pod("p1", 1, "Succeeded", 0, SUCCESS);
+    jobStatus(new V1JobStatus().succeeded(1).conditions(List.of(new V1JobCondition().type("Complete").status("True"))));
+
+    assertThat(handle(Duration.ofMinutes(2)).next()).isEqualTo(Phase.CLEANING_UP);
+  }
+
+  @Test
+  void exhaustedAttemptsFailWithTheMoversMessage() {
+    handle(Duration.ZERO);
+    pod("p1", 1, "Failed", 3, DENIED);
+    pod("p2", 2, "Failed", 3, DENIED);
+    pod("p3", 3, "Failed", 3, "Error: last log line of a crash\n");
+    jobStatus(
+        new V1JobStatus()
+            .failed(3)
+            .conditions(List.of(new V1JobCondition().type("Failed").status("True").reason("BackoffLimitExceeded"))));
+
+    Transition t = handle(Duration.ofMinutes(4));
+
+    assertThat(t.next()).isEqualTo(Phase.FAILED);
+    assertThat(t.reason()).isEqualTo("BackoffLimitExceeded");
+    assertThat(t.message())
+        .isEqualTo("mover Job backup-mover failed after 3 attempts (BackoffLimitExceeded): Error: last log line of a crash (exit code 3)");
+  }
+
+  @Test
+  void aCloneThatNeverBindsFailsAtTheDeadline() {
+    handle(Duration.ZERO);
+    pod("p1", 0, "Pending", null, null);
+    jobStatus(new V1JobStatus().active(1));
+
+    Transition waiting = handle(Duration.ofMinutes(29));
+    assertThat(waiting.next()).isEqualTo(Phase.CREATING_POD);
+    assertThat(waiting.requeueAfter()).contains(Duration.ofMinutes(1));
+
+    Transition t = handle(Duration.ofMinutes(30));
+    assertThat(t.next()).isEqualTo(Phase.FAILED);
+    assertThat(t.reason()).isEqualTo("ClonePVCNotBound");
+    assertThat(t.message()).contains("clone backup-clone is still not bound after 30m").contains("kubectl describe pvc backup-clone");
+  }
+
+  @Test
+  void aJobThatNeverEndsFailsAfterItsDeadlineAndGrace() {
+    handle(Duration.ZERO);
+    pod("p1", 0, "Running", null, null);
+    jobStatus(new V1JobStatus().active(1));
+
+    assertThat(handle(Duration.ofHours(6)).next()).isEqualTo(Phase.CREATING_POD);
+    Transition t = handle(Duration.ofHours(6).plusMinutes(10));
+    assertThat(t.next()).isEqualTo(Phase.FAILED);
+    assertThat(t.reason()).isEqualTo("MoverTimedOut");
+  }
+
+  @Test
+  void aForeignJobIsNotAdopted() {
+    cluster.add(new V1Job().metadata(new V1ObjectMeta().name("backup-mover").namespace(NS)));
+
+    Transition t = handle(Duration.ZERO);
+
+    assertThat(t.next()).isEqualTo(Phase.FAILED);
+    assertThat(t.reason()).isEqualTo("MoverJobConflict");
+  }
+
+  private static DataMoverStatus status(Transition t) {
+    return t.changes().apply(new DataMoverStatus.Builder()).build();
+  }
+}

@@ -1,0 +1,126 @@
+package coffee.acupof.datamover.phase;
+
+import static coffee.acupof.datamover.Fixtures.CREATED;
+import static coffee.acupof.datamover.Fixtures.boundPvc;
+import static coffee.acupof.datamover.Fixtures.dataMover;
+import static coffee.acupof.datamover.Fixtures.s3Secret;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coffee.acupof.datamover.api.DataMoverSpec;
+import coffee.acupof.datamover.api.DataMoverStatus;
+import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.cluster.FakeCluster;
+import coffee.acupof.datamover.config.DataMoverProperties;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Secret;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ValidateHandlerTest {
+  private final FakeCluster cluster = new FakeCluster();
+  private final ValidateHandler handler = new ValidateHandler(cluster, new DataMoverProperties(null, null, null, null, null, null));
+
+  private Transition handleAt(Duration sinceCreation) {
+    return handler.handle(new Run(dataMover("backup"), CREATED.plus(sinceCreation)));
+  }
+
+  @Test
+  void sourceAndSecretPresentStartsTheClone() {
+    cluster.add(boundPvc("web-data")).add(s3Secret("s3-credentials"));
+
+    Transition t = handleAt(Duration.ofSeconds(1));
+
+    assertThat(t.next()).isEqualTo(Phase.CREATING_CLONED_PVC);
+    assertThat(t.reason()).isEqualTo("Validated");
+    assertThat(t.changes().apply(new DataMoverStatus.Builder()).build().restoredPvcName()).isEqualTo("backup-clone");
+  }
+
+  @Test
+  void missingPvcWaitsWithAClearMessageUntilTheDeadline() {
+    cluster.add(s3Secret("s3-credentials"));
+
+    Transition t = handleAt(Duration.ofMinutes(4));
+
+    assertThat(t.next()).isEqualTo(Phase.NEW);
+    assertThat(t.reason()).isEqualTo("SourcePVCNotFound");
+    assertThat(t.message()).isEqualTo("Waiting: source PVC web-data not found in namespace apps");
+    assertThat(t.requeueAfter()).contains(Duration.ofMinutes(6));
+  }
+
+  @Test
+  void missingPvcFailsAtTheDeadline() {
+    cluster.add(s3Secret("s3-credentials"));
+
+    Transition t = handleAt(Duration.ofMinutes(10));
+
+    assertThat(t.next()).isEqualTo(Phase.FAILED);
+    assertThat(t.reason()).isEqualTo("SourcePVCNotFound");
+    assertThat(t.message()).isEqualTo("source PVC web-data not found in namespace apps (gave up after 10m)");
+  }
+
+  @Test
+  void everyMissingThingIsNamed() {
+    Transition t = handleAt(Duration.ZERO);
+
+    assertThat(t.message())
+        .isEqualTo("Waiting: source PVC web-data not found in namespace apps; Secret s3-credentials not found in namespace apps");
+  }
+
+  @Test
+  void unboundSourceWaits() {
+    cluster.add(boundPvc("web-data").status(null)).add(s3Secret("s3-credentials"));
+
+    Transition t = handleAt(Duration.ZERO);
+
+    assertThat(t.reason()).isEqualTo("SourcePVCNotBound");
+    assertThat(t.message()).contains("source PVC web-data is not yet bound");
+  }
+
+  @Test
+  void secretWithoutTheS3KeysNamesThem() {
+    V1Secret partial =
+        new V1Secret()
+            .metadata(new V1ObjectMeta().name("s3-credentials").namespace("apps"))
+            .data(Map.of("AWS_ACCESS_KEY_ID", bytes("id"), "BUCKET_HOST", bytes("minio")));
+    cluster.add(boundPvc("web-data")).add(partial);
+
+    Transition t = handleAt(Duration.ZERO);
+
+    assertThat(t.reason()).isEqualTo("SecretKeysMissing");
+    assertThat(t.message()).contains("Secret s3-credentials lacks key(s) AWS_SECRET_ACCESS_KEY, BUCKET_NAME");
+  }
+
+  @Test
+  void additionalEnvMaySupplyAKeyAsTheOldReadmeShows() {
+    V1Secret noBucket =
+        new V1Secret()
+            .metadata(new V1ObjectMeta().name("s3-credentials").namespace("apps"))
+            .data(Map.of("AWS_ACCESS_KEY_ID", bytes("id"), "AWS_SECRET_ACCESS_KEY", bytes("k"), "BUCKET_HOST", bytes("minio")));
+    cluster.add(boundPvc("web-data")).add(noBucket);
+    DataMoverSpec spec =
+        new DataMoverSpec("web-data", "s3-credentials", null, null, List.of(new V1EnvVar().name("BUCKET_NAME").value("my-backup-bucket")), null);
+
+    Transition t = handler.handle(new Run(dataMover("backup", spec), CREATED));
+
+    assertThat(t.next()).isEqualTo(Phase.CREATING_CLONED_PVC);
+  }
+
+  @Test
+  void remoteTypeSecretNeedsNoS3Keys() {
+    V1Secret sftp =
+        new V1Secret()
+            .metadata(new V1ObjectMeta().name("s3-credentials").namespace("apps"))
+            .data(Map.of("REMOTE_TYPE", bytes("sftp"), "REMOTE_HOST", bytes("backup.example")));
+    cluster.add(boundPvc("web-data")).add(sftp);
+
+    assertThat(handleAt(Duration.ZERO).next()).isEqualTo(Phase.CREATING_CLONED_PVC);
+  }
+
+  private static byte[] bytes(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
+  }
+}

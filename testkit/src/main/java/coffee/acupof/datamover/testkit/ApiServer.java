@@ -1,0 +1,529 @@
+package coffee.acupof.datamover.testkit;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.credentials.AccessTokenAuthentication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Kubernetes API server for tests: etcd and kube-apiserver run as local processes on
+ * 127.0.0.1, without nodes, controllers or a scheduler (like controller-runtime's envtest).
+ *
+ * <p>The executables come from {@code hack/envtest-assets.sh} (see {@link EnvtestAssets}). Each
+ * instance has its own temporary directory holding etcd's data, the generated keys and
+ * certificates, the kubeconfig and the log files {@code etcd.log} and {@code kube-apiserver.log}.
+ *
+ * <p>Authentication is a static admin token in group {@code system:masters}; authorization is RBAC.
+ * {@link #clientAs(String, String...)} impersonates other users, so a test can check what a
+ * ServiceAccount with given RBAC rules may do.
+ *
+ * <pre>{@code
+ * try (ApiServer server = ApiServer.start()) {
+ *   new CoreV1Api(server.adminClient()).listNamespace().execute();
+ * }
+ * // or, shared by all tests of the JVM and stopped at JVM exit:
+ * ApiClient client = ApiServer.shared().adminClient();
+ * }</pre>
+ */
+public final class ApiServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+  /** User name of the admin token; the token's group is {@code system:masters}. */
+  public static final String ADMIN_USER = "datamover-test-admin";
+
+  private static final Duration ETCD_READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration APISERVER_READY_TIMEOUT = Duration.ofSeconds(180);
+  private static final Duration KUBECTL_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
+  private static final int LOG_TAIL_LINES = 40;
+  private static final String SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
+
+  private static ApiServer shared;
+
+  private final Path workDir;
+  private final Path kubectl;
+  private final String token;
+  private final boolean isShared;
+  private final Thread shutdownHook = new Thread(this::stop, "stop-test-apiserver");
+  private LoggedProcess etcd;
+  private String etcdUrl;
+  private LoggedProcess apiServer;
+  private String url;
+  private byte[] caCertificates;
+  private Path kubeconfig;
+  private boolean stopped;
+
+  private ApiServer(boolean isShared) {
+    this.isShared = isShared;
+    Path assets = EnvtestAssets.directory();
+    this.kubectl = EnvtestAssets.executable("kubectl");
+    this.token = randomToken();
+    this.workDir = createTempDirectory();
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    try {
+      long started = System.nanoTime();
+      startEtcd(assets.resolve("etcd"));
+      startApiServer(assets.resolve("kube-apiserver"));
+      kubeconfig = writeKubeconfig(workDir.resolve("kubeconfig"));
+      LOG.info("kube-apiserver ready at {} after {} ms (files in {})",
+          url, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), workDir);
+    } catch (RuntimeException e) {
+      stopProcesses();
+      removeShutdownHook();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts etcd and kube-apiserver and waits until the API server is ready (a few seconds once the
+   * executables are built). Close the returned server to stop both and delete its files.
+   *
+   * @throws IllegalStateException when a server does not start; the message holds the end of its log
+   *     and the directory with the full logs
+   */
+  public static ApiServer start() {
+    return new ApiServer(false);
+  }
+
+  /**
+   * One server for the whole JVM, started on first use and stopped at JVM exit. Calling
+   * {@link #close()} on it does nothing, so tests may use it in try-with-resources by mistake
+   * without breaking other tests. Tests sharing it should use their own namespaces.
+   */
+  public static synchronized ApiServer shared() {
+    if (shared == null) {
+      shared = new ApiServer(true);
+    }
+    return shared;
+  }
+
+  /** The API server's base URL, e.g. {@code https://127.0.0.1:39123}. */
+  public String url() {
+    return url;
+  }
+
+  /** The admin bearer token (user {@value #ADMIN_USER}, group {@code system:masters}). */
+  public String token() {
+    return token;
+  }
+
+  /**
+   * The PEM certificates (serving certificate and its self-signed CA) that kube-apiserver generated;
+   * clients trust them to verify TLS.
+   */
+  public byte[] caCertificates() {
+    return caCertificates.clone();
+  }
+
+  /** Path of the kubectl executable built for the same Kubernetes version. */
+  public Path kubectl() {
+    return kubectl;
+  }
+
+  /** A kubeconfig file for the admin token (in this server's temporary directory). */
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /** The directory with this server's files and the logs {@code etcd.log} and {@code kube-apiserver.log}. */
+  public Path workDir() {
+    return workDir;
+  }
+
+  /**
+   * Writes a kubeconfig for the admin token to {@code target} (parent directories are created) and
+   * returns {@code target}. Its single context is current and uses namespace {@code default}; the CA
+   * certificates are embedded, so the file stays valid wherever it is copied while the server runs.
+   */
+  public Path writeKubeconfig(Path target) {
+    String yaml = """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: datamover-test
+          cluster:
+            server: %s
+            certificate-authority-data: %s
+        users:
+        - name: %s
+          user:
+            token: %s
+        contexts:
+        - name: datamover-test
+          context:
+            cluster: datamover-test
+            user: %s
+            namespace: default
+        current-context: datamover-test
+        """.formatted(url, Base64.getEncoder().encodeToString(caCertificates), ADMIN_USER, token, ADMIN_USER);
+    try {
+      Path parent = target.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      return Files.writeString(target, yaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write kubeconfig " + target, e);
+    }
+  }
+
+  /** A new client authenticated with the admin token, verifying the server's TLS certificate. */
+  public ApiClient adminClient() {
+    return new ClientBuilder()
+        .setBasePath(url)
+        .setVerifyingSsl(true)
+        .setCertificateAuthority(caCertificates)
+        .setAuthentication(new AccessTokenAuthentication(token))
+        .build();
+  }
+
+  /**
+   * A new client that impersonates {@code user} with {@code groups} (headers {@code Impersonate-User}
+   * and {@code Impersonate-Group}), so requests are authorized with that user's RBAC grants.
+   *
+   * <p>The server adds group {@code system:authenticated}; for a ServiceAccount user name without
+   * groups it also adds the ServiceAccount groups (see {@link #clientAsServiceAccount}).
+   *
+   * <p>Do not change the client's TLS settings afterwards: that rebuilds its HTTP client and drops
+   * the impersonation headers.
+   */
+  public ApiClient clientAs(String user, String... groups) {
+    ApiClient client = adminClient();
+    OkHttpClient impersonating =
+        client.getHttpClient().newBuilder()
+            .addInterceptor(chain -> chain.proceed(impersonate(chain.request(), user, groups)))
+            .build();
+    client.setHttpClient(impersonating);
+    return client;
+  }
+
+  /**
+   * A new client that impersonates ServiceAccount {@code name} in {@code namespace}, i.e. user
+   * {@code system:serviceaccount:<namespace>:<name>} in groups {@code system:serviceaccounts},
+   * {@code system:serviceaccounts:<namespace>} and {@code system:authenticated}.
+   */
+  public ApiClient clientAsServiceAccount(String namespace, String name) {
+    return clientAs("system:serviceaccount:" + namespace + ":" + name);
+  }
+
+  private static Request impersonate(Request request, String user, String[] groups) {
+    Request.Builder builder = request.newBuilder().header("Impersonate-User", user);
+    for (String group : groups) {
+      builder.addHeader("Impersonate-Group", group);
+    }
+    return builder.build();
+  }
+
+  /**
+   * Applies the manifests in a file, or in the {@code .yaml}/{@code .yml}/{@code .json} files of a
+   * directory (not recursive), with {@code kubectl apply --server-side}. When CustomResourceDefinitions
+   * were applied, waits until they are Established, so their custom resources can be used at once.
+   *
+   * @throws IllegalStateException when kubectl fails; the message holds its output
+   */
+  public void applyYaml(Path fileOrDir) {
+    String applied = runKubectl(
+        "apply", "--server-side", "--field-manager=datamover-testkit", "-o", "name",
+        "-f", fileOrDir.toAbsolutePath().toString());
+    List<String> crds = applied.lines()
+        .map(String::strip)
+        .filter(name -> name.startsWith("customresourcedefinition.apiextensions.k8s.io/"))
+        .toList();
+    if (!crds.isEmpty()) {
+      List<String> wait = new ArrayList<>(List.of("wait", "--for=condition=Established", "--timeout=60s"));
+      wait.addAll(crds);
+      runKubectl(wait.toArray(String[]::new));
+    }
+  }
+
+  /**
+   * Runs kubectl with the admin kubeconfig and returns its stdout.
+   *
+   * @param args kubectl arguments, e.g. {@code "get", "pods", "-n", "demo"}
+   * @throws IllegalStateException when kubectl exits non-zero or takes longer than 3 minutes; the
+   *     message holds its stderr
+   */
+  public String runKubectl(String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        kubectl.toString(),
+        "--kubeconfig=" + kubeconfig,
+        "--cache-dir=" + workDir.resolve("kubectl-cache")));
+    command.addAll(List.of(args));
+    return Commands.run(command, workDir, KUBECTL_TIMEOUT);
+  }
+
+  /**
+   * Stops kube-apiserver, then etcd, and deletes the temporary directory. Does nothing on the
+   * {@link #shared()} instance, which stops at JVM exit.
+   */
+  @Override
+  public void close() {
+    if (isShared) {
+      LOG.debug("close() ignored on the shared API server; it stops at JVM exit");
+      return;
+    }
+    stop();
+    removeShutdownHook();
+  }
+
+  private synchronized void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    stopProcesses();
+    deleteRecursively(workDir);
+  }
+
+  private void stopProcesses() {
+    if (apiServer != null) {
+      apiServer.close();
+    }
+    if (etcd != null) {
+      etcd.close();
+    }
+  }
+
+  private void removeShutdownHook() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shutdownInProgress) {
+      // The hook is running or about to; nothing to remove.
+    }
+  }
+
+  // --- etcd ---------------------------------------------------------------------------------------
+
+  private void startEtcd(Path executable) {
+    int clientPort = FreePorts.next();
+    int peerPort = FreePorts.next();
+    String clientUrl = "http://127.0.0.1:" + clientPort;
+    String peerUrl = "http://127.0.0.1:" + peerPort;
+    etcd = LoggedProcess.start("etcd", List.of(
+        executable.toString(),
+        "--name=default",
+        "--data-dir=" + workDir.resolve("etcd-data"),
+        "--listen-client-urls=" + clientUrl,
+        "--advertise-client-urls=" + clientUrl,
+        "--listen-peer-urls=" + peerUrl,
+        "--initial-advertise-peer-urls=" + peerUrl,
+        "--initial-cluster=default=" + peerUrl,
+        "--unsafe-no-fsync=true"),
+        workDir.resolve("etcd.log"));
+    etcdUrl = clientUrl;
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      waitUntil(etcd, ETCD_READY_TIMEOUT, () -> etcdIsHealthy(http, clientUrl));
+    }
+  }
+
+  private static boolean etcdIsHealthy(HttpClient http, String clientUrl) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(clientUrl + "/health"))
+        .timeout(Duration.ofSeconds(2))
+        .build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 && response.body().contains("\"health\":\"true\"");
+    } catch (IOException notYetListening) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for etcd", e);
+    }
+  }
+
+  // --- kube-apiserver -----------------------------------------------------------------------------
+
+  private void startApiServer(Path executable) {
+    Path certDir = workDir.resolve("certs");
+    Path tokenFile = writeTokenFile();
+    Path signingKey = workDir.resolve("service-account.key");
+    Path verificationKey = workDir.resolve("service-account.pub");
+    writeServiceAccountKeys(signingKey, verificationKey);
+    int port = FreePorts.next();
+    apiServer = LoggedProcess.start("kube-apiserver", List.of(
+        executable.toString(),
+        "--etcd-servers=" + etcdUrl,
+        "--bind-address=127.0.0.1",
+        "--advertise-address=127.0.0.1",
+        "--secure-port=" + port,
+        "--cert-dir=" + certDir,
+        "--token-auth-file=" + tokenFile,
+        "--authorization-mode=RBAC",
+        "--disable-admission-plugins=ServiceAccount",
+        "--service-account-key-file=" + verificationKey,
+        "--service-account-signing-key-file=" + signingKey,
+        "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER,
+        "--service-cluster-ip-range=10.0.0.0/24",
+        "--allow-privileged=true"),
+        workDir.resolve("kube-apiserver.log"));
+    url = "https://127.0.0.1:" + port;
+    // Before it serves, kube-apiserver writes its self-signed certificate (with its CA), then the key.
+    Path servingKey = certDir.resolve("apiserver.key");
+    waitUntil(apiServer, APISERVER_READY_TIMEOUT, () -> isNonEmptyFile(servingKey));
+    caCertificates = readBytes(certDir.resolve("apiserver.crt"));
+    OkHttpClient http = adminClient().getHttpClient();
+    waitUntil(apiServer, APISERVER_READY_TIMEOUT, () -> isReady(http));
+  }
+
+  private static boolean isNonEmptyFile(Path file) {
+    try {
+      return Files.isRegularFile(file) && Files.size(file) > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** True when the server's {@code /readyz} answers 200 "ok". */
+  private boolean isReady(OkHttpClient http) {
+    Request request = new Request.Builder()
+        .url(url + "/readyz")
+        .header("Authorization", "Bearer " + token)
+        .build();
+    try (Response response = http.newCall(request).execute()) {
+      return response.code() == 200 && response.body().string().strip().equals("ok");
+    } catch (IOException notYetServing) {
+      return false;
+    }
+  }
+
+  private Path writeTokenFile() {
+    // Format: token,user,uid,"group1,group2"
+    String line = token + "," + ADMIN_USER + "," + ADMIN_USER + ",\"system:masters\"\n";
+    Path file = workDir.resolve("tokens.csv");
+    try {
+      return Files.writeString(file, line);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private static void writeServiceAccountKeys(Path privateKeyFile, Path publicKeyFile) {
+    KeyPair keys = newRsaKeyPair();
+    try {
+      Files.writeString(privateKeyFile, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+      Files.writeString(publicKeyFile, pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write service account keys to " + privateKeyFile.getParent(), e);
+    }
+  }
+
+  private static KeyPair newRsaKeyPair() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      return generator.generateKeyPair();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM cannot generate RSA keys", e);
+    }
+  }
+
+  /** PEM text for DER bytes: PKCS#8 for "PRIVATE KEY", X.509 SubjectPublicKeyInfo for "PUBLIC KEY". */
+  private static String pem(String type, byte[] der) {
+    String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    return "-----BEGIN " + type + "-----\n" + base64 + "\n-----END " + type + "-----\n";
+  }
+
+  // --- helpers ------------------------------------------------------------------------------------
+
+  /** A condition checked while waiting; may throw to abort the wait. */
+  private interface Condition {
+    boolean isMet();
+  }
+
+  /**
+   * Polls {@code condition} until it holds; fails at once when {@code process} exits and after
+   * {@code timeout} otherwise, with the end of the process's log in the message.
+   */
+  private void waitUntil(LoggedProcess process, Duration timeout, Condition condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.isMet()) {
+      if (!process.isAlive()) {
+        throw startFailure(process, "exited with code " + process.exitValue());
+      }
+      if (System.nanoTime() > deadline) {
+        throw startFailure(process, "was not ready after " + timeout.toSeconds() + "s");
+      }
+      sleep(POLL_INTERVAL);
+    }
+  }
+
+  private IllegalStateException startFailure(LoggedProcess process, String what) {
+    return new IllegalStateException(
+        process.name() + " " + what + "; full logs in " + workDir + " (kept for debugging)."
+            + " Last lines of " + process.logFile().getFileName() + ":\n"
+            + process.logTail(LOG_TAIL_LINES));
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a server to start", e);
+    }
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  private static Path createTempDirectory() {
+    try {
+      return Files.createTempDirectory("datamover-apiserver-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary directory", e);
+    }
+  }
+
+  private static byte[] readBytes(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ApiServer[" + url + ", files " + workDir + "]";
+  }
+}

@@ -1,0 +1,108 @@
+package coffee.acupof.datamover.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Finds the etcd, kube-apiserver and kubectl executables by running {@code hack/envtest-assets.sh}.
+ *
+ * <p>The script prints a directory in the envtest {@code KUBEBUILDER_ASSETS} layout; the first run
+ * builds the pinned versions (10-25 minutes; its progress goes to this JVM's stderr), later runs take
+ * well under a second. The result is remembered for the life of the JVM.
+ */
+public final class EnvtestAssets {
+
+  /** The script, relative to the repository root. */
+  public static final String SCRIPT = "hack/envtest-assets.sh";
+
+  /** System property naming the repository root; the Maven build sets it. */
+  public static final String ROOT_PROPERTY = "datamover.root";
+
+  private static final long SCRIPT_TIMEOUT_MINUTES = 60;
+  private static Path directory;
+
+  private EnvtestAssets() {}
+
+  /** The directory holding {@code etcd}, {@code kube-apiserver} and {@code kubectl}. */
+  public static synchronized Path directory() {
+    if (directory == null) {
+      directory = runScript(repositoryRoot().resolve(SCRIPT));
+    }
+    return directory;
+  }
+
+  /** Path of the executable {@code name} (e.g. "kubectl") in {@link #directory()}. */
+  public static Path executable(String name) {
+    Path path = directory().resolve(name);
+    if (!Files.isExecutable(path)) {
+      throw new IllegalStateException(path + " is missing or not executable; check " + SCRIPT);
+    }
+    return path;
+  }
+
+  /**
+   * The repository root: the first directory holding {@value #SCRIPT}, searched upwards from the
+   * system property {@value #ROOT_PROPERTY} and then from the working directory.
+   */
+  public static Path repositoryRoot() {
+    List<Path> starts = new ArrayList<>();
+    String property = System.getProperty(ROOT_PROPERTY);
+    if (property != null && !property.isBlank()) {
+      starts.add(Path.of(property));
+    }
+    starts.add(Path.of(System.getProperty("user.dir")));
+    for (Path start : starts) {
+      for (Path dir = start.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
+        if (Files.isRegularFile(dir.resolve(SCRIPT))) {
+          return dir;
+        }
+      }
+    }
+    throw new IllegalStateException(
+        "cannot find " + SCRIPT + " above " + starts
+            + "; run the tests from the repository or set -D" + ROOT_PROPERTY + "=<repository root>");
+  }
+
+  private static Path runScript(Path script) {
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", script.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    try {
+      Process process = builder.start();
+      String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(SCRIPT_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(script + " did not finish in " + SCRIPT_TIMEOUT_MINUTES + " minutes");
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(
+            script + " failed with exit code " + process.exitValue() + "; its stderr above says which step");
+      }
+      return existingDirectory(stdout.strip(), script);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run " + script, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running " + script, e);
+    }
+  }
+
+  private static Path existingDirectory(String printed, Path script) {
+    if (printed.isEmpty() || printed.contains("\n")) {
+      throw new IllegalStateException(script + " must print exactly one directory, printed: '" + printed + "'");
+    }
+    Path dir = Path.of(printed);
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException(script + " printed " + dir + ", which is not a directory");
+    }
+    return dir;
+  }
+}
