@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Operator settings under {@code datamover.*}; every one is documented in docs/configuration.md.
  *
  * @param kubeconfig path of a kubeconfig file; empty means the standard lookup (KUBECONFIG, ~/.kube/config, in-cluster)
+ * @param watchNamespace the one namespace whose DataMovers this operator serves; empty means all namespaces
  * @param workers number of reconcile workers
  * @param mover defaults of the mover Job
  * @param deadlines how long each waiting step may take before the run is Failed
@@ -17,6 +18,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("datamover")
 public record DataMoverProperties(
     String kubeconfig,
+    String watchNamespace,
     Integer workers,
     Mover mover,
     Deadlines deadlines,
@@ -25,6 +27,7 @@ public record DataMoverProperties(
 
   public DataMoverProperties {
     kubeconfig = kubeconfig == null ? "" : kubeconfig;
+    watchNamespace = watchNamespace == null ? "" : watchNamespace;
     workers = workers == null ? 2 : workers;
     mover = mover == null ? new Mover(null, null, null, null, null, null, null, null) : mover;
     deadlines = deadlines == null ? new Deadlines(null, null, null) : deadlines;

@@ -18,6 +18,7 @@ import io.kubernetes.client.extended.workqueue.ratelimiter.BucketRateLimiter;
 import io.kubernetes.client.extended.workqueue.ratelimiter.ItemExponentialFailureRateLimiter;
 import io.kubernetes.client.extended.workqueue.ratelimiter.MaxOfRateLimiter;
 import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.util.CallGenerator;
 import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.informer.cache.Lister;
 import io.kubernetes.client.openapi.ApiClient;
@@ -33,6 +34,7 @@ import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1SecretList;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
+import io.kubernetes.client.util.Namespaces;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -96,73 +98,72 @@ public class OperatorConfiguration {
 
   @Bean
   SharedIndexInformer<DataMover> dataMoverInformer(
-      SharedInformerFactory factory, @Qualifier("watchApiClient") ApiClient watchApiClient) {
+      SharedInformerFactory factory, @Qualifier("watchApiClient") ApiClient watchApiClient, DataMoverProperties properties) {
     GenericKubernetesApi<DataMover, DataMoverList> api =
         new GenericKubernetesApi<>(
             DataMover.class, DataMoverList.class, DataMoverApi.GROUP, DataMoverApi.VERSION, DataMoverApi.PLURAL, watchApiClient);
-    SharedIndexInformer<DataMover> informer = factory.sharedIndexInformerFor(api, DataMover.class, 0);
+    String namespace = properties.watchNamespace().isBlank() ? Namespaces.NAMESPACE_ALL : properties.watchNamespace();
+    SharedIndexInformer<DataMover> informer = factory.sharedIndexInformerFor(api, DataMover.class, 0, namespace);
     informer.addIndexers(WorkQueueFeeder.indexers());
     return informer;
   }
 
   @Bean
   SharedIndexInformer<V1PersistentVolumeClaim> pvcInformer(
-      SharedInformerFactory factory, @Qualifier("watchApiClient") ApiClient watchApiClient) {
+      SharedInformerFactory factory, @Qualifier("watchApiClient") ApiClient watchApiClient, DataMoverProperties properties) {
     CoreV1Api core = new CoreV1Api(watchApiClient);
+    String ns = properties.watchNamespace();
     return factory.sharedIndexInformerFor(
-        params ->
-            core.listPersistentVolumeClaimForAllNamespaces()
-                .resourceVersion(params.resourceVersion)
-                .timeoutSeconds(params.timeoutSeconds)
-                .watch(params.watch)
-                .buildCall(null),
+        ns.isBlank()
+            ? params -> core.listPersistentVolumeClaimForAllNamespaces()
+                .resourceVersion(params.resourceVersion).timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null)
+            : (CallGenerator) params -> core.listNamespacedPersistentVolumeClaim(ns)
+                .resourceVersion(params.resourceVersion).timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null),
         V1PersistentVolumeClaim.class,
         V1PersistentVolumeClaimList.class);
   }
 
   @Bean
   SharedIndexInformer<V1Secret> secretInformer(
-      SharedInformerFactory factory, @Qualifier("watchApiClient") ApiClient watchApiClient) {
+      SharedInformerFactory factory, @Qualifier("watchApiClient") ApiClient watchApiClient, DataMoverProperties properties) {
     CoreV1Api core = new CoreV1Api(watchApiClient);
+    String ns = properties.watchNamespace();
     return factory.sharedIndexInformerFor(
-        params ->
-            core.listSecretForAllNamespaces()
-                .resourceVersion(params.resourceVersion)
-                .timeoutSeconds(params.timeoutSeconds)
-                .watch(params.watch)
-                .buildCall(null),
+        ns.isBlank()
+            ? params -> core.listSecretForAllNamespaces()
+                .resourceVersion(params.resourceVersion).timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null)
+            : (CallGenerator) params -> core.listNamespacedSecret(ns)
+                .resourceVersion(params.resourceVersion).timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null),
         V1Secret.class,
         V1SecretList.class);
   }
 
   @Bean
   SharedIndexInformer<V1Job> jobInformer(
-      SharedInformerFactory factory, @Qualifier("watchApiClient") ApiClient watchApiClient) {
+      SharedInformerFactory factory, @Qualifier("watchApiClient") ApiClient watchApiClient, DataMoverProperties properties) {
     BatchV1Api batch = new BatchV1Api(watchApiClient);
+    String ns = properties.watchNamespace();
     return factory.sharedIndexInformerFor(
-        params ->
-            batch.listJobForAllNamespaces()
-                .labelSelector(MANAGED_SELECTOR)
-                .resourceVersion(params.resourceVersion)
-                .timeoutSeconds(params.timeoutSeconds)
-                .watch(params.watch)
-                .buildCall(null),
+        ns.isBlank()
+            ? params -> batch.listJobForAllNamespaces().labelSelector(MANAGED_SELECTOR)
+                .resourceVersion(params.resourceVersion).timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null)
+            : (CallGenerator) params -> batch.listNamespacedJob(ns).labelSelector(MANAGED_SELECTOR)
+                .resourceVersion(params.resourceVersion).timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null),
         V1Job.class,
         V1JobList.class);
   }
 
   @Bean
   SharedIndexInformer<V1Pod> podInformer(
-      SharedInformerFactory factory, @Qualifier("watchApiClient") ApiClient watchApiClient) {
+      SharedInformerFactory factory, @Qualifier("watchApiClient") ApiClient watchApiClient, DataMoverProperties properties) {
     CoreV1Api core = new CoreV1Api(watchApiClient);
+    String ns = properties.watchNamespace();
     return factory.sharedIndexInformerFor(
-        params ->
-            core.listPodForAllNamespaces()
-                .labelSelector(MANAGED_SELECTOR)
-                .resourceVersion(params.resourceVersion)
-                .timeoutSeconds(params.timeoutSeconds)
-                .watch(params.watch)
-                .buildCall(null),
+        ns.isBlank()
+            ? params -> core.listPodForAllNamespaces().labelSelector(MANAGED_SELECTOR)
+                .resourceVersion(params.resourceVersion).timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null)
+            : (CallGenerator) params -> core.listNamespacedPod(ns).labelSelector(MANAGED_SELECTOR)
+                .resourceVersion(params.resourceVersion).timeoutSeconds(params.timeoutSeconds).watch(params.watch).buildCall(null),
         V1Pod.class,
         V1PodList.class);
   }

@@ -10,6 +10,8 @@ import io.kubernetes.client.openapi.ApiClient;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -54,6 +56,7 @@ public class OperatorLifecycle implements SmartLifecycle {
     if (!running.compareAndSet(false, true)) {
       return;
     }
+    quietClientShutdownLogs(false);
     if (!config.enabled()) {
       log.warn("Leader election is disabled: never run two replicas like this");
       startLeading();
@@ -100,6 +103,7 @@ public class OperatorLifecycle implements SmartLifecycle {
     }
     stopping.set(true);
     leading.set(false);
+    quietClientShutdownLogs(true);
     controller.shutdown();
     informers.stopAllRegisteredInformers();
     if (elector != null) {
@@ -107,6 +111,17 @@ public class OperatorLifecycle implements SmartLifecycle {
     }
     running.set(false);
     log.info("Operator stopped");
+  }
+
+  /**
+   * The client logs every interrupted informer and lease worker as an ERROR when it is stopped; a
+   * normal shutdown should not page anyone, so those loggers are silenced for the shutdown only.
+   */
+  private static void quietClientShutdownLogs(boolean quiet) {
+    LoggingSystem logging = LoggingSystem.get(OperatorLifecycle.class.getClassLoader());
+    for (String logger : new String[] {"io.kubernetes.client.informer", "io.kubernetes.client.extended.leaderelection"}) {
+      logging.setLogLevel(logger, quiet ? LogLevel.OFF : null);
+    }
   }
 
   @Override

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class ValidateHandlerTest {
   private final FakeCluster cluster = new FakeCluster();
-  private final ValidateHandler handler = new ValidateHandler(cluster, new DataMoverProperties(null, null, null, null, null, null));
+  private final ValidateHandler handler = new ValidateHandler(cluster, new DataMoverProperties(null, null, null, null, null, null, null));
 
   private Transition handleAt(Duration sinceCreation) {
     return handler.handle(new Run(dataMover("backup"), CREATED.plus(sinceCreation)));

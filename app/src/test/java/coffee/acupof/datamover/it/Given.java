@@ -1,0 +1,164 @@
+package coffee.acupof.datamover.it;
+
+import coffee.acupof.datamover.api.DataMover;
+import coffee.acupof.datamover.api.DataMoverApi;
+import com.google.gson.reflect.TypeToken;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimSpec;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1VolumeResourceRequirements;
+import io.kubernetes.client.util.Watch;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Objects a user would have in the cluster before creating a DataMover. */
+public final class Given {
+  /** The old operator's MinIO example Secret (values are test values). */
+  public static final Map<String, String> S3_KEYS =
+      Map.of(
+          "AWS_ACCESS_KEY_ID", "minio-access-key",
+          "AWS_SECRET_ACCESS_KEY", "minio-secret-key-do-not-log",
+          "AWS_REGION", "us-east-1",
+          "BUCKET_HOST", "minio.example.com",
+          "BUCKET_NAME", "backups",
+          "BUCKET_PORT", "9000",
+          "TLS_HOST", "false");
+
+  private Given() {}
+
+  /** A source PVC, bound as the PV controller would bind it. */
+  public static V1PersistentVolumeClaim boundPvc(String namespace, String name, String storageClass) {
+    V1PersistentVolumeClaim pvc =
+        new V1PersistentVolumeClaim()
+            .metadata(new V1ObjectMeta().name(name).namespace(namespace))
+            .spec(
+                new V1PersistentVolumeClaimSpec()
+                    .storageClassName(storageClass)
+                    .accessModes(List.of("ReadWriteOnce"))
+                    .resources(new V1VolumeResourceRequirements().requests(Map.of("storage", Quantity.fromString("1Gi")))));
+    try {
+      TestCluster.core().createNamespacedPersistentVolumeClaim(namespace, pvc).execute();
+    } catch (ApiException e) {
+      throw new IllegalStateException(e.getResponseBody(), e);
+    }
+    new KubeletStandIn(namespace, "unused").bindPvc(name);
+    return pvc;
+  }
+
+  public static void secret(String namespace, String name, Map<String, String> values) {
+    try {
+      TestCluster.core()
+          .createNamespacedSecret(namespace, new V1Secret().metadata(new V1ObjectMeta().name(name).namespace(namespace)).stringData(values))
+          .execute();
+    } catch (ApiException e) {
+      throw new IllegalStateException(e.getResponseBody(), e);
+    }
+  }
+
+  /** Applies YAML with kubectl as a user would (strict field validation), in the namespace. */
+  public static String kubectlApply(String namespace, String yaml) {
+    try {
+      Path file = Files.createTempFile("manifest", ".yaml");
+      Files.writeString(file, yaml);
+      try {
+        return TestCluster.server().runKubectl("apply", "-n", namespace, "-f", file.toString());
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Records every distinct {@code status.phase} a DataMover goes through, from a watch started
+   * before the object exists. Close it to stop watching.
+   */
+  public static final class PhaseHistory implements AutoCloseable {
+    private final List<String> phases = Collections.synchronizedList(new ArrayList<>());
+    private final Watch<DataMover> watch;
+
+    public PhaseHistory(String namespace, String name) {
+      watch = openWatch(namespace, name);
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  for (Watch.Response<DataMover> event : watch) {
+                    String phase = event.object.getStatus().phase();
+                    String value = phase == null ? "" : phase;
+                    synchronized (phases) {
+                      if (phases.isEmpty() || !Objects.equals(phases.getLast(), value)) {
+                        phases.add(value);
+                      }
+                    }
+                  }
+                } catch (RuntimeException closed) {
+                  // the watch was closed
+                }
+              },
+              "phase-history-" + name);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** Opens the watch, retrying while a new CRD's watch cache answers 429 "storage is (re)initializing". */
+    private static Watch<DataMover> openWatch(String namespace, String name) {
+      var client = TestCluster.server().adminClient();
+      client.setHttpClient(client.getHttpClient().newBuilder().readTimeout(java.time.Duration.ZERO).build());
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+      while (true) {
+        try {
+          return Watch.createWatch(
+              client,
+              new io.kubernetes.client.openapi.apis.CustomObjectsApi(client)
+                  .listNamespacedCustomObject(DataMoverApi.GROUP, DataMoverApi.VERSION, namespace, DataMoverApi.PLURAL)
+                  .fieldSelector("metadata.name=" + name)
+                  .watch(true)
+                  .buildCall(null),
+              new TypeToken<Watch.Response<DataMover>>() {}.getType());
+        } catch (ApiException e) {
+          if (e.getCode() != 429 || System.nanoTime() > deadline) {
+            throw new IllegalStateException(e.getResponseBody(), e);
+          }
+          try {
+            Thread.sleep(500);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(interrupted);
+          }
+        }
+      }
+    }
+
+    public List<String> phases() {
+      synchronized (phases) {
+        return List.copyOf(phases);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      watch.close();
+    }
+  }
+
+  static Map<String, Object> props(Object... keyValues) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      map.put((String) keyValues[i], keyValues[i + 1]);
+    }
+    return map;
+  }
+}

@@ -1,0 +1,121 @@
+package coffee.acupof.datamover.it;
+
+import coffee.acupof.datamover.api.DataMover;
+import coffee.acupof.datamover.api.DataMoverApi;
+import coffee.acupof.datamover.api.DataMoverList;
+import coffee.acupof.datamover.testkit.ApiServer;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.BatchV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The real API server all integration tests of this JVM share (etcd + kube-apiserver from
+ * hack/envtest-assets.sh), with the CRDs from crd/ installed, and typed clients for it. Each test
+ * class works in a namespace of its own.
+ */
+public final class TestCluster {
+  private static boolean crdsInstalled;
+
+  private TestCluster() {}
+
+  public static synchronized ApiServer server() {
+    ApiServer server = ApiServer.shared();
+    if (!crdsInstalled) {
+      server.applyYaml(repoRoot().resolve("crd"));
+      crdsInstalled = true;
+    }
+    return server;
+  }
+
+  public static Path repoRoot() {
+    String root = System.getProperty("datamover.root");
+    Path dir = root == null || root.isBlank() ? Path.of("").toAbsolutePath() : Path.of(root);
+    while (dir != null && !Files.isDirectory(dir.resolve("crd"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("cannot find the repository root (a directory with crd/); set -Ddatamover.root");
+    }
+    return dir;
+  }
+
+  public static ApiClient admin() {
+    return server().adminClient();
+  }
+
+  public static CoreV1Api core() {
+    return new CoreV1Api(admin());
+  }
+
+  public static BatchV1Api batch() {
+    return new BatchV1Api(admin());
+  }
+
+  public static GenericKubernetesApi<DataMover, DataMoverList> dataMovers() {
+    return new GenericKubernetesApi<>(
+        DataMover.class, DataMoverList.class, DataMoverApi.GROUP, DataMoverApi.VERSION, DataMoverApi.PLURAL, admin());
+  }
+
+  /**
+   * Creates a namespace with a random suffix. It enforces the "restricted" Pod Security Standard, so
+   * every pod a test makes from the operator's Job template passes the real admission check.
+   */
+  public static String newNamespace(String prefix) {
+    String name = prefix + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    try {
+      core()
+          .createNamespace(
+              new V1Namespace()
+                  .metadata(
+                      new V1ObjectMeta()
+                          .name(name)
+                          .labels(Map.of("pod-security.kubernetes.io/enforce", "restricted", "pod-security.kubernetes.io/enforce-version", "latest"))))
+          .execute();
+    } catch (ApiException e) {
+      throw new IllegalStateException("cannot create namespace " + name + ": " + e.getResponseBody(), e);
+    }
+    return name;
+  }
+
+  public static DataMover get(String namespace, String name) {
+    try {
+      return dataMovers().get(namespace, name).throwsApiException().getObject();
+    } catch (ApiException e) {
+      throw new IllegalStateException("cannot read DataMover " + namespace + "/" + name + ": " + e.getResponseBody(), e);
+    }
+  }
+
+  public static DataMover create(DataMover dataMover) {
+    try {
+      return dataMovers().create(dataMover).throwsApiException().getObject();
+    } catch (ApiException e) {
+      throw new IllegalStateException("cannot create " + dataMover.key() + ": " + e.getResponseBody(), e);
+    }
+  }
+
+  /** Events recorded on a DataMover, oldest first. */
+  public static List<CoreV1Event> events(String namespace, String name) {
+    try {
+      return core().listNamespacedEvent(namespace).fieldSelector("involvedObject.name=" + name).execute().getItems().stream()
+          .sorted(Comparator.comparingLong(e -> Long.parseLong(e.getMetadata().getResourceVersion())))
+          .toList();
+    } catch (ApiException e) {
+      throw new IllegalStateException(e.getResponseBody(), e);
+    }
+  }
+
+  public static List<String> eventReasons(String namespace, String name) {
+    return events(namespace, name).stream().map(CoreV1Event::getReason).toList();
+  }
+}
