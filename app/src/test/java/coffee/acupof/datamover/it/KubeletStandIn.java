@@ -31,6 +31,7 @@ public final class KubeletStandIn {
   private final BatchV1Api batch = new BatchV1Api(client);
   private final String namespace;
   private final String jobName;
+  private String jobStartTime;
   private int failed;
   private int succeeded;
 
@@ -132,7 +133,10 @@ public final class KubeletStandIn {
   }
 
   private void jobCounters(int active, String conditions) {
-    StringBuilder status = new StringBuilder("{\"status\":{\"startTime\":\"" + now() + "\",\"active\":" + active + ",\"failed\":" + failed + ",\"succeeded\":" + succeeded);
+    if (jobStartTime == null) {
+      jobStartTime = now();
+    }
+    StringBuilder status = new StringBuilder("{\"status\":{\"startTime\":\"" + jobStartTime + "\",\"active\":" + active + ",\"failed\":" + failed + ",\"succeeded\":" + succeeded);
     if (conditions != null) {
       status.append(",\"conditions\":").append(conditions).append(",\"ready\":0");
       if (conditions.contains("\"Complete\"")) {

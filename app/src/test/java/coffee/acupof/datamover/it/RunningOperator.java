@@ -38,12 +38,12 @@ public final class RunningOperator implements AutoCloseable {
     props.putAll(overrides);
     context =
         new SpringApplicationBuilder(DataMoverApplication.class)
-            .properties(props)
             .initializers(
                 ctx ->
                     ctx.getBeanFactory()
                         .registerSingleton("testLeadershipLossHandler", (LeadershipLossHandler) () -> leaseLost.set(true)))
-            .run();
+            // As command-line arguments, so they win over application.yml as a user's flags would.
+            .run(props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
   }
 
   public static RunningOperator start(String namespace) {

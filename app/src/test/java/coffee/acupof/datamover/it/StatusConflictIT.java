@@ -1,0 +1,87 @@
+package coffee.acupof.datamover.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import coffee.acupof.datamover.api.DataMover;
+import coffee.acupof.datamover.api.DataMoverStatus;
+import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.cluster.ClusterException;
+import coffee.acupof.datamover.cluster.FakeCluster;
+import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.controller.DataMoverReconciler;
+import coffee.acupof.datamover.controller.EventPublisher;
+import coffee.acupof.datamover.controller.StatusWriter;
+import coffee.acupof.datamover.metrics.DataMoverMetrics;
+import coffee.acupof.datamover.phase.CleanupHandler;
+import coffee.acupof.datamover.phase.ClonedPvcReadyHandler;
+import coffee.acupof.datamover.phase.CreateClonedPvcHandler;
+import coffee.acupof.datamover.phase.MoverJobHandler;
+import coffee.acupof.datamover.phase.ValidateHandler;
+import io.kubernetes.client.extended.controller.reconciler.Request;
+import io.kubernetes.client.extended.controller.reconciler.Result;
+import io.kubernetes.client.informer.cache.Cache;
+import io.kubernetes.client.informer.cache.Lister;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A status write computed from a stale read meets a newer object on the real API server: it is
+ * refused with 409, the reconciler retries, and no Event or metric records the lost transition.
+ * (The cluster view behind the handlers is in memory; the DataMover, its status and Events are real.)
+ */
+class StatusConflictIT {
+  @Test
+  void aConflictingStatusWriteIsRetriedAndRecordsNothing() {
+    String ns = TestCluster.newNamespace("conflict");
+    Given.kubectlApply(ns, """
+        apiVersion: datamover.a-cup-of.coffee/v1alpha1
+        kind: DataMover
+        metadata:
+          name: contested
+        spec:
+          sourcePvc: data
+          secretName: s3
+        """);
+    DataMover stale = TestCluster.get(ns, "contested");
+    StatusWriter writer = new StatusWriter(TestCluster.admin());
+    writer.write(stale, new DataMoverStatus.Builder().phase(Phase.NEW).message("written by someone else").build());
+
+    assertThatThrownBy(() -> writer.write(stale, new DataMoverStatus.Builder().phase(Phase.FAILED).build()))
+        .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.statusCode()).isEqualTo(409));
+
+    FakeCluster view = new FakeCluster();
+    DataMoverProperties properties = new DataMoverProperties(null, null, null, null, null, null, null);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Cache<DataMover> cache = new Cache<>();
+    cache.add(stale);
+    DataMoverReconciler reconciler =
+        new DataMoverReconciler(
+            new Lister<>(cache),
+            List.of(
+                new ValidateHandler(view, properties),
+                new CreateClonedPvcHandler(view, view),
+                new ClonedPvcReadyHandler(view),
+                new MoverJobHandler(view, view, properties),
+                new CleanupHandler(view)),
+            writer,
+            new EventPublisher(new CoreV1Api(TestCluster.admin()), "test"),
+            new DataMoverMetrics(registry),
+            Clock.systemUTC());
+
+    Result result = reconciler.reconcile(new Request(ns, "contested"));
+
+    assertThat(result.isRequeue()).isTrue();
+    assertThat(TestCluster.get(ns, "contested").getStatus().message()).isEqualTo("written by someone else");
+    assertThat(TestCluster.events(ns, "contested")).isEmpty();
+    assertThat(registry.find("datamover.operations").counters()).isEmpty();
+
+    cache.update(TestCluster.get(ns, "contested"));
+    assertThat(reconciler.reconcile(new Request(ns, "contested")).isRequeue()).isTrue();
+    assertThat(TestCluster.get(ns, "contested").getStatus().message()).startsWith("Waiting: source PVC data not found");
+    assertThat(TestCluster.eventReasons(ns, "contested")).containsExactly("SourcePVCNotFound");
+  }
+}
