@@ -8,7 +8,8 @@
 # - Otherwise pinned versions are built from their Go modules with the installed Go
 #   toolchain into a cache directory outside the repository:
 #     ${DATAMOVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/datamover}/envtest/<k8s>-etcd-<etcd>/
-#   The first build takes 10-25 minutes on 2 cores; later runs print the cached path at once.
+#   The first build takes about 6 minutes on 2 cores with empty Go caches (longer on slow
+#   networks); later runs print the cached path at once. Concurrent runs wait for one build.
 #
 # k8s.io/kubernetes and go.etcd.io/etcd/server/v3 carry `replace` directives in their
 # go.mod, so `go install pkg@version` refuses them. Each is built from a throw-away
@@ -16,8 +17,9 @@
 set -Eeuo pipefail
 shopt -s inherit_errexit
 
-# Kubernetes 1.34: newest patch whose go.mod the Go checksum database verifies here
-# (v1.34.11 and v1.34.12 are served by the module proxy, but their checksum lookups fail).
+# Kubernetes 1.34: newest patch that passes Go's checksum verification. (v1.34.11 and v1.34.12
+# are on the module proxy too, but their checksum database lookups failed (404) when this was
+# pinned; we do not turn checksum verification off. Retry them when bumping.)
 K8S_VERSION="v1.34.10"
 # etcd 3.6 (the line Kubernetes 1.34 uses): newest patch the module proxy serves.
 ETCD_VERSION="v3.6.16"
@@ -207,6 +209,7 @@ main() {
 
   STEP="install into ${dest}"
   has_all_binaries "${STAGE_DIR}" || die "the build did not produce all of ${BINARIES[*]}"
+  chmod 0755 "${STAGE_DIR}" # mktemp -d made it private
   rm -rf "${dest}" # an incomplete leftover; complete ones returned above
   mv -T "${STAGE_DIR}" "${dest}"
   STAGE_DIR=""

@@ -457,6 +457,13 @@ configure_remote() {
   fi
   ROOT="$BASE"
   configure_crypt
+  # Pass-through remotes (RCLONE_CONFIG_<NAME>_<OPTION>) and the config password are masked too.
+  local var
+  while IFS= read -r var; do
+    case "$var" in
+      *SECRET*|*PASS*|*KEY*|*TOKEN*|*CREDENTIAL*|*AUTH*|*SAS*) add_secret "${!var}" ;;
+    esac
+  done < <(compgen -e | grep -E '^RCLONE_CONFIG_' || true)
   RCLONE_FLAGS=(--config "$CONFIG_PATH" --use-json-log)
   local ca="${MOVER_CA_BUNDLE:-${AWS_CA_BUNDLE_ORIG:-}}"
   if [[ -n "$ca" ]]; then

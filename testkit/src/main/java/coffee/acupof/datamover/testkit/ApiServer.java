@@ -81,15 +81,14 @@ public final class ApiServer implements AutoCloseable {
 
   private ApiServer(boolean isShared) {
     this.isShared = isShared;
-    Path assets = EnvtestAssets.directory();
     this.kubectl = EnvtestAssets.executable("kubectl");
     this.token = randomToken();
     this.workDir = createTempDirectory();
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     try {
       long started = System.nanoTime();
-      startEtcd(assets.resolve("etcd"));
-      startApiServer(assets.resolve("kube-apiserver"));
+      startEtcd(EnvtestAssets.executable("etcd"));
+      startApiServer(EnvtestAssets.executable("kube-apiserver"));
       kubeconfig = writeKubeconfig(workDir.resolve("kubeconfig"));
       LOG.info("kube-apiserver ready at {} after {} ms (files in {})",
           url, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), workDir);
@@ -378,7 +377,10 @@ public final class ApiServer implements AutoCloseable {
         "--service-account-signing-key-file=" + signingKey,
         "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER,
         "--service-cluster-ip-range=10.0.0.0/24",
-        "--allow-privileged=true"),
+        "--allow-privileged=true",
+        // The "kubernetes" Service cannot point at 127.0.0.1 (loopback endpoints are invalid), and there
+        // are no pods to use it; without this the log gets an error every 10 seconds.
+        "--endpoint-reconciler-type=none"),
         workDir.resolve("kube-apiserver.log"));
     url = "https://127.0.0.1:" + port;
     // Before it serves, kube-apiserver writes its self-signed certificate (with its CA), then the key.

@@ -1,0 +1,132 @@
+package coffee.acupof.datamover.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coffee.acupof.datamover.api.Condition;
+import coffee.acupof.datamover.api.DataMover;
+import coffee.acupof.datamover.api.DataMoverSpec;
+import coffee.acupof.datamover.api.DataMoverStatus;
+import coffee.acupof.datamover.api.ImageSpec;
+import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.controller.StatusWriter;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import java.io.IOException;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The Java types and the CRD schema stay in step: every example manifest survives a round trip
+ * through the real API server and the Java types, every status field survives the schema, and the
+ * schema's properties are exactly the Java types' components.
+ */
+class CrdRoundTripIT {
+  private static String ns;
+
+  @BeforeAll
+  static void namespace() {
+    ns = TestCluster.newNamespace("crd-roundtrip");
+  }
+
+  static Stream<Path> examples() throws IOException {
+    try (Stream<Path> files = Files.list(TestCluster.repoRoot().resolve("docs/examples"))) {
+      return files.filter(f -> f.toString().endsWith(".yaml")).filter(f -> !f.getFileName().toString().contains("secret")).sorted().toList().stream();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("examples")
+  void anExampleSurvivesKubectlAndTheJavaTypes(Path example) throws Exception {
+    Given.kubectlApply(ns, Files.readString(example));
+    String name = new Yaml().<Map<String, Map<String, String>>>load(Files.readString(example)).get("metadata").get("name");
+
+    DataMover read = TestCluster.get(ns, name);
+    DataMover copy = new DataMover().metadata(new V1ObjectMeta().name(name + "-copy").namespace(ns)).spec(read.getSpec());
+    TestCluster.create(copy);
+
+    JsonObject original = specOf(name);
+    JsonObject roundTripped = specOf(name + "-copy");
+    assertThat(roundTripped).isEqualTo(original);
+    assertThat(original.get("sourcePvc").getAsString()).isEqualTo(read.getSpec().sourcePvc());
+  }
+
+  private static JsonObject specOf(String name) {
+    String json = TestCluster.server().runKubectl("get", "datamover", name, "-n", ns, "-o", "json");
+    return JsonParser.parseString(json).getAsJsonObject().getAsJsonObject("spec");
+  }
+
+  @Test
+  void everyStatusFieldSurvivesTheSchema() {
+    Given.kubectlApply(ns, "apiVersion: datamover.a-cup-of.coffee/v1alpha1\nkind: DataMover\nmetadata:\n  name: status-fields\nspec:\n  sourcePvc: d\n  secretName: s\n");
+    DataMover dm = TestCluster.get(ns, "status-fields");
+    OffsetDateTime t = OffsetDateTime.of(2026, 11, 21, 10, 15, 0, 0, ZoneOffset.UTC);
+    DataMoverStatus full =
+        new DataMoverStatus.Builder()
+            .phase(Phase.COMPLETED)
+            .restoredPvcName("status-fields-clone")
+            .conditions(List.of(new Condition(Condition.READY, "True", "MoverSucceeded", "done", 1L, t)))
+            .observedGeneration(1L)
+            .startTime(t)
+            .phaseTransitionTime(t)
+            .completionTime(t)
+            .jobName("status-fields-mover")
+            .attempts(2)
+            .pointInTime("2026-11-21-101500")
+            .destination("s3:bucket/2026-11-21-101500")
+            .bytesTransferred(10L)
+            .filesTransferred(1L)
+            .reason("MoverSucceeded")
+            .message("done")
+            .build();
+    assertThat(Arrays.stream(DataMoverStatus.class.getRecordComponents()).allMatch(c -> {
+      try {
+        return c.getAccessor().invoke(full) != null;
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    })).as("the test sets every status field").isTrue();
+
+    new StatusWriter(TestCluster.admin()).write(dm, full);
+
+    assertThat(TestCluster.get(ns, "status-fields").getStatus()).isEqualTo(full);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theSchemaAndTheJavaTypesHaveTheSameFields() throws IOException {
+    Map<String, Object> crd = new Yaml().load(Files.readString(TestCluster.repoRoot().resolve("crd/datamover.a-cup-of.coffee_datamovers.yaml")));
+    Map<String, Object> root =
+        (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) ((List<Map<String, Object>>) ((Map<String, Object>) crd.get("spec")).get("versions")).getFirst().get("schema")).get("openAPIV3Schema"));
+    Map<String, Object> spec = properties(root, "spec");
+    Map<String, Object> status = properties(root, "status");
+
+    assertThat(spec.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverSpec.class));
+    assertThat(((Map<String, Object>) ((Map<String, Object>) spec.get("image")).get("properties")).keySet()).containsExactlyInAnyOrderElementsOf(components(ImageSpec.class));
+    assertThat(status.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverStatus.class));
+    Map<String, Object> conditionItem = (Map<String, Object>) ((Map<String, Object>) status.get("conditions")).get("items");
+    assertThat(((Map<String, Object>) conditionItem.get("properties")).keySet()).containsExactlyInAnyOrderElementsOf(components(Condition.class));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> properties(Map<String, Object> schema, String name) {
+    Map<String, Object> props = (Map<String, Object>) schema.get("properties");
+    return (Map<String, Object>) ((Map<String, Object>) props.get(name)).get("properties");
+  }
+
+  private static List<String> components(Class<? extends Record> type) {
+    return Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList();
+  }
+}

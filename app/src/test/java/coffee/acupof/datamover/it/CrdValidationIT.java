@@ -1,0 +1,82 @@
+package coffee.acupof.datamover.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Manifests that can never work are refused by the CRD itself (schema and CEL rules) when a user
+ * applies them with kubectl, with a message that says what to fix.
+ */
+class CrdValidationIT {
+  private static String ns;
+
+  @BeforeAll
+  static void namespace() {
+    ns = TestCluster.newNamespace("crd-validation");
+  }
+
+  private static String manifest(String name, String spec) {
+    return """
+        apiVersion: datamover.a-cup-of.coffee/v1alpha1
+        kind: DataMover
+        metadata:
+          name: %s
+        %s
+        """.formatted(name, spec.indent(0).strip());
+  }
+
+  static Stream<Arguments> invalid() {
+    return Stream.of(
+        Arguments.of("no spec", "metadata-only: {}".replace("metadata-only: {}", ""), "spec: Required value"),
+        Arguments.of("no sourcePvc", "spec:\n  secretName: s3", "spec.sourcePvc: Required value"),
+        Arguments.of("empty sourcePvc", "spec:\n  sourcePvc: \"\"\n  secretName: s3", "spec.sourcePvc in body should be at least 1 chars long"),
+        Arguments.of("sourcePvc not a DNS name", "spec:\n  sourcePvc: Web_Data\n  secretName: s3", "spec.sourcePvc in body should match"),
+        Arguments.of("no secretName", "spec:\n  sourcePvc: data", "spec.secretName: Required value"),
+        Arguments.of("secretName not a DNS name", "spec:\n  sourcePvc: data\n  secretName: \"my secret\"", "spec.secretName in body should match"),
+        Arguments.of("boolean as a string", "spec:\n  sourcePvc: data\n  secretName: s3\n  addTimestampPrefix: \"yes\"", "spec.addTimestampPrefix in body must be of type boolean"),
+        Arguments.of("typo in a field name", "spec:\n  sourcePVC: data\n  sourcePvc: data\n  secretName: s3", "unknown field \"spec.sourcePVC\""),
+        Arguments.of("invalid pull policy", "spec:\n  sourcePvc: data\n  secretName: s3\n  image:\n    repository: mover\n    pullPolicy: Sometimes",
+            "Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\""),
+        Arguments.of("image without repository", "spec:\n  sourcePvc: data\n  secretName: s3\n  image:\n    tag: \"1.0\"", "spec.image.repository: Required value"),
+        Arguments.of("invalid image tag", "spec:\n  sourcePvc: data\n  secretName: s3\n  image:\n    repository: mover\n    tag: \"bad tag\"", "spec.image.tag in body should match"),
+        Arguments.of("env without a name", "spec:\n  sourcePvc: data\n  secretName: s3\n  additionalEnv:\n    - value: x", "spec.additionalEnv[0].name: Required value"),
+        Arguments.of("env name with a space", "spec:\n  sourcePvc: data\n  secretName: s3\n  additionalEnv:\n    - name: MY VAR\n      value: x", "spec.additionalEnv[0].name in body should match"),
+        Arguments.of("env value and valueFrom", "spec:\n  sourcePvc: data\n  secretName: s3\n  additionalEnv:\n    - name: A\n      value: x\n      valueFrom:\n        secretKeyRef: {name: s, key: k}",
+            "set either value or valueFrom, not both"),
+        Arguments.of("valueFrom with two sources", "spec:\n  sourcePvc: data\n  secretName: s3\n  additionalEnv:\n    - name: A\n      valueFrom:\n        secretKeyRef: {name: s, key: k}\n        configMapKeyRef: {name: c, key: k}",
+            "valueFrom needs exactly one of configMapKeyRef, fieldRef, resourceFieldRef or secretKeyRef"),
+        Arguments.of("the same env twice", "spec:\n  sourcePvc: data\n  secretName: s3\n  additionalEnv:\n    - name: A\n      value: x\n    - name: A\n      value: y",
+            "spec.additionalEnv[1]: Duplicate value"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalid")
+  void isRefusedWithAUsefulMessage(String what, String spec, String expected) {
+    String name = "invalid-" + what.replaceAll("[^a-z]+", "-").replaceAll("-+$", "");
+    assertThatThrownBy(() -> Given.kubectlApply(ns, manifest(name, spec)))
+        .hasMessageContaining(expected);
+  }
+
+  @Test
+  void aNameTooLongForTheLabelsOfItsChildrenIsRefused() {
+    String name = "n".repeat(64);
+    assertThatThrownBy(() -> Given.kubectlApply(ns, manifest(name, "spec:\n  sourcePvc: data\n  secretName: s3")))
+        .hasMessageContaining("metadata.name must be at most 63 characters");
+  }
+
+  @Test
+  void theSpecOfARunCannotChange() {
+    Given.kubectlApply(ns, manifest("immutable", "spec:\n  sourcePvc: data\n  secretName: s3"));
+    assertThat(TestCluster.get(ns, "immutable").getSpec().timestampPrefix()).isFalse();
+
+    assertThatThrownBy(() -> Given.kubectlApply(ns, manifest("immutable", "spec:\n  sourcePvc: other\n  secretName: s3")))
+        .hasMessageContaining("spec is immutable because a DataMover is a single run");
+  }
+}
