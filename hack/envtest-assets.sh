@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Prints the absolute path of a directory holding the executables etcd,
-# kube-apiserver and kubectl (the envtest KUBEBUILDER_ASSETS layout).
+# Prints the absolute path of a directory holding the executables etcd, kube-apiserver,
+# kube-controller-manager and kubectl (the envtest KUBEBUILDER_ASSETS layout, plus the
+# controller manager that tests may start for garbage collection, Jobs or namespaces).
 #
 # Only that path goes to stdout; progress and errors go to stderr.
 #
-# - When $KUBEBUILDER_ASSETS is set and holds all three executables, it is used as is.
+# - When $KUBEBUILDER_ASSETS is set and holds all four executables, it is used as is. When it
+#   lacks one (envtest's own downloads have no kube-controller-manager), it is ignored with a
+#   note on stderr and the pinned build below is used.
 # - Otherwise pinned versions are built from their Go modules with the installed Go
 #   toolchain into a cache directory outside the repository:
-#     ${DATAMOVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/datamover}/envtest/<k8s>-etcd-<etcd>/
+#     ${DATAMOVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/datamover}/envtest/<k8s>-etcd-<etcd>-<layout>/
 #   The first build takes about 6 minutes on 2 cores with empty Go caches (longer on slow
 #   networks); later runs print the cached path at once. Concurrent runs wait for one build.
+#   When a directory of an older layout with the same versions exists (e.g. the 3-binary
+#   <k8s>-etcd-<etcd>/ from before kube-controller-manager was added), its executables are
+#   copied and only the missing ones are built (kube-controller-manager: about 2 minutes when
+#   kube-apiserver was built before on the machine, as Go's build cache holds the shared packages).
+#   The older directory is left alone: other checkouts may still use it.
 #
 # k8s.io/kubernetes and go.etcd.io/etcd/server/v3 carry `replace` directives in their
 # go.mod, so `go install pkg@version` refuses them. Each is built from a throw-away
@@ -24,7 +32,12 @@ K8S_VERSION="v1.34.10"
 # etcd 3.6 (the line Kubernetes 1.34 uses): newest patch the module proxy serves.
 ETCD_VERSION="v3.6.16"
 
-BINARIES=(etcd kube-apiserver kubectl)
+BINARIES=(etcd kube-apiserver kube-controller-manager kubectl)
+KUBERNETES_BINARIES=(kube-apiserver kube-controller-manager kubectl)
+# Part of the cache directory's name. Change it whenever BINARIES changes, so a run never
+# replaces a directory that runs of other checkouts (expecting fewer executables) may be using.
+# "kcm": kube-controller-manager added; the first layout had no suffix.
+CACHE_LAYOUT="kcm"
 STEP="starting"
 WORK_DIR=""
 STAGE_DIR=""
@@ -41,12 +54,24 @@ cleanup() { rm -rf "${WORK_DIR}" "${STAGE_DIR}"; }
 trap 'on_error $?' ERR
 trap cleanup EXIT
 
-# True when directory $1 holds all three executables.
+# True when $1/$2 is an executable regular file.
+has_binary() { [[ -x "$1/$2" && -f "$1/$2" ]]; }
+
+# True when directory $1 holds all executables of BINARIES.
 has_all_binaries() {
   local dir="$1" bin
   for bin in "${BINARIES[@]}"; do
-    [[ -x "${dir}/${bin}" && -f "${dir}/${bin}" ]] || return 1
+    has_binary "${dir}" "${bin}" || return 1
   done
+}
+
+# Prints the names of BINARIES that directory $1 lacks, space-separated.
+missing_binaries() {
+  local dir="$1" bin missing=()
+  for bin in "${BINARIES[@]}"; do
+    has_binary "${dir}" "${bin}" || missing+=("${bin}")
+  done
+  echo "${missing[*]}"
 }
 
 absolute_dir() { (cd "$1" && pwd -P); }
@@ -57,7 +82,25 @@ use_kubebuilder_assets_if_complete() {
     absolute_dir "${KUBEBUILDER_ASSETS}"
     exit 0
   fi
-  log "KUBEBUILDER_ASSETS=${KUBEBUILDER_ASSETS} lacks one of ${BINARIES[*]}; using the pinned build instead"
+  log "note: KUBEBUILDER_ASSETS=${KUBEBUILDER_ASSETS} lacks $(missing_binaries "${KUBEBUILDER_ASSETS}");" \
+    "ignoring it and using the pinned build instead"
+}
+
+# Copies into directory $1 the executables of BINARIES that the cache directories of older
+# layouts (same Kubernetes and etcd versions, so the same builds) in $2 hold, so only the
+# missing ones need to be built.
+copy_from_older_layouts() {
+  local stage="$1" envtest_dir="$2" versions="${K8S_VERSION#v}-etcd-${ETCD_VERSION#v}"
+  local old bin
+  for old in "${envtest_dir}/${versions}" "${envtest_dir}/${versions}"-*; do
+    [[ -d "${old}" && "${old}" != "${envtest_dir}/${versions}-${CACHE_LAYOUT}" ]] || continue
+    for bin in "${BINARIES[@]}"; do
+      if ! has_binary "${stage}" "${bin}" && has_binary "${old}" "${bin}"; then
+        log "reusing ${old}/${bin}"
+        cp "${old}/${bin}" "${stage}/${bin}"
+      fi
+    done
+  done
 }
 
 # Prints the field "$2" (e.g. GoMod) of `go mod download -json $1`.
@@ -89,8 +132,11 @@ go_build() {
   go build -C "${module_dir}" -trimpath -ldflags "${ldflags}" -o "${out}" "${pkg}" >&2
 }
 
+# Builds the Kubernetes executables named in the remaining arguments (a subset of
+# KUBERNETES_BINARIES) into directory $1, using scratch directory $2.
 build_kubernetes() {
   local out_dir="$1" wrapper="$2/kubernetes"
+  shift 2
   local staging_version="v0.${K8S_VERSION#v1.}"
   local gomod staging module minor
 
@@ -128,12 +174,14 @@ build_kubernetes() {
     ldflags+=" -X ${pkg}.gitTreeState=clean"
   done
 
-  STEP="go build kube-apiserver ${K8S_VERSION}"
-  log "${STEP} (the slow part)"
-  go_build "${wrapper}" "${out_dir}/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver "${ldflags}"
-  STEP="go build kubectl ${K8S_VERSION}"
-  log "${STEP}"
-  go_build "${wrapper}" "${out_dir}/kubectl" k8s.io/kubernetes/cmd/kubectl "${ldflags}"
+  local bin started
+  for bin in "$@"; do
+    STEP="go build ${bin} ${K8S_VERSION}"
+    log "${STEP}"
+    started=${SECONDS}
+    go_build "${wrapper}" "${out_dir}/${bin}" "k8s.io/kubernetes/cmd/${bin}" "${ldflags}"
+    log "built ${bin} in $((SECONDS - started))s"
+  done
 }
 
 build_etcd() {
@@ -173,7 +221,7 @@ main() {
 
   local cache_root="${DATAMOVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/datamover}"
   local envtest_dir="${cache_root}/envtest"
-  local dest="${envtest_dir}/${K8S_VERSION#v}-etcd-${ETCD_VERSION#v}"
+  local dest="${envtest_dir}/${K8S_VERSION#v}-etcd-${ETCD_VERSION#v}-${CACHE_LAYOUT}"
 
   if has_all_binaries "${dest}"; then
     absolute_dir "${dest}"
@@ -202,10 +250,24 @@ main() {
   # The staging directory lives beside the destination so the final mv is an atomic rename.
   STAGE_DIR="$(mktemp -d "${envtest_dir}/.build.XXXXXX")"
 
-  log "building Kubernetes ${K8S_VERSION} and etcd ${ETCD_VERSION} into ${dest} with $(go version)"
+  STEP="reuse executables of older cache layouts"
+  copy_from_older_layouts "${STAGE_DIR}" "${envtest_dir}"
+  local missing bin kubernetes=()
+  missing="$(missing_binaries "${STAGE_DIR}")"
+  for bin in "${KUBERNETES_BINARIES[@]}"; do
+    if [[ " ${missing} " == *" ${bin} "* ]]; then
+      kubernetes+=("${bin}")
+    fi
+  done
+
+  log "building ${missing} (Kubernetes ${K8S_VERSION}, etcd ${ETCD_VERSION}) into ${dest} with $(go version)"
   local started=${SECONDS}
-  build_etcd "${STAGE_DIR}" "${WORK_DIR}"
-  build_kubernetes "${STAGE_DIR}" "${WORK_DIR}"
+  if [[ " ${missing} " == *" etcd "* ]]; then
+    build_etcd "${STAGE_DIR}" "${WORK_DIR}"
+  fi
+  if ((${#kubernetes[@]} > 0)); then
+    build_kubernetes "${STAGE_DIR}" "${WORK_DIR}" "${kubernetes[@]}"
+  fi
 
   STEP="install into ${dest}"
   has_all_binaries "${STAGE_DIR}" || die "the build did not produce all of ${BINARIES[*]}"

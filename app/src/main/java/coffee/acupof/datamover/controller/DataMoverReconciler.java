@@ -70,7 +70,7 @@ public class DataMoverReconciler implements Reconciler {
       log.warn("{} has unknown phase '{}'; leaving it alone", dataMover.key(), status.phase());
       return new Result(false);
     }
-    metrics.currentPhase(dataMover, phase);
+    metrics.currentPhase(dataMover, phase, status.phaseTransitionTime());
     if (phase.isTerminal()) {
       return new Result(false);
     }
@@ -111,7 +111,7 @@ public class DataMoverReconciler implements Reconciler {
     }
     if (phaseChanged) {
       metrics.transition(dataMover, from, transition.next(), transition.reason(), run.timeInPhase());
-      metrics.currentPhase(dataMover, transition.next());
+      metrics.currentPhase(dataMover, transition.next(), run.now());
     }
   }
 

@@ -6,8 +6,10 @@ import coffee.acupof.datamover.phase.CleanupHandler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The old operator's metrics, under their old names (as Prometheus shows them):
  * {@code datamover_operations_total{phase,status,namespace}}, {@code datamover_phase_duration_seconds},
  * {@code datamover_data_sync_operations_total{status}}, {@code datamover_pvc_cleanup_operations_total{status}}
- * and {@code datamover_current_phase{namespace,name,phase}}. Per-object series are removed when the
+ * and {@code datamover_current_phase{namespace,name,phase}} with
+ * {@code datamover_phase_started_timestamp_seconds}. Per-object series are removed when the
  * object is deleted.
  */
 public class DataMoverMetrics {
@@ -27,7 +30,7 @@ public class DataMoverMetrics {
   };
 
   private final MeterRegistry registry;
-  private final Map<String, Gauge> currentPhase = new ConcurrentHashMap<>();
+  private final Map<String, PhaseSeries> currentPhase = new ConcurrentHashMap<>();
 
   public DataMoverMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -65,31 +68,49 @@ public class DataMoverMetrics {
     }
   }
 
-  /** Sets the run's current-phase series (value 1, labelled with the phase), replacing the old one. */
-  public void currentPhase(DataMover dataMover, Phase phase) {
+  /**
+   * Sets the run's per-object series, replacing those of its previous phase:
+   * {@code datamover_current_phase} (1) and {@code datamover_phase_started_timestamp_seconds} (when
+   * it entered the phase, for "stuck for longer than" alerts).
+   */
+  public void currentPhase(DataMover dataMover, Phase phase, OffsetDateTime since) {
     String key = dataMover.key();
-    Gauge existing = currentPhase.get(key);
-    if (existing != null && phase.toString().equals(existing.getId().getTag("phase"))) {
+    PhaseSeries existing = currentPhase.get(key);
+    if (existing != null && existing.phase() == phase) {
       return;
     }
-    Gauge gauge =
-        Gauge.builder("datamover.current.phase", () -> 1)
-            .description("The phase each DataMover is in (1 for its current phase)")
-            .tag("namespace", dataMover.namespace())
-            .tag("name", dataMover.name())
-            .tag("phase", phase.toString())
-            .register(registry);
-    Gauge previous = currentPhase.put(key, gauge);
+    double started = since == null ? 0 : since.toEpochSecond();
+    Tags tags = Tags.of("namespace", dataMover.namespace(), "name", dataMover.name(), "phase", phase.toString());
+    PhaseSeries series =
+        new PhaseSeries(
+            phase,
+            Gauge.builder("datamover.current.phase", () -> 1)
+                .description("The phase each DataMover is in (1 for its current phase)")
+                .tags(tags)
+                .register(registry),
+            Gauge.builder("datamover.phase.started.timestamp", () -> started)
+                .description("When each DataMover entered its current phase (Unix time)")
+                .baseUnit("seconds")
+                .tags(tags)
+                .register(registry));
+    PhaseSeries previous = currentPhase.put(key, series);
     if (previous != null) {
-      registry.remove(previous);
+      previous.removeFrom(registry);
     }
   }
 
   /** Removes the series of a deleted DataMover. */
   public void forget(String namespace, String name) {
-    Gauge gauge = currentPhase.remove(namespace + "/" + name);
-    if (gauge != null) {
-      registry.remove(gauge);
+    PhaseSeries series = currentPhase.remove(namespace + "/" + name);
+    if (series != null) {
+      series.removeFrom(registry);
+    }
+  }
+
+  private record PhaseSeries(Phase phase, Gauge current, Gauge started) {
+    void removeFrom(MeterRegistry registry) {
+      registry.remove(current);
+      registry.remove(started);
     }
   }
 }

@@ -22,7 +22,10 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -37,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * <p>The executables come from {@code hack/envtest-assets.sh} (see {@link EnvtestAssets}). Each
  * instance has its own temporary directory holding etcd's data, the generated keys and
  * certificates, the kubeconfig and the log files {@code etcd.log} and {@code kube-apiserver.log}.
+ *
+ * <p>By default no controller runs: deleting an owner leaves its dependents, Jobs get no pods and
+ * deleted namespaces stay Terminating. Tests that need such behaviour run kube-controller-manager with
+ * just the controllers they need, via {@link #startWithControllers(String...)} or, on a running server
+ * such as {@link #shared()}, {@link #startControllerManager(String...)}.
  *
  * <p>Authentication is a static admin token in group {@code system:masters}; authorization is RBAC.
  * {@link #clientAs(String, String...)} impersonates other users, so a test can check what a
@@ -57,9 +65,18 @@ public final class ApiServer implements AutoCloseable {
   /** User name of the admin token; the token's group is {@code system:masters}. */
   public static final String ADMIN_USER = "datamover-test-admin";
 
+  /**
+   * User name that kube-controller-manager authenticates as (its own static token, group
+   * {@code system:masters}); objects it changes show this user in audit-style checks and errors.
+   */
+  public static final String CONTROLLER_MANAGER_USER = "system:kube-controller-manager";
+
   private static final Duration ETCD_READY_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration APISERVER_READY_TIMEOUT = Duration.ofSeconds(180);
   private static final Duration KUBECTL_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration CONTROLLER_MANAGER_READY_TIMEOUT = Duration.ofSeconds(120);
+  /** A line of kube-controller-manager's {@code /healthz?verbose} for a started controller. */
+  private static final Pattern STARTED_CONTROLLER = Pattern.compile("(?m)^\\[\\+]([a-z0-9-]+-controller) ok$");
   private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
   private static final int LOG_TAIL_LINES = 40;
   private static final String SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
@@ -69,6 +86,7 @@ public final class ApiServer implements AutoCloseable {
   private final Path workDir;
   private final Path kubectl;
   private final String token;
+  private final String controllerManagerToken;
   private final boolean isShared;
   private final Thread shutdownHook = new Thread(this::stop, "stop-test-apiserver");
   private LoggedProcess etcd;
@@ -78,11 +96,14 @@ public final class ApiServer implements AutoCloseable {
   private byte[] caCertificates;
   private Path kubeconfig;
   private boolean stopped;
+  private ControllerManager controllerManager;
+  private int controllerManagersStarted;
 
-  private ApiServer(boolean isShared) {
+  private ApiServer(boolean isShared, List<String> controllers) {
     this.isShared = isShared;
     this.kubectl = EnvtestAssets.executable("kubectl");
     this.token = randomToken();
+    this.controllerManagerToken = randomToken();
     this.workDir = createTempDirectory();
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     try {
@@ -92,6 +113,9 @@ public final class ApiServer implements AutoCloseable {
       kubeconfig = writeKubeconfig(workDir.resolve("kubeconfig"));
       LOG.info("kube-apiserver ready at {} after {} ms (files in {})",
           url, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), workDir);
+      if (!controllers.isEmpty()) {
+        startControllerManager(controllers.toArray(String[]::new));
+      }
     } catch (RuntimeException e) {
       stopProcesses();
       removeShutdownHook();
@@ -107,7 +131,22 @@ public final class ApiServer implements AutoCloseable {
    *     and the directory with the full logs
    */
   public static ApiServer start() {
-    return new ApiServer(false);
+    return new ApiServer(false, List.of());
+  }
+
+  /**
+   * Like {@link #start()}, and also runs kube-controller-manager with the given controllers (see
+   * {@link #startControllerManager(String...)}) until the server is closed.
+   *
+   * <pre>{@code
+   * try (ApiServer server = ApiServer.startWithControllers("garbagecollector", "namespace")) { ... }
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when no controller is named or a name is blank or holds a comma
+   * @throws IllegalStateException when a server does not start; the message holds the end of its log
+   */
+  public static ApiServer startWithControllers(String... controllers) {
+    return new ApiServer(false, controllerList(controllers));
   }
 
   /**
@@ -117,7 +156,7 @@ public final class ApiServer implements AutoCloseable {
    */
   public static synchronized ApiServer shared() {
     if (shared == null) {
-      shared = new ApiServer(true);
+      shared = new ApiServer(true, List.of());
     }
     return shared;
   }
@@ -161,6 +200,10 @@ public final class ApiServer implements AutoCloseable {
    * certificates are embedded, so the file stays valid wherever it is copied while the server runs.
    */
   public Path writeKubeconfig(Path target) {
+    return writeKubeconfig(target, ADMIN_USER, token);
+  }
+
+  private Path writeKubeconfig(Path target, String user, String bearerToken) {
     String yaml = """
         apiVersion: v1
         kind: Config
@@ -180,7 +223,7 @@ public final class ApiServer implements AutoCloseable {
             user: %s
             namespace: default
         current-context: datamover-test
-        """.formatted(url, Base64.getEncoder().encodeToString(caCertificates), ADMIN_USER, token, ADMIN_USER);
+        """.formatted(url, Base64.getEncoder().encodeToString(caCertificates), user, bearerToken, user);
     try {
       Path parent = target.toAbsolutePath().getParent();
       Files.createDirectories(parent);
@@ -299,6 +342,10 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void stopProcesses() {
+    if (controllerManager != null) {
+      controllerManager.process.close();
+      controllerManager = null;
+    }
     if (apiServer != null) {
       apiServer.close();
     }
@@ -413,11 +460,15 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private Path writeTokenFile() {
-    // Format: token,user,uid,"group1,group2"
-    String line = token + "," + ADMIN_USER + "," + ADMIN_USER + ",\"system:masters\"\n";
+    // Format: token,user,uid,"group1,group2". The controller manager's token is there from the start
+    // because kube-apiserver reads this file only once, and the controller manager may be started
+    // later on a running (e.g. the shared) server.
+    String lines = token + "," + ADMIN_USER + "," + ADMIN_USER + ",\"system:masters\"\n"
+        + controllerManagerToken + "," + CONTROLLER_MANAGER_USER + "," + CONTROLLER_MANAGER_USER
+        + ",\"system:masters\"\n";
     Path file = workDir.resolve("tokens.csv");
     try {
-      return Files.writeString(file, line);
+      return Files.writeString(file, lines);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
@@ -447,6 +498,202 @@ public final class ApiServer implements AutoCloseable {
   private static String pem(String type, byte[] der) {
     String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
     return "-----BEGIN " + type + "-----\n" + base64 + "\n-----END " + type + "-----\n";
+  }
+
+  // --- kube-controller-manager --------------------------------------------------------------------
+
+  /**
+   * Starts kube-controller-manager against this server with just the given controllers and waits
+   * until they have started. Works on a running server, including {@link #shared()}; close the
+   * returned handle (e.g. in {@code @AfterAll}) to stop it. Closing or stopping the server stops it too.
+   *
+   * <p>{@code controllers} are values for its {@code --controllers} flag: canonical names such as
+   * {@code "garbage-collector-controller"} or the classic aliases such as {@code "garbagecollector"},
+   * {@code "job"}, {@code "namespace"}, {@code "cronjob"}, {@code "ttl-after-finished"}; also
+   * {@code "*"} (all enabled by default) and {@code "-name"} (disable one). Useful ones here:
+   * <ul>
+   *   <li>{@code garbagecollector}: deleting an owner deletes its dependents (background/foreground
+   *       propagation, ownerReferences with the owner's uid; orphaning removes the references);
+   *   <li>{@code namespace}: a deleted namespace's contents are deleted and the namespace goes away;
+   *   <li>{@code job}: Jobs get pods &mdash; which stay Pending, as there are no nodes or scheduler.
+   * </ul>
+   *
+   * <p>It runs with {@code --leader-elect=false} and {@code --use-service-account-credentials=false}:
+   * every controller acts as {@value #CONTROLLER_MANAGER_USER}, whose token is in group
+   * {@code system:masters} (without service account credentials, the bootstrap role of that user
+   * would not let the controllers change anything; the per-controller roles are bound to service
+   * accounts, which this setup does not use). It serves its health checks on a free port of
+   * 127.0.0.1; its log is {@code kube-controller-manager-<n>.log} in {@link #workDir()}.
+   *
+   * <p>Only one controller manager may run per server at a time: two with the same controllers
+   * would compete (e.g. both create a Job's pods).
+   *
+   * @throws IllegalArgumentException when no controller is named or a name is blank or holds a comma
+   * @throws IllegalStateException when this server is stopped, a controller manager already runs, or it
+   *     does not start (the message holds the end of its log), or a named controller did not start
+   */
+  public synchronized ControllerManager startControllerManager(String... controllers) {
+    List<String> names = controllerList(controllers);
+    if (stopped) {
+      throw new IllegalStateException("this API server is stopped: " + this);
+    }
+    if (controllerManager != null && controllerManager.isRunning()) {
+      throw new IllegalStateException(
+          "a kube-controller-manager already runs on this API server (controllers " + controllerManager.controllers
+              + ", log " + controllerManager.logFile() + "); close it before starting another");
+    }
+    long started = System.nanoTime();
+    Path executable = EnvtestAssets.executable("kube-controller-manager");
+    Path kubeconfigFile = workDir.resolve("kube-controller-manager.kubeconfig");
+    if (!Files.exists(kubeconfigFile)) {
+      writeKubeconfig(kubeconfigFile, CONTROLLER_MANAGER_USER, controllerManagerToken);
+    }
+    String name = "kube-controller-manager-" + (++controllerManagersStarted);
+    Path certDir = workDir.resolve(name + "-certs");
+    int port = FreePorts.next();
+    LoggedProcess process = LoggedProcess.start("kube-controller-manager", List.of(
+        executable.toString(),
+        "--kubeconfig=" + kubeconfigFile,
+        // Delegated authentication and authorization of its own endpoints (/metrics etc.) through this
+        // API server; /healthz, /readyz and /livez are always allowed.
+        "--authentication-kubeconfig=" + kubeconfigFile,
+        "--authorization-kubeconfig=" + kubeconfigFile,
+        "--controllers=" + String.join(",", names),
+        "--leader-elect=false",
+        "--use-service-account-credentials=false",
+        "--bind-address=127.0.0.1",
+        "--secure-port=" + port,
+        "--cert-dir=" + certDir,
+        // Only the serviceaccount-token controller uses it; harmless otherwise.
+        "--service-account-private-key-file=" + workDir.resolve("service-account.key")),
+        workDir.resolve(name + ".log"));
+    try {
+      String managerUrl = "https://127.0.0.1:" + port;
+      // Like kube-apiserver, it writes its self-signed certificate (with its CA), then the key.
+      Path servingKey = certDir.resolve("kube-controller-manager.key");
+      waitUntil(process, CONTROLLER_MANAGER_READY_TIMEOUT, () -> isNonEmptyFile(servingKey));
+      OkHttpClient http = new ClientBuilder()
+          .setBasePath(managerUrl)
+          .setVerifyingSsl(true)
+          .setCertificateAuthority(readBytes(certDir.resolve("kube-controller-manager.crt")))
+          .build()
+          .getHttpClient();
+      String[] healthz = new String[1];
+      waitUntil(process, CONTROLLER_MANAGER_READY_TIMEOUT,
+          () -> controllersStarted(http, managerUrl, healthz));
+      List<String> startedControllers = startedControllers(healthz[0]);
+      long expected = names.stream().filter(n -> !n.equals("*") && !n.startsWith("-")).distinct().count();
+      if (startedControllers.size() < expected) {
+        throw startFailure(process, "started only " + startedControllers + " of " + names
+            + " (a controller was disabled or skipped, see the log)");
+      }
+      controllerManager = new ControllerManager(process, names, managerUrl);
+      LOG.info("kube-controller-manager ready at {} after {} ms with controllers {} (log {})",
+          managerUrl, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), startedControllers,
+          process.logFile());
+      return controllerManager;
+    } catch (RuntimeException e) {
+      process.close();
+      throw e;
+    }
+  }
+
+  /** The controller manager running against this server, if one was started and not closed. */
+  public synchronized Optional<ControllerManager> controllerManager() {
+    return Optional.ofNullable(controllerManager).filter(ControllerManager::isRunning);
+  }
+
+  private static List<String> controllerList(String[] controllers) {
+    List<String> names = List.of(controllers);
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("name at least one controller, e.g. \"garbagecollector\"");
+    }
+    for (String name : names) {
+      if (name.isBlank() || name.contains(",") || !name.equals(name.strip())) {
+        throw new IllegalArgumentException("invalid controller name '" + name + "' in " + names);
+      }
+    }
+    return names;
+  }
+
+  /**
+   * True once {@code /healthz?verbose} answers 200 and lists a controller: kube-controller-manager
+   * adds the checks of all controllers at once, after starting them. Stores the body in {@code body[0]}.
+   */
+  private static boolean controllersStarted(OkHttpClient http, String managerUrl, String[] body) {
+    Request request = new Request.Builder().url(managerUrl + "/healthz?verbose").build();
+    try (Response response = http.newCall(request).execute()) {
+      String text = response.body().string();
+      if (response.code() == 200 && !startedControllers(text).isEmpty()) {
+        body[0] = text;
+        return true;
+      }
+      return false;
+    } catch (IOException notYetServing) {
+      return false;
+    }
+  }
+
+  private static List<String> startedControllers(String healthz) {
+    List<String> names = new ArrayList<>();
+    Matcher matcher = STARTED_CONTROLLER.matcher(healthz);
+    while (matcher.find()) {
+      names.add(matcher.group(1));
+    }
+    return names;
+  }
+
+  /**
+   * A kube-controller-manager started by {@link #startControllerManager(String...)}. {@link #close()}
+   * stops it (also on the shared server); the log file stays until the server stops.
+   */
+  public final class ControllerManager implements AutoCloseable {
+
+    private final LoggedProcess process;
+    private final List<String> controllers;
+    private final String url;
+
+    private ControllerManager(LoggedProcess process, List<String> controllers, String url) {
+      this.process = process;
+      this.controllers = controllers;
+      this.url = url;
+    }
+
+    /** The controllers as given to {@code --controllers}. */
+    public List<String> controllers() {
+      return controllers;
+    }
+
+    /** Base URL of its health and metrics endpoints, e.g. {@code https://127.0.0.1:40123}. */
+    public String url() {
+      return url;
+    }
+
+    /** Its log file in the server's {@link ApiServer#workDir()}. */
+    public Path logFile() {
+      return process.logFile();
+    }
+
+    /** True until it is closed (or exits on its own). */
+    public boolean isRunning() {
+      return process.isAlive();
+    }
+
+    /** Stops it (SIGTERM, then SIGKILL after 15 seconds). Does nothing when already stopped. */
+    @Override
+    public void close() {
+      synchronized (ApiServer.this) {
+        process.close();
+        if (controllerManager == this) {
+          controllerManager = null;
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "ControllerManager[" + url + ", controllers " + controllers + ", log " + logFile() + "]";
+    }
   }
 
   // --- helpers ------------------------------------------------------------------------------------
