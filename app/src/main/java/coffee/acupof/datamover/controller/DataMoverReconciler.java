@@ -5,6 +5,7 @@ import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.cluster.ClusterException;
 import coffee.acupof.datamover.metrics.DataMoverMetrics;
+import coffee.acupof.datamover.phase.MoverJobHandler;
 import coffee.acupof.datamover.phase.PhaseHandler;
 import coffee.acupof.datamover.phase.Run;
 import coffee.acupof.datamover.phase.Transition;
@@ -96,16 +97,22 @@ public class DataMoverReconciler implements Reconciler {
         return new Result(true);
       }
     }
-    recordTransition(run, phase, transition);
+    recordTransition(run, phase, transition, next);
     return transition.requeueAfter().map(d -> new Result(true, d)).orElseGet(() -> new Result(false));
   }
 
-  private void recordTransition(Run run, Phase from, Transition transition) {
+  /**
+   * Events for what a user should see in {@code kubectl describe}: a new phase, a new reason within
+   * a phase, or another mover attempt. Failures, missing inputs and retries are Warnings.
+   */
+  private void recordTransition(Run run, Phase from, Transition transition, DataMoverStatus next) {
     DataMover dataMover = run.dataMover();
     boolean phaseChanged = transition.next() != from;
     boolean newReason = !Objects.equals(transition.reason(), run.status().reason());
-    if (phaseChanged || newReason) {
-      String type = transition.next() == Phase.FAILED || isWaitingProblem(transition) ? EventPublisher.WARNING : EventPublisher.NORMAL;
+    boolean newAttempt = !Objects.equals(next.attempts(), run.status().attempts()) && MoverJobHandler.RETRYING.equals(transition.reason());
+    if (phaseChanged || newReason || newAttempt) {
+      boolean warning = transition.next() == Phase.FAILED || isWaitingProblem(transition) || MoverJobHandler.RETRYING.equals(transition.reason());
+      String type = warning ? EventPublisher.WARNING : EventPublisher.NORMAL;
       events.publish(dataMover, type, transition.reason(), transition.message());
       log.info("{} {} -> {}: {} {}", dataMover.key(), from, transition.next(), transition.reason(), transition.message());
     }

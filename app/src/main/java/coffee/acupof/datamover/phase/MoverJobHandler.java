@@ -23,6 +23,9 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class MoverJobHandler implements PhaseHandler {
+  /** Reason while a run retries after a failed attempt (each failed attempt is a Warning Event). */
+  public static final String RETRYING = "MoverRetrying";
+
   private final ClusterView cluster;
   private final ClusterOperations operations;
   private final DataMoverProperties properties;
@@ -123,8 +126,9 @@ public class MoverJobHandler implements PhaseHandler {
       message = "Mover Job " + jobName + " running, attempt " + state.attempts() + " of " + properties.mover().attempts();
     }
     String lastFailure = state.lastFailureMessage().map(m -> "; previous attempt failed: " + m).orElse("");
+    String reason = lastFailure.isEmpty() ? "MoverRunning" : RETRYING;
     Duration next = waitingForVolume ? min(run.remaining(cloneBind), run.remaining(total)) : run.remaining(total);
-    return Transition.stay(Phase.CREATING_POD, "MoverRunning", message + lastFailure)
+    return Transition.stay(Phase.CREATING_POD, reason, message + lastFailure)
         .with(b -> b.attempts(state.attempts()).jobName(jobName))
         .requeueAfter(next);
   }

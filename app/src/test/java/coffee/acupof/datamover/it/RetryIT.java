@@ -58,6 +58,12 @@ class RetryIT {
       assertThat(s.message()).contains("previous attempt failed: transfer failed: AccessDenied from the remote");
     });
     assertThat(TestCluster.get(ns, "flaky").getStatus().condition(Condition.STALLED).orElseThrow().status()).isEqualTo("False");
+    assertThat(TestCluster.events(ns, "flaky"))
+        .anySatisfy(e -> {
+          assertThat(e.getType()).isEqualTo("Warning");
+          assertThat(e.getReason()).isEqualTo("MoverRetrying");
+          assertThat(e.getMessage()).contains("previous attempt failed: transfer failed: AccessDenied");
+        });
 
     kubelet.attempt(0, FullRunIT.SUCCESS);
     kubelet.completeJob();

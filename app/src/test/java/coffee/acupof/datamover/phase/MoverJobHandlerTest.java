@@ -94,6 +94,7 @@ class MoverJobHandlerTest {
     Transition t = handle(Duration.ofMinutes(3));
 
     assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
+    assertThat(t.reason()).isEqualTo("MoverRetrying");
     assertThat(t.message())
         .isEqualTo("Mover Job backup-mover running, attempt 2 of 3; previous attempt failed: remote refused the credentials (AccessDenied): check AWS_ACCESS_KEY_ID (exit code 3)");
     assertThat(status(t).attempts()).isEqualTo(2);
