@@ -11,12 +11,13 @@
 # - Otherwise pinned versions are built from their Go modules with the installed Go
 #   toolchain into a cache directory outside the repository:
 #     ${DATAMOVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/datamover}/envtest/<k8s>-etcd-<etcd>-<layout>/
-#   The first build takes about 6 minutes on 2 cores with empty Go caches (longer on slow
-#   networks); later runs print the cached path at once. Concurrent runs wait for one build.
+#   The first build takes about 8 minutes on 2 cores with empty Go caches (longer on slow
+#   networks or busy machines; kube-controller-manager accounts for about 2 of them); later runs
+#   print the cached path at once. Concurrent runs wait for one build.
 #   When a directory of an older layout with the same versions exists (e.g. the 3-binary
 #   <k8s>-etcd-<etcd>/ from before kube-controller-manager was added), its executables are
-#   copied and only the missing ones are built (kube-controller-manager: about 2 minutes when
-#   kube-apiserver was built before on the machine, as Go's build cache holds the shared packages).
+#   copied and only the missing ones are built (kube-controller-manager alone: about 1.5 minutes,
+#   as Go's caches already hold most of what kube-apiserver shares with it).
 #   The older directory is left alone: other checkouts may still use it.
 #
 # k8s.io/kubernetes and go.etcd.io/etcd/server/v3 carry `replace` directives in their

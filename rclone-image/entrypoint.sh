@@ -289,7 +289,6 @@ REMOTE_NAME=""      # rclone remote name of the storage (s3 | remote | <section>
 BASE=""             # rclone spec of the configured location, e.g. s3:bucket/sub
 ROOT=""             # spec used for all operations (BASE, or the crypt remote over it)
 ENCRYPTED=false
-FORM=""
 CRED_HINT="the remote's credentials"
 ENDPOINT_HINT="the remote's endpoint"
 PATH_HINT="MOVER_PATH"
@@ -331,7 +330,6 @@ export_option() {
 }
 
 configure_s3_form() {
-  FORM=a
   REMOTE_NAME=s3
   local host="${BUCKET_HOST:-}" bucket="${BUCKET_NAME:-}" port="${BUCKET_PORT:-}" tls region scheme
   [[ -n "$bucket" ]] || fail_config "BUCKET_NAME is required for the S3 form (AWS_*/BUCKET_* variables): set it to the bucket to use"
@@ -373,7 +371,6 @@ configure_s3_form() {
 }
 
 configure_file_form() {
-  FORM=b
   local file="${MOVER_CONFIG_FILE}" section="${MOVER_CONFIG_SECTION:-}"
   [[ -f "$file" && -r "$file" ]] || fail_config "MOVER_CONFIG_FILE '$file' does not exist or is not readable: mount the rclone.conf Secret there"
   [[ -n "$section" ]] || fail_config "MOVER_CONFIG_SECTION is required with MOVER_CONFIG_FILE: set it to the [section] of the rclone.conf to use"
@@ -406,7 +403,6 @@ configure_file_form() {
 }
 
 configure_env_form() {
-  FORM=c
   REMOTE_NAME=remote
   local type="${REMOTE_TYPE}"
   jq -e --arg t "$type" 'any(.[]; .Name == $t)' "$(providers_json)" >/dev/null \
@@ -457,13 +453,14 @@ configure_remote() {
   fi
   ROOT="$BASE"
   configure_crypt
-  # Pass-through remotes (RCLONE_CONFIG_<NAME>_<OPTION>) and the config password are masked too.
+  # Secret-looking pass-through variables (RCLONE_CONFIG_<NAME>_<OPTION>, RCLONE_<BACKEND>_<OPTION>,
+  # RCLONE_CONFIG_PASS) are masked too: rclone prints option values at DEBUG level.
   local var
   while IFS= read -r var; do
     case "$var" in
       *SECRET*|*PASS*|*KEY*|*TOKEN*|*CREDENTIAL*|*AUTH*|*SAS*) add_secret "${!var}" ;;
     esac
-  done < <(compgen -e | grep -E '^RCLONE_CONFIG_' || true)
+  done < <(compgen -e | grep -E '^RCLONE_' || true)
   RCLONE_FLAGS=(--config "$CONFIG_PATH" --use-json-log)
   local ca="${MOVER_CA_BUNDLE:-${AWS_CA_BUNDLE_ORIG:-}}"
   if [[ -n "$ca" ]]; then
@@ -475,9 +472,11 @@ configure_remote() {
 
 # Checks that the remote is reachable and the credentials work before anything is written or deleted.
 # BUCKET_SPEC (S3 form) must exist; for the other forms a missing path is fine for a backup.
+# Few retries on purpose: wrong credentials, CAs or endpoints fail in seconds instead of minutes of backoff
+# (a transient failure here fails the run with exit 3, and the Job retries it).
 preflight() {
   local target="${BUCKET_SPEC:-$BASE}"
-  if ! rc - lsjson --stat "$target"; then
+  if ! rc - lsjson --stat "$target" --retries 1 --low-level-retries 2; then
     local e
     e="$(last_error)"
     if [[ "$e" == *"directory not found"* || "$e" == *NoSuchBucket* ]]; then
@@ -615,7 +614,7 @@ do_backup() {
 
   # 2. State left by earlier runs of this source at this location.
   local prev_manifest="$WORK/prev-manifest.json" prev_inflight="$WORK/prev-inflight.json"
-  local have_manifest=false have_inflight=false
+  local have_manifest=false
   printf '{"files":[]}' >"$prev_manifest"
   printf '{"files":[]}' >"$prev_inflight"
   if exists_in "$meta" manifest.json; then
@@ -624,7 +623,6 @@ do_backup() {
   fi
   if [[ -z "$ts" ]] && exists_in "$meta" inflight.json; then
     fetch_json "$(join "$meta" inflight.json)" "$prev_inflight" || printf '{"files":[]}' >"$prev_inflight"
-    have_inflight=true
   fi
   local dest_had_data=false
   if [[ -n "$ts" ]]; then
@@ -711,10 +709,10 @@ do_backup() {
   completed="$(now_iso)"
   jq -c --arg source "${MOVER_SOURCE:-$(source_id)}" --arg layout "$([[ -n "$ts" ]] && echo timestamp || echo fixed)" \
     --arg pit "$ts" --arg dest "$R_DEST" --argjson encrypted "$ENCRYPTED" --arg started "$started" \
-    --arg completed "$completed" --arg rv "$R_RCLONE_VERSION" '
+    --arg completed "$completed" --arg rv "$R_RCLONE_VERSION" --argjson cv "$CONTRACT_VERSION" '
     def mode: (.Metadata.mode // "") | if . == "" then null else (.[-4:] | if length < 4 then ("0000" + .)[-4:] else . end) end;
     def num($v): if $v == null then null else ($v | tonumber? // null) end;
-    {formatVersion: 1, kind: "datamover-manifest", contractVersion: 1,
+    {formatVersion: 1, kind: "datamover-manifest", contractVersion: $cv,
      source: $source, layout: $layout, pointInTime: (if $pit == "" then null else $pit end),
      destination: $dest, encrypted: $encrypted, startedAt: $started, completedAt: $completed,
      rcloneVersion: $rv,
@@ -723,7 +721,10 @@ do_backup() {
      totalDirectories: ([.[] | select(.IsDir)] | length),
      directories: ([.[] | select(.IsDir) | {path: .Path, mode: mode, mtime: .ModTime,
                      uid: num(.Metadata.uid), gid: num(.Metadata.gid)}] | sort_by(.path)),
-     files: ([.[] | select(.IsDir | not) | {path: .Path, size: .Size}] | sort_by(.path))}' \
+     files: ([.[] | select(.IsDir | not)
+              | {path: .Path, size: .Size, mode: mode, uid: num(.Metadata.uid), gid: num(.Metadata.gid)}
+                + (if ((.Metadata.mode // "") | startswith("120")) then {link: true} else {} end)]
+             | sort_by(.path))}' \
     "$listing" >"$WORK/manifest.json"
   upload "$WORK/manifest.json" "$(join "$meta" manifest.json)"
   if [[ -z "$ts" ]]; then
@@ -808,13 +809,9 @@ do_restore() {
 
   mkdir -p -- "$data" || fail_config "cannot create MOVER_DATA_DIR '$data'"
   log "restoring $nfiles files from $R_DEST into $data"
-  # Apply only POSIX metadata: other keys (content-type, tier, user xattrs) would become user.* xattrs,
-  # which fail on symlinks and on file systems without xattrs. Only root may give files away.
-  local keep='"mode", "mtime", "atime"'
-  [[ "$(id -u)" == 0 ]] && keep+=', "uid", "gid"'
-  printf '{Metadata: (.Metadata // {} | with_entries(select(.key as $k | [%s] | index($k))))}\n' "$keep" >"$WORK/mapper.jq"
-  local flags=(--files-from0 "$WORK/files.lst" --links --metadata --stats 1h --stats-log-level NOTICE
-    --metadata-mapper "jq -c -f \"$WORK/mapper.jq\"")
+  # POSIX metadata (modes, owners) comes from the manifest afterwards, so it is restored the same way for
+  # every backend; rclone itself restores contents, modification times and symlinks.
+  local flags=(--files-from0 "$WORK/files.lst" --links --stats 1h --stats-log-level NOTICE)
   local copy_rc=0
   rc - copy "$src" "$data" "${flags[@]}" || copy_rc=$?
   local stats
@@ -840,7 +837,7 @@ do_restore() {
     fail_transfer "${missing%% *} file(s) of the backup are missing or have the wrong size in $R_DEST (first: '${missing#* }'); the backup was modified after it completed"
   fi
 
-  restore_directories "$manifest" "$data"
+  restore_posix_metadata "$manifest" "$data"
   finish 0 "restored $R_DEST into $data: $R_FILES file(s), $R_BYTES byte(s) transferred; the backup holds $nfiles file(s)"
 }
 
@@ -852,39 +849,51 @@ select_fixed_source() {
   sources="$FIXED"
   [[ -n "$sources" ]] || refuse "no complete backup found at $R_DEST (no point-in-time folders and no fixed-path marker)"
   sid="$(source_id)"
-  if [[ -n "${MOVER_SOURCE:-}" ]] && grep -q -- "^$sid " <<<"$sources"; then
+  if [[ -n "${MOVER_SOURCE:-}" ]] && awk -v s="$sid" '$1 == s {found = 1} END {exit !found}' <<<"$sources"; then
     chosen="$sid"
   elif [[ "$(wc -l <<<"$sources")" -eq 1 ]]; then
     chosen="$(awk '{print $1}' <<<"$sources")"
   else
     refuse "several sources backed up to $R_DEST: $(awk '{printf "%s%s", sep, $1; sep=", "}' <<<"$sources"); set MOVER_SOURCE to the one to restore"
   fi
-  grep -qx -- "$chosen complete" <<<"$sources" \
+  awk -v s="$chosen" '$1 == s && $2 == "complete" {found = 1} END {exit !found}' <<<"$sources" \
     || refuse "the fixed-path backup of '$chosen' at $R_DEST has no completion marker (a backup was interrupted); run the backup again"
   FIXED_MANIFEST="$(join "$ROOT" "$META_DIR/sources/$chosen/manifest.json")"
   log "restoring the fixed-path backup of source '$chosen'"
 }
 
-# Recreates the manifest's directories (empty ones included) and restores their modes, times and owners.
-restore_directories() {
-  local manifest="$1" data="$2" path mode mtime uid gid root=false
-  [[ "$(id -u)" == 0 ]] && root=true
-  while IFS= read -r -d '' path && IFS= read -r -d '' mode && IFS= read -r -d '' mtime \
-        && IFS= read -r -d '' uid && IFS= read -r -d '' gid; do
-    mkdir -p -- "$data/$path" || { log "warning: cannot create directory '$path'"; continue; }
-  done < <(jq -j '.directories[]? | .path, "\u0000", (.mode // ""), "\u0000", (.mtime // ""), "\u0000",
-                  (.uid // "" | tostring), "\u0000", (.gid // "" | tostring), "\u0000"' "$manifest")
-  # Deepest first, after every file is in place, so no later write changes a restored directory time.
-  while IFS= read -r -d '' path && IFS= read -r -d '' mode && IFS= read -r -d '' mtime \
-        && IFS= read -r -d '' uid && IFS= read -r -d '' gid; do
-    if [[ "$root" == true && -n "$uid" && -n "$gid" ]]; then
-      chown -h -- "$uid:$gid" "$data/$path" 2>/dev/null || log "warning: cannot set the owner of directory '$path'"
-    fi
-    [[ -z "$mode" ]] || chmod -- "$mode" "$data/$path" 2>/dev/null || log "warning: cannot set the mode of directory '$path'"
-    [[ -z "$mtime" ]] || touch -m -d "$mtime" -- "$data/$path" 2>/dev/null || log "warning: cannot set the time of directory '$path'"
-  done < <(jq -j '(.directories // []) | sort_by(0 - (.path | split("/") | length)) | .[]
-                  | .path, "\u0000", (.mode // ""), "\u0000", (.mtime // ""), "\u0000",
-                    (.uid // "" | tostring), "\u0000", (.gid // "" | tostring), "\u0000"' "$manifest")
+# Restores what the manifest recorded beyond contents and file times: every directory (empty ones included)
+# with its mode and time, file and directory owners (root only: only root may give files away) and file
+# modes. Commands run once per distinct owner or mode, not once per file.
+restore_posix_metadata() {
+  local manifest="$1" data="$2" path mtime value
+  # Local names: symlinks are stored as NAME.rclonelink.
+  local names='def localname: if .link then (.path | sub("\\.rclonelink$"; "")) else .path end;'
+  while IFS= read -r -d '' path; do
+    mkdir -p -- "$data/$path" || log "warning: cannot create directory '$path'"
+  done < <(jq -j '.directories[]? | .path + "\u0000"' "$manifest")
+  if [[ "$(id -u)" == 0 ]]; then
+    while IFS= read -r value; do
+      jq -j --arg o "$value" "$names"' [(.files[]? | select(.uid != null and .gid != null) | select("\(.uid):\(.gid)" == $o) | localname),
+             (.directories[]? | select(.uid != null and .gid != null) | select("\(.uid):\(.gid)" == $o) | .path)]
+          | .[] | . + "\u0000"' "$manifest" \
+        | (cd -- "$data" && xargs -0 -r chown -h -- "$value") \
+        || log "warning: could not give some files to $value"
+    done < <(jq -r '[(.files[]?, .directories[]?) | select(.uid != null and .gid != null) | "\(.uid):\(.gid)"]
+                    | unique | .[]' "$manifest")
+  fi
+  while IFS= read -r value; do
+    [[ "$value" =~ ^[0-7]{3,4}$ ]] || continue
+    jq -j --arg m "$value" '[(.files[]? | select((.link | not) and .mode == $m) | .path),
+                             (.directories[]? | select(.mode == $m) | .path)] | .[] | . + "\u0000"' "$manifest" \
+      | (cd -- "$data" && xargs -0 -r chmod -- "$value") \
+      || log "warning: could not set mode $value on some files"
+  done < <(jq -r '[(.files[]? | select(.link | not)), .directories[]?] | map(.mode // empty) | unique | .[]' "$manifest")
+  # Directory times last: nothing below changes them any more.
+  while IFS= read -r -d '' path && IFS= read -r -d '' mtime; do
+    [[ -z "$mtime" ]] || touch -m -d "$mtime" -- "$data/$path" 2>/dev/null \
+      || log "warning: cannot set the time of directory '$path'"
+  done < <(jq -j '.directories[]? | .path, "\u0000", (.mtime // ""), "\u0000"' "$manifest")
 }
 
 # ----------------------------------------------------------------------------------------------------------
@@ -969,6 +978,7 @@ main() {
   fi
 
   configure_remote
+  R_DEST="$(display "")"
   case "$OPERATION" in
     backup) do_backup ;;
     restore) do_restore ;;

@@ -71,7 +71,9 @@ public class DataMoverReconciler implements Reconciler {
       log.warn("{} has unknown phase '{}'; leaving it alone", dataMover.key(), status.phase());
       return new Result(false);
     }
-    metrics.currentPhase(dataMover, phase, status.phaseTransitionTime());
+    // A new run has no phaseTransitionTime yet: it has been in phase "" since it was created.
+    metrics.currentPhase(
+        dataMover, phase, status.phaseTransitionTime() != null ? status.phaseTransitionTime() : dataMover.getMetadata().getCreationTimestamp());
     if (phase.isTerminal()) {
       return new Result(false);
     }

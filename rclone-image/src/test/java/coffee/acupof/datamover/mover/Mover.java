@@ -121,6 +121,18 @@ final class Mover {
 
   /** Runs the entrypoint with {@code operation} as first argument (none when null). */
   Run run(String operation) {
+    return run(operation, null);
+  }
+
+  /**
+   * Runs the entrypoint in its own process group and, once its stderr contains {@code marker}, sends SIGTERM
+   * to the whole group, as {@code tini -g} does in the image when Kubernetes stops the pod.
+   */
+  Run runAndInterrupt(String operation, String marker) {
+    return run(operation, marker);
+  }
+
+  private Run run(String operation, String interruptMarker) {
     try {
       Path runDir = Files.createTempDirectory(scratch, "run-");
       Path tmp = Files.createDirectories(runDir.resolve("tmp"));
@@ -133,6 +145,9 @@ final class Mover {
         }
       }
       List<String> command = new ArrayList<>(commandPrefix);
+      if (interruptMarker != null) {
+        command.add("setsid");
+      }
       command.addAll(List.of("bash", entrypoint().toString()));
       if (operation != null) {
         command.add(operation);
@@ -149,15 +164,33 @@ final class Mover {
       processEnv.put("MOVER_RESULT_FILE", resultFile.toString());
       processEnv.putAll(env);
       Process process = builder.start();
+      CommandLineWatcher watcher = new CommandLineWatcher(process);
+      watcher.start();
+      if (interruptMarker != null) {
+        long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+        while (process.isAlive() && System.nanoTime() < deadline
+            && !Files.readString(stderr, StandardCharsets.UTF_8).contains(interruptMarker)) {
+          Thread.sleep(50);
+        }
+        Thread.sleep(500);
+        new ProcessBuilder("kill", "-TERM", "--", "-" + process.pid()).inheritIO().start().waitFor();
+      }
       if (!process.waitFor(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         throw new AssertionError("the mover did not finish within " + RUN_TIMEOUT + "; stderr:\n"
             + Files.readString(stderr, StandardCharsets.UTF_8));
       }
+      watcher.stopWatching();
       Run run = new Run(process.exitValue(),
           Files.readString(stdout, StandardCharsets.UTF_8),
           Files.readString(stderr, StandardCharsets.UTF_8),
-          Files.exists(resultFile) ? Files.readString(resultFile, StandardCharsets.UTF_8) : null);
+          Files.exists(resultFile) ? Files.readString(resultFile, StandardCharsets.UTF_8) : null,
+          Set.copyOf(watcher.commandLines()));
+      for (String secret : secrets) {
+        assertThat(watcher.commandLines()).as("a secret value appears on a command line of the mover's processes")
+            .noneMatch(line -> line.contains(secret));
+      }
       // Visible in the failsafe report of the test: what ran and what it reported.
       System.out.println("mover " + operation + " (exit " + run.exitCode() + "): " + run.lastLine());
       checkInvariants(run, tmp);
@@ -196,12 +229,50 @@ final class Mover {
     }
   }
 
+  /**
+   * Samples the command lines of the mover's child processes (rclone, jq, ...) while it runs, so tests can
+   * assert that no secret is ever passed as an argument (command lines are visible to every user of a node).
+   */
+  private static final class CommandLineWatcher extends Thread {
+    private final Process process;
+    private final Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean running = true;
+
+    CommandLineWatcher(Process process) {
+      this.process = process;
+      setDaemon(true);
+      setName("mover-cmdline-watcher");
+    }
+
+    @Override
+    public void run() {
+      while (running && process.isAlive()) {
+        process.descendants().forEach(child -> child.info().arguments()
+            .ifPresent(args -> seen.add(String.join(" ", args))));
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    void stopWatching() throws InterruptedException {
+      running = false;
+      join(2000);
+    }
+
+    Set<String> commandLines() {
+      return seen;
+    }
+  }
+
   static Path entrypoint() {
     return Rclone.repositoryRoot().resolve("rclone-image/entrypoint.sh");
   }
 
   /** The outcome of one run. */
-  record Run(int exitCode, String stdout, String stderr, String resultFile) {
+  record Run(int exitCode, String stdout, String stderr, String resultFile, Set<String> commandLines) {
 
     String lastLine() {
       List<String> lines = stdout.lines().filter(line -> !line.isBlank()).toList();

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -44,11 +43,14 @@ class RoundTripIT {
     source = tmp.resolve("source");
     Trees.generate(source, 25, 4, 10, LARGE);
     if (Trees.isRoot()) {
-      UserPrincipalLookupService users = source.getFileSystem().getUserPrincipalLookupService();
+      // Owners other than root: restored because the restore below runs as root too.
       Files.setAttribute(source.resolve("d0/s1/file-1.bin"), "unix:uid", 1234, LinkOption.NOFOLLOW_LINKS);
       Files.setAttribute(source.resolve("d0/s1/file-1.bin"), "unix:gid", 1234, LinkOption.NOFOLLOW_LINKS);
       Files.setAttribute(source.resolve("private-dir"), "unix:uid", 4321, LinkOption.NOFOLLOW_LINKS);
-      assertThat(users).isNotNull();
+      Files.setAttribute(source.resolve("link-to-file"), "unix:uid", 777, LinkOption.NOFOLLOW_LINKS);
+      // chown clears setuid: set it again.
+      Files.setAttribute(source.resolve("bin/tool"), "unix:uid", 1234, LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(source.resolve("bin/tool"), "unix:mode", 04755);
       Trees.setDirectoryTimes(source, java.time.Instant.parse("2020-05-06T07:08:09.5Z"));
     }
     before = Trees.snapshot(source);
@@ -121,6 +123,9 @@ class RoundTripIT {
     // Content (SHA-256), sizes, symlink targets, file and directory modes, times and owners.
     assertThat(after).isEqualTo(before);
     assertThat(Files.readSymbolicLink(target.resolve("link-to-file"))).isEqualTo(Path.of("d0/s0/file-0.txt"));
+    assertThat(Files.readSymbolicLink(target.resolve("dangling-absolute"))).isEqualTo(Path.of("/nonexistent/target"));
+    assertThat(after.get("bin/tool").mode()).isEqualTo("4755");
+    assertThat(after.get("shared-tmp").mode()).isEqualTo("1777");
     assertThat(Files.isDirectory(target.resolve("d0/s0/empty-nested/deeper"))).isTrue();
     assertThat(Files.exists(target.resolve(".datamover"))).as("the marker is never restored as data").isFalse();
   }

@@ -222,6 +222,20 @@ class SafetyAndErrorsIT {
   }
 
   @Test
+  void interruptedBackupFailsWithoutMarker() throws IOException {
+    Path big = tmp.resolve("interrupt-source");
+    Trees.writeLarge(big.resolve("big.bin"), 1, 8L * 1024 * 1024);
+    Mover mover = mover().env("MOVER_PATH", "interrupted-run").env("ADD_TIMESTAMP_PREFIX", "true")
+        .env("MOVER_TIMESTAMP", "2026-07-08-091011").env("MOVER_DATA_DIR", big.toString())
+        .env("RCLONE_BWLIMIT", "512k");
+    Mover.Run run = mover.runAndInterrupt("backup", "copying");
+    assertFails(run, 3, "interrupted");
+    assertThat(s3.listObjects(BUCKET, "interrupted-run")).noneMatch(key -> key.endsWith("manifest.json"));
+    assertFails(mover.copy().env("MOVER_DATA_DIR", tmp.resolve("interrupt-target").toString()).restore(), 4,
+        "no completion marker");
+  }
+
+  @Test
   void unreachableEndpointIsATransferError() {
     int closedPort = FreePorts.next();
     Mover.Run run = mover().env("BUCKET_PORT", String.valueOf(closedPort)).env("RCLONE_RETRIES", "1")

@@ -9,16 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -114,8 +113,17 @@ final class Trees {
     Path privateDir = Files.createDirectories(root.resolve("private-dir"));
     write(root, "private-dir/secret-ish.txt", "only me\n", base.plusSeconds(4));
     Files.setPosixFilePermissions(privateDir, PosixFilePermissions.fromString("rwx------"));
-    Files.createSymbolicLink(root.resolve("link-to-file"), Path.of("d0/s0/file-0.txt"));
-    Files.createSymbolicLink(root.resolve("d1/link-to-dir"), Path.of("../d2"));
+    Path setuid = write(root, "bin/tool", "#!/bin/sh\necho tool\n", base.plusSeconds(5));
+    Files.setAttribute(setuid, "unix:mode", 04755);
+    Path sticky = Files.createDirectories(root.resolve("shared-tmp"));
+    Files.setAttribute(sticky, "unix:mode", 01777);
+    int links = 0;
+    for (String[] link : new String[][] {
+        {"link-to-file", "d0/s0/file-0.txt"}, {"d1/link-to-dir", "../d2"}, {"dangling-absolute", "/nonexistent/target"}}) {
+      Path created = Files.createSymbolicLink(root.resolve(link[0]), Path.of(link[1]));
+      Files.getFileAttributeView(created, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setTimes(FileTime.from(base.plusSeconds(500 + ++links)), null, null);
+    }
     if (largeFileBytes > 0) {
       Path large = root.resolve("big/large.bin");
       writeLarge(large, 99, largeFileBytes);
@@ -155,7 +163,8 @@ final class Trees {
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
         String rel = relative(root, file);
         if (attrs.isSymbolicLink()) {
-          entries.put(rel, new Entry("symlink", 0, null, Files.readSymbolicLink(file).toString(), null, null, null));
+          entries.put(rel, new Entry("symlink", 0, null, Files.readSymbolicLink(file).toString(), null, mtime(file),
+              uid(file)));
         } else {
           entries.put(rel, new Entry("file", attrs.size(), sha256(file), null, mode(file), mtime(file), uid(file)));
         }
@@ -208,9 +217,10 @@ final class Trees {
     return root.relativize(path).toString();
   }
 
+  /** Permission bits including setuid, setgid and sticky, in octal. */
   private static String mode(Path path) throws IOException {
-    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-    return PosixFilePermissions.toString(permissions);
+    int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    return String.format("%04o", mode & 07777);
   }
 
   private static Instant mtime(Path path) throws IOException {

@@ -66,8 +66,9 @@ public final class ApiServer implements AutoCloseable {
   public static final String ADMIN_USER = "datamover-test-admin";
 
   /**
-   * User name that kube-controller-manager authenticates as (its own static token, group
-   * {@code system:masters}); objects it changes show this user in audit-style checks and errors.
+   * User name that kube-controller-manager authenticates as: its own static token in group
+   * {@code system:masters}, so its requests are told apart from the tests' admin requests (e.g. in
+   * RBAC errors and the API server log) while the controllers may do anything.
    */
   public static final String CONTROLLER_MANAGER_USER = "system:kube-controller-manager";
 
@@ -189,7 +190,10 @@ public final class ApiServer implements AutoCloseable {
     return kubeconfig;
   }
 
-  /** The directory with this server's files and the logs {@code etcd.log} and {@code kube-apiserver.log}. */
+  /**
+   * The directory with this server's files and the logs {@code etcd.log}, {@code kube-apiserver.log}
+   * and, when started, {@code kube-controller-manager-<n>.log}.
+   */
   public Path workDir() {
     return workDir;
   }
@@ -554,9 +558,12 @@ public final class ApiServer implements AutoCloseable {
     LoggedProcess process = LoggedProcess.start("kube-controller-manager", List.of(
         executable.toString(),
         "--kubeconfig=" + kubeconfigFile,
-        // Delegated authentication and authorization of its own endpoints (/metrics etc.) through this
-        // API server; /healthz, /readyz and /livez are always allowed.
+        // Its own endpoints (/metrics etc.) check bearer tokens and RBAC through this API server;
+        // /healthz, /readyz and /livez are always allowed. Skip the lookup of client CAs in
+        // kube-system/extension-apiserver-authentication: this API server has none, so the ConfigMap is
+        // missing and the lookup would log an error every few seconds.
         "--authentication-kubeconfig=" + kubeconfigFile,
+        "--authentication-skip-lookup=true",
         "--authorization-kubeconfig=" + kubeconfigFile,
         "--controllers=" + String.join(",", names),
         "--leader-elect=false",

@@ -1,0 +1,182 @@
+package coffee.acupof.datamover.e2e;
+
+import coffee.acupof.datamover.it.TestCluster;
+import coffee.acupof.datamover.testkit.ApiServer;
+import coffee.acupof.datamover.testkit.LocalExecutor;
+import coffee.acupof.datamover.testkit.Rclone;
+import coffee.acupof.datamover.testkit.S3Server;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.AuthenticationV1TokenRequest;
+import io.kubernetes.client.openapi.models.V1TokenRequestSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole system on this machine: the real API server with the operator installed from the
+ * default kustomize overlay, the operator jar running as its ServiceAccount (a real token, so the
+ * base's RBAC is exactly what it may do), a real S3 server, and the {@link LocalExecutor} running the
+ * mover entrypoint with real rclone for every Job the operator creates.
+ */
+final class EndToEnd implements AutoCloseable {
+  static final String OPERATOR_NAMESPACE = "datamover-system";
+  static final String OPERATOR_ACCOUNT = "datamover-operator";
+  private static boolean installed;
+
+  final String namespace;
+  final S3Server s3;
+  final LocalExecutor executor;
+  final Path volumes;
+  private final Path kubeconfig;
+
+  EndToEnd(String namespacePrefix) {
+    ApiServer server = TestCluster.server();
+    install();
+    namespace = TestCluster.newNamespace(namespacePrefix);
+    s3 = S3Server.start();
+    try {
+      volumes = Files.createTempDirectory("e2e-volumes");
+      kubeconfig = serviceAccountKubeconfig(server);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    executor =
+        LocalExecutor.builder(server.adminClient(), volumes)
+            .namespace(namespace)
+            .command(List.of("bash", TestCluster.repoRoot().resolve("rclone-image/entrypoint.sh").toString()))
+            .baseEnvironment("PATH", Rclone.binary().getParent() + ":" + System.getenv("PATH"))
+            .backoff(Duration.ofMillis(500))
+            .start();
+  }
+
+  /** Applies the default overlay once per JVM: CRD, namespace, ServiceAccount, RBAC, Deployment. */
+  private static synchronized void install() {
+    if (installed) {
+      return;
+    }
+    ApiServer server = TestCluster.server();
+    String kustomize = run(List.of("bash", "hack/kustomize.sh")).strip();
+    String rendered = run(List.of(kustomize, "build", "deploy/kustomize/overlays/default"));
+    try {
+      Path file = Files.createTempFile("default-overlay", ".yaml");
+      Files.writeString(file, rendered);
+      server.runKubectl("apply", "--server-side", "--force-conflicts", "-f", file.toString());
+      Files.delete(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    installed = true;
+  }
+
+  /** A kubeconfig with a token of the operator's ServiceAccount (TokenRequest API). */
+  private static Path serviceAccountKubeconfig(ApiServer server) throws IOException {
+    String token;
+    try {
+      token =
+          TestCluster.core()
+              .createNamespacedServiceAccountToken(
+                  OPERATOR_ACCOUNT, OPERATOR_NAMESPACE, new AuthenticationV1TokenRequest().spec(new V1TokenRequestSpec().expirationSeconds(3600L)))
+              .execute()
+              .getStatus()
+              .getToken();
+    } catch (ApiException e) {
+      throw new IllegalStateException("TokenRequest failed: " + e.getResponseBody(), e);
+    }
+    String ca = Base64.getEncoder().encodeToString(server.caCertificates());
+    String yaml =
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: test
+          cluster:
+            server: %s
+            certificate-authority-data: %s
+        users:
+        - name: datamover-operator
+          user:
+            token: %s
+        contexts:
+        - name: operator
+          context: {cluster: test, user: datamover-operator}
+        current-context: operator
+        """
+            .formatted(server.url(), ca, token);
+    Path file = Files.createTempFile("operator-kubeconfig", ".yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  /** Starts the packaged operator as the ServiceAccount, serving this namespace. */
+  OperatorProcess startOperator(String... extraArgs) {
+    return OperatorProcess.start(kubeconfig, namespace, OPERATOR_NAMESPACE, extraArgs);
+  }
+
+  /** The Secret of the old operator's form (a), pointing at the test S3 server. */
+  Map<String, String> s3Secret(String bucket) {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("AWS_ACCESS_KEY_ID", s3.accessKey());
+    values.put("AWS_SECRET_ACCESS_KEY", s3.secretKey());
+    values.put("AWS_REGION", s3.region());
+    values.put("BUCKET_HOST", s3.host());
+    values.put("BUCKET_NAME", bucket);
+    values.put("BUCKET_PORT", Integer.toString(s3.port()));
+    values.put("TLS_HOST", "false");
+    return values;
+  }
+
+  /**
+   * Runs the mover entrypoint's restore as a user would run the image, with the same Secret
+   * values, into a new directory; returns that directory.
+   */
+  Path restore(Map<String, String> secret, Map<String, String> extra) throws IOException, InterruptedException {
+    Path target = Files.createTempDirectory(volumes, "restored");
+    List<String> command = new ArrayList<>(List.of("bash", TestCluster.repoRoot().resolve("rclone-image/entrypoint.sh").toString(), "restore"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().clear();
+    builder.environment().put("PATH", Rclone.binary().getParent() + ":" + System.getenv("PATH"));
+    builder.environment().put("HOME", target.getParent().toString());
+    builder.environment().putAll(secret);
+    builder.environment().putAll(extra);
+    builder.environment().put("MOVER_DATA_DIR", target.toString());
+    builder.environment().put("MOVER_ALLOW_NONEMPTY_TARGET", "false");
+    builder.environment().put("MOVER_RESULT_FILE", target.getParent().resolve(target.getFileName() + ".result").toString());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+      throw new IllegalStateException("restore failed:\n" + output);
+    }
+    return target;
+  }
+
+  private static String run(List<String> command) {
+    try {
+      Process process = new ProcessBuilder(command).directory(TestCluster.repoRoot().toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed");
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.close();
+    s3.close();
+  }
+}
