@@ -99,21 +99,22 @@ public class DataMoverReconciler implements Reconciler {
         return new Result(true);
       }
     }
-    recordTransition(run, phase, transition, next);
+    recordTransition(run, phase, transition);
     return transition.requeueAfter().map(d -> new Result(true, d)).orElseGet(() -> new Result(false));
   }
 
   /**
-   * Events for what a user should see in {@code kubectl describe}: a new phase, a new reason within
-   * a phase, or another mover attempt. Failures, missing inputs and retries are Warnings.
+   * Events for what a user should see in {@code kubectl describe}: a new phase or a new reason within
+   * a phase (e.g. a failed attempt, then the next one running). Failures, missing inputs and failed
+   * attempts are Warnings.
    */
-  private void recordTransition(Run run, Phase from, Transition transition, DataMoverStatus next) {
+  private void recordTransition(Run run, Phase from, Transition transition) {
     DataMover dataMover = run.dataMover();
     boolean phaseChanged = transition.next() != from;
     boolean newReason = !Objects.equals(transition.reason(), run.status().reason());
-    boolean newAttempt = !Objects.equals(next.attempts(), run.status().attempts()) && MoverJobHandler.RETRYING.equals(transition.reason());
-    if (phaseChanged || newReason || newAttempt) {
-      boolean warning = transition.next() == Phase.FAILED || isWaitingProblem(transition) || MoverJobHandler.RETRYING.equals(transition.reason());
+    if (phaseChanged || newReason) {
+      boolean warning =
+          transition.next() == Phase.FAILED || isWaitingProblem(transition) || MoverJobHandler.ATTEMPT_FAILED.equals(transition.reason());
       String type = warning ? EventPublisher.WARNING : EventPublisher.NORMAL;
       events.publish(dataMover, type, transition.reason(), transition.message());
       log.info("{} {} -> {}: {} {}", dataMover.key(), from, transition.next(), transition.reason(), transition.message());

@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class MoverJobHandler implements PhaseHandler {
-  /** Reason while a run retries after a failed attempt (each failed attempt is a Warning Event). */
-  public static final String RETRYING = "MoverRetrying";
+  /** Reason after a failed attempt while another one remains (a Warning Event with the mover's message). */
+  public static final String ATTEMPT_FAILED = "MoverAttemptFailed";
 
   private final ClusterView cluster;
   private final ClusterOperations operations;
@@ -119,16 +119,23 @@ public class MoverJobHandler implements PhaseHandler {
       return Transition.fail(
           "MoverTimedOut", "mover Job " + jobName + " reported no result within " + ValidateHandler.human(total) + "; check the Job controller and the pod events");
     }
+    int max = properties.mover().attempts();
+    Optional<String> lastFailure = state.lastFailureMessage();
+    String reason;
     String message;
     if (state.attempts() == 0) {
+      reason = "MoverRunning";
       message = "Waiting for the mover pod of Job " + jobName + (waitingForVolume ? " (clone not bound yet)" : "");
+    } else if (!state.podActive() && lastFailure.isPresent()) {
+      reason = ATTEMPT_FAILED;
+      message = "Mover attempt " + state.attempts() + " of " + max + " failed, the next one starts after a back-off: " + lastFailure.get();
     } else {
-      message = "Mover Job " + jobName + " running, attempt " + state.attempts() + " of " + properties.mover().attempts();
+      reason = "MoverRunning";
+      message = "Mover Job " + jobName + " running, attempt " + state.attempts() + " of " + max
+          + lastFailure.map(m -> "; previous attempt failed: " + m).orElse("");
     }
-    String lastFailure = state.lastFailureMessage().map(m -> "; previous attempt failed: " + m).orElse("");
-    String reason = lastFailure.isEmpty() ? "MoverRunning" : RETRYING;
     Duration next = waitingForVolume ? min(run.remaining(cloneBind), run.remaining(total)) : run.remaining(total);
-    return Transition.stay(Phase.CREATING_POD, reason, message + lastFailure)
+    return Transition.stay(Phase.CREATING_POD, reason, message)
         .with(b -> b.attempts(state.attempts()).jobName(jobName))
         .requeueAfter(next);
   }

@@ -44,6 +44,11 @@ record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods) {
     return Math.max(counted, (int) pods.stream().filter(p -> terminated(p).isPresent()).count());
   }
 
+  /** Whether a mover pod is running or about to (the Job counts it as active). */
+  boolean podActive() {
+    return count(status.getActive()) > 0;
+  }
+
   boolean anyPodStarted() {
     return pods.stream()
         .map(p -> p.getStatus() == null ? null : p.getStatus().getPhase())

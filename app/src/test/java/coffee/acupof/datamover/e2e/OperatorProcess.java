@@ -91,6 +91,18 @@ final class OperatorProcess implements AutoCloseable {
     throw new IllegalStateException("operator not ready within " + timeout + ":\n" + logTail());
   }
 
+  /** GETs a path of the operator's Actuator and returns the body. */
+  String http(String path) {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   String logTail() {
     try {
       List<String> lines = Files.readAllLines(log);

@@ -55,14 +55,15 @@ class RetryIT {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       DataMoverStatus s = TestCluster.get(ns, "flaky").getStatus();
       assertThat(s.phase()).isEqualTo("CreatingPod");
-      assertThat(s.message()).contains("previous attempt failed: transfer failed: AccessDenied from the remote");
+      assertThat(s.reason()).isEqualTo("MoverAttemptFailed");
+      assertThat(s.message()).contains("attempt 1 of 3 failed, the next one starts after a back-off: transfer failed: AccessDenied from the remote");
     });
     assertThat(TestCluster.get(ns, "flaky").getStatus().condition(Condition.STALLED).orElseThrow().status()).isEqualTo("False");
     assertThat(TestCluster.events(ns, "flaky"))
         .anySatisfy(e -> {
           assertThat(e.getType()).isEqualTo("Warning");
-          assertThat(e.getReason()).isEqualTo("MoverRetrying");
-          assertThat(e.getMessage()).contains("previous attempt failed: transfer failed: AccessDenied");
+          assertThat(e.getReason()).isEqualTo("MoverAttemptFailed");
+          assertThat(e.getMessage()).contains("transfer failed: AccessDenied");
         });
 
     kubelet.attempt(0, FullRunIT.SUCCESS);

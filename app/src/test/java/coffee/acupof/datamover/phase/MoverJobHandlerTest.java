@@ -94,10 +94,24 @@ class MoverJobHandlerTest {
     Transition t = handle(Duration.ofMinutes(3));
 
     assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
-    assertThat(t.reason()).isEqualTo("MoverRetrying");
+    assertThat(t.reason()).isEqualTo("MoverRunning");
     assertThat(t.message())
         .isEqualTo("Mover Job backup-mover running, attempt 2 of 3; previous attempt failed: remote refused the credentials (AccessDenied): check AWS_ACCESS_KEY_ID (exit code 3)");
     assertThat(status(t).attempts()).isEqualTo(2);
+  }
+
+  @Test
+  void aFailedAttemptWaitingForTheNextOneSaysSo() {
+    handle(Duration.ZERO);
+    pod("p1", 1, "Failed", 3, DENIED);
+    jobStatus(new V1JobStatus().failed(1).active(0));
+
+    Transition t = handle(Duration.ofMinutes(2));
+
+    assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
+    assertThat(t.reason()).isEqualTo(MoverJobHandler.ATTEMPT_FAILED);
+    assertThat(t.message())
+        .isEqualTo("Mover attempt 1 of 3 failed, the next one starts after a back-off: remote refused the credentials (AccessDenied): check AWS_ACCESS_KEY_ID (exit code 3)");
   }
 
   @Test

@@ -1,0 +1,161 @@
+package coffee.acupof.datamover.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import coffee.acupof.datamover.api.DataMoverStatus;
+import coffee.acupof.datamover.it.Given;
+import coffee.acupof.datamover.it.TestCluster;
+import coffee.acupof.datamover.testkit.ApiServer;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failures and recovery with every part real except the kubelet (LocalExecutor): wrong credentials,
+ * an operator killed in the middle of a run, and a deleted DataMover (with the garbage collector and
+ * the PVC-protection controller of a real kube-controller-manager running).
+ */
+class RecoveryEndToEndIT {
+  private static EndToEnd e2e;
+  private static ApiServer.ControllerManager controllers;
+
+  @BeforeAll
+  static void start() {
+    e2e = new EndToEnd("e2e-recovery");
+    e2e.s3.createBucket("backups");
+    controllers = TestCluster.server().startControllerManager("garbagecollector", "persistentvolumeclaim-protection-controller");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (controllers != null) {
+      controllers.close();
+    }
+    if (e2e != null) {
+      e2e.close();
+    }
+  }
+
+  private static void source(String pvc) throws Exception {
+    Trees.writeSample(e2e.executor.volume(e2e.namespace, pvc), pvc);
+    Given.boundPvc(e2e.namespace, pvc, "csi");
+  }
+
+  private static void dataMover(String name, String pvc, String secret, String extraSpec) {
+    Given.kubectlApply(e2e.namespace, """
+        apiVersion: datamover.a-cup-of.coffee/v1alpha1
+        kind: DataMover
+        metadata:
+          name: %s
+        spec:
+          sourcePvc: %s
+          secretName: %s
+          addTimestampPrefix: true
+        %s
+        """.formatted(name, pvc, secret, extraSpec.indent(2)));
+  }
+
+  private static DataMoverStatus status(String name) {
+    return TestCluster.get(e2e.namespace, name).getStatus();
+  }
+
+  private static long pods(String job) {
+    return TestCluster.server().runKubectl("get", "pods", "-n", e2e.namespace, "-l", "batch.kubernetes.io/job-name=" + job, "-o", "name")
+        .lines().filter(l -> !l.isBlank()).count();
+  }
+
+  @Test
+  void wrongCredentialsFailAfterTheConfiguredAttemptsWithTheMoversMessage() throws Exception {
+    source("wrong-creds-data");
+    Map<String, String> secret = e2e.s3Secret("backups");
+    String wrong = "not-the-secret-" + Long.toHexString(System.nanoTime());
+    secret.put("AWS_SECRET_ACCESS_KEY", wrong);
+    Given.secret(e2e.namespace, "wrong-credentials", secret);
+    try (OperatorProcess operator = e2e.startOperator()) {
+      dataMover("wrong-creds", "wrong-creds-data", "wrong-credentials", "");
+
+      await().atMost(Duration.ofMinutes(3)).until(() -> "Failed".equals(status("wrong-creds").phase()));
+      DataMoverStatus s = status("wrong-creds");
+      assertThat(s.attempts()).isEqualTo(3);
+      assertThat(s.reason()).isEqualTo("BackoffLimitExceeded");
+      assertThat(s.message())
+          .startsWith("mover Job wrong-creds-mover failed after 3 attempts (BackoffLimitExceeded): transfer error: the remote rejected the credentials")
+          .contains("AWS_SECRET_ACCESS_KEY")
+          .endsWith("(exit code 3)");
+      // Each failed attempt with another one left is a Warning (unless the next pod started before
+      // the operator looked, which a short back-off makes possible).
+      assertThat(TestCluster.events(e2e.namespace, "wrong-creds"))
+          .filteredOn(e -> "MoverAttemptFailed".equals(e.getReason()))
+          .isNotEmpty()
+          .allSatisfy(e -> {
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getMessage()).contains("the remote rejected the credentials");
+          });
+      // The secret value is nowhere a user or a log reader would look.
+      String everything =
+          TestCluster.server().runKubectl("get", "datamover", "wrong-creds", "-n", e2e.namespace, "-o", "yaml")
+              + String.join("\n", TestCluster.events(e2e.namespace, "wrong-creds").stream().map(CoreV1Event::getMessage).toList())
+              + TestCluster.server().runKubectl("get", "pods", "-n", e2e.namespace, "-o", "yaml")
+              + operator.log();
+      assertThat(everything).contains("wrong-creds-mover").doesNotContain(wrong).doesNotContain(e2e.s3.secretKey());
+    }
+  }
+
+  @Test
+  void anOperatorKilledMidRunIsReplacedAndTheRunCompletesOnce() throws Exception {
+    source("slow-data");
+    Given.secret(e2e.namespace, "s3-slow", e2e.s3Secret("backups"));
+    OperatorProcess first = e2e.startOperator();
+    try {
+      // A bandwidth limit keeps the mover busy for several seconds.
+      dataMover("killed", "slow-data", "s3-slow", "additionalEnv:\n  - name: RCLONE_BWLIMIT\n    value: 300k\n");
+      await().atMost(Duration.ofMinutes(1)).until(() -> pods("killed-mover") == 1 && "MoverRunning".equals(status("killed").reason()));
+    } finally {
+      first.kill();
+    }
+    assertThat(status("killed").phase()).isEqualTo("CreatingPod");
+    try (OperatorProcess second = e2e.startOperator()) {
+      await().atMost(Duration.ofMinutes(2)).until(() -> "Completed".equals(status("killed").phase()));
+    }
+    DataMoverStatus s = status("killed");
+    assertThat(s.attempts()).isEqualTo(1);
+    assertThat(pods("killed-mover")).isEqualTo(1);
+    assertThat(TestCluster.server().runKubectl("get", "jobs,pvc", "-n", e2e.namespace, "-l", "datamover.a-cup-of.coffee/datamover=killed", "-o", "name").lines())
+        .containsExactlyInAnyOrder("job.batch/killed-mover", "persistentvolumeclaim/killed-clone");
+    assertThat(TestCluster.eventReasons(e2e.namespace, "killed")).containsOnlyOnce("MoverJobCreated", "MoverSucceeded");
+    assertThat(e2e.s3.listObjects("backups", s.pointInTime() + "/")).contains(s.pointInTime() + "/.datamover/manifest.json");
+  }
+
+  @Test
+  void deletingADataMoverRemovesWhatItCreated() throws Exception {
+    source("deleted-data");
+    Given.secret(e2e.namespace, "s3-deleted", e2e.s3Secret("backups"));
+    try (OperatorProcess operator = e2e.startOperator()) {
+      dataMover("deleted", "deleted-data", "s3-deleted", "");
+      await().atMost(Duration.ofMinutes(2)).until(() -> "Completed".equals(status("deleted").phase()));
+      assertThat(children("deleted")).containsExactlyInAnyOrder("job.batch/deleted-mover", "persistentvolumeclaim/deleted-clone");
+      assertThat(operator.http("/actuator/prometheus")).contains("datamover_current_phase{application=\"datamover-operator\",name=\"deleted\"");
+
+      TestCluster.server().runKubectl("delete", "datamover", "deleted", "-n", e2e.namespace);
+
+      await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+        assertThat(children("deleted")).isEmpty();
+        assertThat(pods("deleted-mover")).isZero();
+      });
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(operator.http("/actuator/prometheus")).doesNotContain("name=\"deleted\""));
+      assertThat(e2e.s3.listObjects("backups")).as("deleting the DataMover never deletes its backup").anyMatch(k -> k.endsWith("/.datamover/manifest.json"));
+    }
+  }
+
+  private static List<String> children(String name) {
+    return TestCluster.server().runKubectl("get", "jobs,pvc", "-n", e2e.namespace, "-l", "datamover.a-cup-of.coffee/datamover=" + name, "-o", "name")
+        .lines().filter(l -> !l.isBlank()).toList();
+  }
+
+}
