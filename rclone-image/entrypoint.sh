@@ -760,6 +760,7 @@ do_restore() {
   preflight
   local point="${MOVER_RESTORE_POINT:-latest}" src_sub="" manifest_spec=""
   R_DEST="$(display "")"
+  case "$(lower "$point")" in latest|fixed) point="$(lower "$point")" ;; esac
   case "$point" in
     latest)
       local points latest incomplete

@@ -112,7 +112,7 @@ class FixedPathIT {
     assertThat(Files.exists(target.resolve("top-level.txt"))).isFalse();
 
     Mover.Run explicit = mover(bucket, tmp.resolve("fixed-restored-2"), "prod/db")
-        .env("MOVER_RESTORE_POINT", "fixed").restore();
+        .env("MOVER_RESTORE_POINT", "Fixed").restore();
     assertThat(explicit.exitCode()).as(explicit.describe()).isZero();
     assertThat(Trees.snapshot(tmp.resolve("fixed-restored-2"))).isEqualTo(Trees.snapshot(data));
   }

@@ -81,6 +81,7 @@ public final class S3Server implements AutoCloseable {
   private final String secretKey;
   private final Path caCertificate;
   private final LoggedProcess process;
+  private final Thread shutdownHook;
 
   private S3Server(Path workDir, int port, boolean tls, String accessKey, String secretKey, Path caCertificate,
       LoggedProcess process) {
@@ -91,6 +92,9 @@ public final class S3Server implements AutoCloseable {
     this.secretKey = secretKey;
     this.caCertificate = caCertificate;
     this.process = process;
+    // A test JVM stopped early (Ctrl-C, a fork timeout) must not leave the server running.
+    this.shutdownHook = new Thread(process::close, "s3proxy-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** Starts a plain-HTTP server with the filesystem backend. */
@@ -323,6 +327,11 @@ public final class S3Server implements AutoCloseable {
   @Override
   public void close() {
     process.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // Already shutting down: the hook runs anyway.
+    }
     deleteRecursively(workDir);
   }
 
