@@ -4,7 +4,7 @@
 #   - the mover entrypoint against the pinned rclone and a real S3 server (S3Proxy) on 127.0.0.1,
 #   - the operator against a real etcd + kube-apiserver on 127.0.0.1.
 # Tools are installed or built on first use into ~/.cache/datamover (DATAMOVER_CACHE) and reused:
-# the first run on a new machine builds the API server binaries (about 6 minutes on 2 cores).
+# the first run on a new machine builds the API server binaries (about 8–10 minutes on 2 cores).
 # Extra arguments go to Maven, e.g. hack/test.sh -pl app -Dit.test=FullRunIT
 set -euo pipefail
 cd "$(dirname "$0")/.."

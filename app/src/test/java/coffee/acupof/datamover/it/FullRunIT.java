@@ -106,8 +106,9 @@ class FullRunIT {
     assertThat(TestCluster.eventReasons(ns, "my-datamover"))
         .containsSubsequence("Validated", "ClonePVCCreated", "CreatingMoverJob", "MoverJobCreated", "MoverSucceeded", "Completed");
 
-    // deletePvcAfterBackup: the Job is gone and the clone is deleted (no controller-manager runs here
-    // to remove the PVC-protection finalizer, so a deleted clone may linger as Terminating).
+    // deletePvcAfterBackup: the Job is gone and the clone is deleted (this test runs no
+    // controller-manager to remove the PVC-protection finalizer, so the clone may linger as
+    // Terminating; RecoveryEndToEndIT runs one and sees it disappear).
     assertThat(jobExists("my-datamover-mover")).isFalse();
     assertThat(cloneGoneOrTerminating("my-datamover-clone")).isTrue();
 

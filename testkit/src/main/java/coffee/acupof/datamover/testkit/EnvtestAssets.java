@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Finds the etcd, kube-apiserver and kubectl executables by running {@code hack/envtest-assets.sh}.
+ * Finds the etcd, kube-apiserver, kube-controller-manager and kubectl executables by running {@code hack/envtest-assets.sh}.
  *
  * <p>The script prints a directory in the envtest {@code KUBEBUILDER_ASSETS} layout; the first run
  * builds the pinned versions (10-25 minutes; its progress goes to this JVM's stderr), later runs take
