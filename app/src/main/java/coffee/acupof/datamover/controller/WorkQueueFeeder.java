@@ -55,16 +55,23 @@ public final class WorkQueueFeeder {
             }));
   }
 
+  /**
+   * The DataMovers an object belongs to: its DataMover owner references, or, for mover pods (owned
+   * by their Job), the owner label the Job's template gives them.
+   */
   static List<Request> owners(KubernetesObject obj) {
     V1ObjectMeta meta = obj.getMetadata();
-    if (meta.getOwnerReferences() == null) {
-      return List.of();
+    List<Request> owners = new java.util.ArrayList<>();
+    if (meta.getOwnerReferences() != null) {
+      meta.getOwnerReferences().stream()
+          .filter(ref -> DataMoverApi.KIND.equals(ref.getKind()) && ref.getApiVersion() != null && ref.getApiVersion().startsWith(DataMoverApi.GROUP + "/"))
+          .map(V1OwnerReference::getName)
+          .forEach(name -> owners.add(new Request(meta.getNamespace(), name)));
     }
-    return meta.getOwnerReferences().stream()
-        .filter(ref -> DataMoverApi.KIND.equals(ref.getKind()) && ref.getApiVersion() != null && ref.getApiVersion().startsWith(DataMoverApi.GROUP + "/"))
-        .map(V1OwnerReference::getName)
-        .map(name -> new Request(meta.getNamespace(), name))
-        .toList();
+    if (owners.isEmpty() && meta.getLabels() != null && meta.getLabels().containsKey(DataMoverApi.LABEL_OWNER)) {
+      owners.add(new Request(meta.getNamespace(), meta.getLabels().get(DataMoverApi.LABEL_OWNER)));
+    }
+    return owners;
   }
 
   private static <T extends KubernetesObject> ResourceEventHandler<T> enqueue(WorkQueue<Request> queue, Function<T, List<Request>> keys) {

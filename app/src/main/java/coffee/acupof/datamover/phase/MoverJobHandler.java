@@ -53,6 +53,12 @@ public class MoverJobHandler implements PhaseHandler {
           "MoverJobConflict", "Job " + jobName + " already exists and does not belong to this DataMover; delete it or use another DataMover name");
     }
     MoverJobState state = MoverJobState.of(job.get(), cluster.podsOfJob(run.namespace(), jobName));
+    if ((state.succeeded() || state.failed()) && !state.podsCaughtUp() && withinResultGrace(state, run)) {
+      // Job and Pod informers are separate watches: the Job can be seen finished before the pod
+      // holding the mover's result. The pod's update wakes this run; the delay is a backstop.
+      return Transition.stay(Phase.CREATING_POD, run.status().reason(), run.status().message())
+          .requeueAfter(Duration.ofSeconds(2));
+    }
     if (state.succeeded()) {
       return succeeded(run, state);
     }
@@ -64,6 +70,13 @@ public class MoverJobHandler implements PhaseHandler {
           .with(b -> b.attempts(state.attempts()).jobName(jobName));
     }
     return running(run, jobName, state);
+  }
+
+  /** How long a finished Job's result may take to show up in the pod cache before the run moves on without it. */
+  static final Duration RESULT_GRACE = Duration.ofSeconds(30);
+
+  private static boolean withinResultGrace(MoverJobState state, Run run) {
+    return state.finishedAt().map(t -> Duration.between(t, run.now()).compareTo(RESULT_GRACE) < 0).orElse(false);
   }
 
   private Transition createJob(Run run, String jobName) {

@@ -79,6 +79,17 @@ record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods) {
         });
   }
 
+  /** When the Job reached its final condition (Complete or Failed), if it says. */
+  Optional<OffsetDateTime> finishedAt() {
+    return condition(succeeded() ? "Complete" : "Failed").map(V1JobCondition::getLastTransitionTime);
+  }
+
+  /** Whether the pods in the cache show a terminated mover container for every attempt the Job counted. */
+  boolean podsCaughtUp() {
+    long terminated = pods.stream().filter(p -> terminated(p).isPresent()).count();
+    return terminated >= count(status.getFailed()) + count(status.getSucceeded());
+  }
+
   private Optional<V1JobCondition> condition(String type) {
     if (status.getConditions() == null) {
       return Optional.empty();

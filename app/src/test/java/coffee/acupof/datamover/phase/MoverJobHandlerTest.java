@@ -134,6 +134,38 @@ class MoverJobHandlerTest {
   }
 
   @Test
+  void aFinishedJobWaitsBrieflyForItsPodsResultToReachTheCache() {
+    handle(Duration.ZERO);
+    jobStatus(
+        new V1JobStatus()
+            .succeeded(1)
+            .conditions(List.of(new V1JobCondition().type("Complete").status("True").lastTransitionTime(CREATED.plusMinutes(2)))));
+
+    Transition early = handle(Duration.ofMinutes(2).plusSeconds(5));
+    assertThat(early.next()).isEqualTo(Phase.CREATING_POD);
+    assertThat(early.requeueAfter()).contains(Duration.ofSeconds(2));
+
+    pod("p1", 1, "Succeeded", 0, SUCCESS);
+    Transition withResult = handle(Duration.ofMinutes(2).plusSeconds(6));
+    assertThat(withResult.next()).isEqualTo(Phase.COMPLETED);
+    assertThat(status(withResult).filesTransferred()).isEqualTo(12);
+  }
+
+  @Test
+  void aFinishedJobWhosePodNeverShowsUpCompletesWithoutTheResultAfterTheGrace() {
+    handle(Duration.ZERO);
+    jobStatus(
+        new V1JobStatus()
+            .succeeded(1)
+            .conditions(List.of(new V1JobCondition().type("Complete").status("True").lastTransitionTime(CREATED.plusMinutes(2)))));
+
+    Transition t = handle(Duration.ofMinutes(2).plusSeconds(30));
+
+    assertThat(t.next()).isEqualTo(Phase.COMPLETED);
+    assertThat(t.message()).isEqualTo("Backup written after 1 attempt");
+  }
+
+  @Test
   void successWithDeletePvcAfterBackupCleansUp() {
     dm = inPhase(dataMover("backup", new DataMoverSpec("web-data", "s3-credentials", null, true, null, null)), Phase.CREATING_POD, CREATED);
     handle(Duration.ZERO);
