@@ -47,17 +47,7 @@ class RecoveryEndToEndIT {
   }
 
   private static void dataMover(String name, String pvc, String secret, String extraSpec) {
-    Given.kubectlApply(e2e.namespace, """
-        apiVersion: datamover.a-cup-of.coffee/v1alpha1
-        kind: DataMover
-        metadata:
-          name: %s
-        spec:
-          sourcePvc: %s
-          secretName: %s
-          addTimestampPrefix: true
-        %s
-        """.formatted(name, pvc, secret, extraSpec.indent(2)));
+    Given.dataMover(e2e.namespace, name, pvc, secret, "addTimestampPrefix: true\n" + extraSpec);
   }
 
   private static DataMoverStatus status(String name) {

@@ -82,6 +82,23 @@ public final class Given {
   }
 
   /**
+   * Applies a DataMover with kubectl as a user would: {@code extraSpec} is more YAML under
+   * {@code spec:}, e.g. {@code "addTimestampPrefix: true"}.
+   */
+  public static void dataMover(String namespace, String name, String sourcePvc, String secretName, String extraSpec) {
+    kubectlApply(namespace, """
+        apiVersion: datamover.a-cup-of.coffee/v1alpha1
+        kind: DataMover
+        metadata:
+          name: %s
+        spec:
+          sourcePvc: %s
+          secretName: %s
+        %s
+        """.formatted(name, sourcePvc, secretName, extraSpec.strip().indent(2)));
+  }
+
+  /**
    * Records every distinct {@code status.phase} a DataMover goes through, from a watch started
    * before the object exists. Close it to stop watching.
    */

@@ -1,7 +1,7 @@
 package coffee.acupof.datamover.it;
 
 import com.google.gson.Gson;
-import io.kubernetes.client.custom.V1Patch;
+import coffee.acupof.datamover.testkit.MergePatch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
@@ -10,7 +10,6 @@ import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.util.PatchUtils;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -153,13 +152,10 @@ public final class KubeletStandIn {
 
   private void patchStatus(String path, String mergePatch) {
     try {
-      var call =
-          client.buildCall(
-              client.getBasePath(), path, "PATCH", List.of(), List.of(), new V1Patch(mergePatch),
-              new HashMap<>(Map.of("Accept", "application/json", "Content-Type", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH)), new HashMap<>(), new HashMap<>(), new String[] {"BearerToken"}, null);
-      PatchUtils.patch(Object.class, () -> call, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+      MergePatch.apply(client, path, mergePatch);
     } catch (ApiException e) {
       throw new IllegalStateException("PATCH " + path + " failed: " + e.getResponseBody(), e);
     }
   }
+
 }

@@ -31,15 +31,7 @@ class MissingInputsIT {
   }
 
   private static void apply(String name, String source, String secret) {
-    Given.kubectlApply(ns, """
-        apiVersion: datamover.a-cup-of.coffee/v1alpha1
-        kind: DataMover
-        metadata:
-          name: %s
-        spec:
-          sourcePvc: %s
-          secretName: %s
-        """.formatted(name, source, secret));
+    Given.dataMover(ns, name, source, secret, "");
   }
 
   @Test

@@ -34,15 +34,7 @@ class OwnershipIT {
   void childrenAreOwnedAndLabelled() throws Exception {
     Given.boundPvc(ns, "web-app-data", "csi");
     Given.secret(ns, "s3", Given.S3_KEYS);
-    Given.kubectlApply(ns, """
-        apiVersion: datamover.a-cup-of.coffee/v1alpha1
-        kind: DataMover
-        metadata:
-          name: owned
-        spec:
-          sourcePvc: web-app-data
-          secretName: s3
-        """);
+    Given.dataMover(ns, "owned", "web-app-data", "s3", "");
     await().atMost(Duration.ofSeconds(30)).until(() -> "CreatingPod".equals(TestCluster.get(ns, "owned").getStatus().phase()));
     DataMover dm = TestCluster.get(ns, "owned");
 

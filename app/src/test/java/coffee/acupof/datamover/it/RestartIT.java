@@ -18,16 +18,7 @@ class RestartIT {
   private static final String SELECTOR = "app.kubernetes.io/created-by=datamover-operator";
 
   private static void apply(String ns, String name, String source) {
-    Given.kubectlApply(ns, """
-        apiVersion: datamover.a-cup-of.coffee/v1alpha1
-        kind: DataMover
-        metadata:
-          name: %s
-        spec:
-          sourcePvc: %s
-          secretName: s3
-          deletePvcAfterBackup: false
-        """.formatted(name, source));
+    Given.dataMover(ns, name, source, "s3", "deletePvcAfterBackup: false");
   }
 
   private static int count(String ns, String kind) {

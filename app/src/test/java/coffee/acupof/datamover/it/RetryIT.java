@@ -33,15 +33,7 @@ class RetryIT {
 
   private static void dataMover(String name, String source) {
     Given.boundPvc(ns, source, "csi");
-    Given.kubectlApply(ns, """
-        apiVersion: datamover.a-cup-of.coffee/v1alpha1
-        kind: DataMover
-        metadata:
-          name: %s
-        spec:
-          sourcePvc: %s
-          secretName: s3
-        """.formatted(name, source));
+    Given.dataMover(ns, name, source, "s3", "");
     await().atMost(Duration.ofSeconds(30)).until(() -> "CreatingPod".equals(TestCluster.get(ns, name).getStatus().phase()));
   }
 

@@ -43,15 +43,7 @@ class WaitForFirstConsumerIT {
   void theJobIsCreatedWhileTheCloneIsStillPending() throws ApiException {
     Given.boundPvc(ns, "db-data", "wffc-" + ns);
     Given.secret(ns, "s3", Given.S3_KEYS);
-    Given.kubectlApply(ns, """
-        apiVersion: datamover.a-cup-of.coffee/v1alpha1
-        kind: DataMover
-        metadata:
-          name: wffc
-        spec:
-          sourcePvc: db-data
-          secretName: s3
-        """);
+    Given.dataMover(ns, "wffc", "db-data", "s3", "");
 
     await().atMost(Duration.ofSeconds(30)).until(() -> jobExists("wffc-mover"));
     var clone = TestCluster.core().readNamespacedPersistentVolumeClaim("wffc-clone", ns).execute();

@@ -2,7 +2,6 @@ package coffee.acupof.datamover.testkit;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
@@ -16,7 +15,6 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodFailurePolicyRule;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
-import io.kubernetes.client.util.PatchUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -550,12 +548,7 @@ public final class LocalExecutor implements AutoCloseable {
   }
 
   private void patch(String path, JsonObject body) throws ApiException {
-    var call =
-        client.buildCall(
-            client.getBasePath(), path, "PATCH", List.of(), List.of(), new V1Patch(body.toString()),
-            new HashMap<>(Map.of("Accept", "application/json", "Content-Type", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH)),
-            new HashMap<>(), new HashMap<>(), new String[] {"BearerToken"}, null);
-    PatchUtils.patch(Object.class, () -> call, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+    MergePatch.apply(client, path, body.toString());
   }
 
   private static String timestamp(Instant instant) {
