@@ -50,7 +50,7 @@ jar="app/target/datamover-operator-0.1.0-SNAPSHOT.jar"
 if [[ "${DATAMOVER_SKIP_BUILD:-}" == "1" ]]; then
   [[ -f "$jar" ]] || { echo "hack/sandbox.sh: DATAMOVER_SKIP_BUILD=1 but $jar does not exist" >&2; exit 1; }
 elif [[ ! -f "$jar" ]] || [[ -n "$(find app/src/main crd pom.xml app/pom.xml -newer "$jar" -print -quit)" ]]; then
-  echo "Building the operator jar (a minute or two)..."
+  echo "Building the operator jar..."
   mvn_quiet -pl app -am package -DskipTests
 fi
 
@@ -83,7 +83,7 @@ s3proxy_version="$(sed -n 's:.*<s3proxy.version>\(.*\)</s3proxy.version>.*:\1:p'
 s3proxy_jar="$cache/s3proxy-$s3proxy_version/s3proxy-$s3proxy_version-jar-with-dependencies.jar"
 if [[ ! -s "$s3proxy_jar" ]]; then
   echo "Fetching S3Proxy $s3proxy_version..."
-  mvn_quiet dependency:copy -Dartifact="org.gaul:s3proxy:$s3proxy_version:jar:jar-with-dependencies" \
+  mvn_quiet -N dependency:copy -Dartifact="org.gaul:s3proxy:$s3proxy_version:jar:jar-with-dependencies" \
     -DoutputDirectory="$(dirname "$s3proxy_jar")"
 fi
 
@@ -94,14 +94,24 @@ command=("$JAVA_HOME/bin/java" -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
   -cp "testkit/target/classes:$(cat "$classpath_file")"
   -Ddatamover.root="$repo" -Drclone.binary="$RCLONE_BINARY" -Ds3proxy.jar="$s3proxy_jar"
   coffee.acupof.datamover.testkit.sandbox.Sandbox --repo="$repo" --operator-jar="$repo/$jar" "$@")
+pid=""
+stop_requested=""
+stop_sandbox() {
+  stop_requested=1
+  if [[ -n "$pid" ]]; then
+    kill -TERM "$pid" 2>/dev/null || true
+  fi
+}
+trap stop_sandbox INT TERM HUP
 if command -v setsid >/dev/null 2>&1; then
   setsid "${command[@]}" &
 else
   "${command[@]}" &
 fi
 pid=$!
-stop_sandbox() { kill -TERM "$pid" 2>/dev/null || true; }
-trap stop_sandbox INT TERM HUP
+if [[ -n "$stop_requested" ]]; then
+  kill -TERM "$pid" 2>/dev/null || true
+fi
 status=0
 # wait returns early when a trapped signal arrives; a stopping (or exited, not yet reaped) sandbox still
 # answers kill -0, so this waits again until its real exit status is known.

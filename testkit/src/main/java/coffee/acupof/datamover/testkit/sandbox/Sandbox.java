@@ -392,9 +392,14 @@ public final class Sandbox {
       details.append("No mover pod ran. Last lines of ").append(operator.logFile()).append(":\n")
           .append(operator.logTail(LOG_TAIL_LINES));
     }
-    for (Path podLog : podLogs) {
-      details.append("Log of mover pod ").append(podLog.getFileName().toString().replaceFirst("\\.log$", ""))
-          .append(" (").append(podLog).append("), last lines:\n").append(tail(podLog)).append("\n\n");
+    if (!podLogs.isEmpty()) {
+      Path podLog = podLogs.getLast();
+      details.append("Log of the last mover pod, ").append(podLog.getFileName().toString().replaceFirst("\\.log$", ""))
+          .append(" (").append(podLog).append("):\n").append(tail(podLog));
+      if (podLogs.size() > 1) {
+        details.append("\n\nThe logs of the ").append(podLogs.size() - 1).append(" earlier attempt(s) are in ")
+            .append(podLog.getParent()).append('.');
+      }
     }
     return new Failure("DataMover " + SampleData.NAMESPACE + "/" + SampleData.DATAMOVER + " Failed: "
         + (reason.isEmpty() ? "" : reason + ": ") + message, details.toString());
@@ -481,7 +486,8 @@ public final class Sandbox {
   private void printGuide() {
     String kubectl = server.kubectl().toString();
     String rclone = Rclone.binary().toString();
-    if (System.getenv("AWS_CA_BUNDLE") != null) {
+    String caBundle = System.getenv("AWS_CA_BUNDLE");
+    if (caBundle != null && !caBundle.isBlank()) {
       rclone = "env -u AWS_CA_BUNDLE " + rclone; // rclone refuses to start while it is set
     }
     String actuator = "http://127.0.0.1:" + operatorPort + "/actuator";
@@ -496,7 +502,7 @@ public final class Sandbox {
     out.field("Run again", "change metadata.name in " + dataMoverFile + ", then kubectl apply -f it", width);
     out.field("S3", s3.endpoint() + ", bucket " + SampleData.BUCKET + "; keys in Secret "
         + SampleData.NAMESPACE + "/" + SampleData.SECRET + " and in " + rcloneConfig, width);
-    out.field("", rclone + " --config " + rcloneConfig + " lsl sandbox:" + SampleData.BUCKET, width);
+    out.field("", rclone + " --config " + rcloneConfig + " lsf -R sandbox:" + SampleData.BUCKET, width);
     out.field("Operator", actuator + "/health", width);
     out.field("", actuator + "/prometheus   (the datamover_* metrics)", width);
     out.field("Logs", logs + "/: operator.log, kube-apiserver.log, etcd.log,", width);
@@ -615,14 +621,10 @@ public final class Sandbox {
     out.append("Stopping");
     List<String> done = new ArrayList<>();
     stopPart("operator", operator, done);
-    stopPart("local executor", () -> {
-      if (binder != null) {
-        binder.close();
-      }
-      if (executor != null) {
-        executor.close();
-      }
-    }, done);
+    if (binder != null) {
+      binder.close();
+    }
+    stopPart("local executor", executor, done);
     if (s3 == null && s3Starting != null) {
       try {
         s3 = s3Starting.get(2, TimeUnit.MINUTES);
@@ -630,10 +632,16 @@ public final class Sandbox {
         // It did not start; nothing to stop.
       }
     }
+    // The S3 server and the API server delete their directories, logs included, when they stop.
+    if (keepFiles) {
+      keepLog("s3proxy.log");
+    }
     stopPart("S3 server", s3, done);
     stopPart("kube-controller-manager", controllerManager, done);
     if (keepFiles) {
-      keepLogs();
+      keepLog("etcd.log");
+      keepLog("kube-apiserver.log");
+      keepLog("kube-controller-manager.log");
     }
     stopPart("API server", server, done);
     out.line(".");
@@ -658,18 +666,19 @@ public final class Sandbox {
     done.add(name);
   }
 
-  /** Replaces the links to logs in directories the parts delete when they stop with copies. */
-  private void keepLogs() {
-    try (Stream<Path> entries = Files.list(logs)) {
-      for (Path link : entries.filter(Files::isSymbolicLink).toList()) {
+  /** Replaces the link {@code logs/<name>} with a copy of the log it points to. */
+  private void keepLog(String name) {
+    Path link = logs.resolve(name);
+    try {
+      if (Files.isSymbolicLink(link)) {
         Path target = Files.readSymbolicLink(link);
-        if (!target.startsWith(dir) && Files.isRegularFile(target)) {
-          Files.delete(link);
+        Files.delete(link);
+        if (Files.isRegularFile(target)) {
           Files.copy(target, link);
         }
       }
     } catch (IOException e) {
-      log.warn("cannot keep the logs", e);
+      log.warn("cannot keep {}", link, e);
     }
   }
 
