@@ -170,12 +170,4 @@ public final class Given {
       watch.close();
     }
   }
-
-  static Map<String, Object> props(Object... keyValues) {
-    Map<String, Object> map = new LinkedHashMap<>();
-    for (int i = 0; i < keyValues.length; i += 2) {
-      map.put((String) keyValues[i], keyValues[i + 1]);
-    }
-    return map;
-  }
 }
