@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import coffee.acupof.datamover.it.TestCluster;
 import coffee.acupof.datamover.testkit.ApiServer;
+import coffee.acupof.datamover.testkit.Commands;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ class KustomizeIT {
   static void tools() {
     server = TestCluster.server();
     repoRoot = TestCluster.repoRoot();
-    Processes.Result result = Processes.run(
+    Commands.Result result = Commands.exec(
         List.of(repoRoot.resolve("hack/kustomize.sh").toString()), repoRoot, null, Map.of(), Duration.ofMinutes(10))
         .orThrow();
     kustomize = Path.of(result.stdout().strip());
@@ -107,7 +108,7 @@ class KustomizeIT {
     if (defaultOverlayApplied) {
       // The CRD stays: other tests of this JVM use it. A deleted namespace would stay Terminating
       // (no namespace controller runs), so it stays too.
-      Processes.kubectl(server, render("default").without("CustomResourceDefinition", "Namespace").toYaml(),
+      kubectl(server, render("default").without("CustomResourceDefinition", "Namespace").toYaml(),
           "delete", "--ignore-not-found", "--wait=false", "-f", "-").orThrow();
     }
   }
@@ -137,11 +138,11 @@ class KustomizeIT {
     // A dry run creates nothing, so objects in a namespace the same input creates would fail with
     // "namespace not found"; on a real install kubectl creates the namespace first.
     if (!manifests.ofKind("Namespace").isEmpty()) {
-      Processes.kubectl(server, manifests.only("Namespace").toYaml(),
+      kubectl(server, manifests.only("Namespace").toYaml(),
           "apply", "--server-side", "--field-manager=" + FIELD_MANAGER, "-f", "-").orThrow();
     }
 
-    Processes.Result dryRun = Processes.kubectl(server, manifests.toYaml(),
+    Commands.Result dryRun = kubectl(server, manifests.toYaml(),
         "apply", "--server-side", "--dry-run=server", "--field-manager=" + FIELD_MANAGER, "-f", "-");
 
     assertThat(dryRun.exitCode()).as("%s", dryRun).isZero();
@@ -215,7 +216,7 @@ class KustomizeIT {
     Map<String, Object> template = map(at(manifests.get("Deployment", "datamover-operator"), "spec", "template"));
     Map<String, Object> pod = podFrom(template, "datamover-operator-restricted");
 
-    Processes.Result created = Processes.kubectl(server, yaml(pod), "create", "-n", namespace, "-f", "-");
+    Commands.Result created = kubectl(server, yaml(pod), "create", "-n", namespace, "-f", "-");
 
     assertThat(created.exitCode()).as("%s", created).isZero();
     assertThat(created.stderr()).as("%s", created).doesNotContain("PodSecurity");
@@ -223,11 +224,11 @@ class KustomizeIT {
     // The check has teeth: the same pod allowed to escalate privileges is refused.
     Map<String, Object> weaker = Manifests.parse(yaml(podFrom(template, "datamover-operator-weaker"))).objects().getFirst();
     map(at(weaker, "spec", "containers", 0, "securityContext")).remove("allowPrivilegeEscalation");
-    Processes.Result refused = Processes.kubectl(server, yaml(weaker), "create", "-n", namespace, "-f", "-");
+    Commands.Result refused = kubectl(server, yaml(weaker), "create", "-n", namespace, "-f", "-");
     assertThat(refused.exitCode()).as("%s", refused).isNotZero();
     assertThat(refused.stderr()).contains("violates PodSecurity \"restricted:latest\"", "allowPrivilegeEscalation");
 
-    Processes.kubectl(server, null, "delete", "pod", "-n", namespace, "datamover-operator-restricted", "--wait=false").orThrow();
+    kubectl(server, null, "delete", "pod", "-n", namespace, "datamover-operator-restricted", "--wait=false").orThrow();
   }
 
   @Test
@@ -395,7 +396,7 @@ class KustomizeIT {
   }
 
   private static String kustomizeBuild(Path dir) {
-    return Processes.run(List.of(kustomize.toString(), "build", dir.toString()), repoRoot, null, Map.of(), Duration.ofMinutes(2))
+    return Commands.exec(List.of(kustomize.toString(), "build", dir.toString()), repoRoot, null, Map.of(), Duration.ofMinutes(2))
         .orThrow().stdout();
   }
 
@@ -403,9 +404,9 @@ class KustomizeIT {
   private static synchronized void applyDefaultOverlay() {
     if (!defaultOverlayApplied) {
       Manifests manifests = render("default");
-      Processes.kubectl(server, manifests.only("Namespace").toYaml(),
+      kubectl(server, manifests.only("Namespace").toYaml(),
           "apply", "--server-side", "--field-manager=" + FIELD_MANAGER, "-f", "-").orThrow();
-      Processes.kubectl(server, manifests.toYaml(),
+      kubectl(server, manifests.toYaml(),
           "apply", "--server-side", "--field-manager=" + FIELD_MANAGER, "-f", "-").orThrow();
       defaultOverlayApplied = true;
     }
@@ -417,7 +418,7 @@ class KustomizeIT {
     List<String> args = new ArrayList<>(List.of("auth", "can-i"));
     args.addAll(List.of(call.split(" ")));
     args.add("--as=" + SERVICE_ACCOUNT);
-    Processes.Result result = Processes.kubectl(server, null, args.toArray(String[]::new));
+    Commands.Result result = kubectl(server, null, args.toArray(String[]::new));
     // Exit code 0 is yes, 1 is no; anything else, or a warning such as "the server doesn't have a
     // resource type", means the question itself was wrong.
     assertThat(result.exitCode()).as("%s", result).isIn(0, 1);
@@ -470,5 +471,15 @@ class KustomizeIT {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** kubectl (the test server's own build) with the admin kubeconfig; {@code stdin} may be null. */
+  private static Commands.Result kubectl(ApiServer server, String stdin, String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        server.kubectl().toString(),
+        "--kubeconfig=" + server.kubeconfig(),
+        "--cache-dir=" + server.workDir().resolve("kubectl-cache")));
+    command.addAll(List.of(args));
+    return Commands.exec(command, server.workDir(), stdin, Map.of(), Duration.ofMinutes(3));
   }
 }

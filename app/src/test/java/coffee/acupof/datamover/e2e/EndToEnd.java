@@ -2,6 +2,7 @@ package coffee.acupof.datamover.e2e;
 
 import coffee.acupof.datamover.it.TestCluster;
 import coffee.acupof.datamover.testkit.ApiServer;
+import coffee.acupof.datamover.testkit.Commands;
 import coffee.acupof.datamover.testkit.LocalExecutor;
 import coffee.acupof.datamover.testkit.Rclone;
 import coffee.acupof.datamover.testkit.S3Server;
@@ -159,20 +160,9 @@ final class EndToEnd implements AutoCloseable {
   }
 
   private static String run(List<String> command) {
-    try {
-      Process process = new ProcessBuilder(command).directory(TestCluster.repoRoot().toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (process.waitFor() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed");
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Commands.run(command, TestCluster.repoRoot(), Duration.ofMinutes(5));
   }
+
 
   @Override
   public void close() {

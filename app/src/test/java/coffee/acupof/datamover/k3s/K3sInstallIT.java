@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import coffee.acupof.datamover.it.TestCluster;
-import java.io.IOException;
+import coffee.acupof.datamover.testkit.Commands;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -163,22 +162,7 @@ class K3sInstallIT {
   }
 
   private static String run(Path dir, String stdin, String... command) {
-    try {
-      Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-      if (stdin != null) {
-        process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-      process.getOutputStream().close();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (process.waitFor() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
-      }
-      return out;
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Commands.exec(List.of(command), dir, stdin, java.util.Map.of(), Duration.ofMinutes(10)).orThrow().stdout();
   }
+
 }
