@@ -1,10 +1,10 @@
 package coffee.acupof.datamover.api;
 
-import io.kubernetes.client.common.KubernetesObject;
+import coffee.acupof.datamover.runtime.ManagedResource;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 
 /** The {@code DataMover} custom resource: one point-in-time copy of a PVC to an rclone remote. */
-public class DataMover implements KubernetesObject {
+public class DataMover implements ManagedResource<DataMoverStatus> {
   private String apiVersion = DataMoverApi.API_VERSION;
   private String kind = DataMoverApi.KIND;
   private V1ObjectMeta metadata = new V1ObjectMeta();
@@ -51,6 +51,7 @@ public class DataMover implements KubernetesObject {
   }
 
   /** The status, never null: a new object has the empty status (phase {@code ""}). */
+  @Override
   public DataMoverStatus getStatus() {
     return status == null ? DataMoverStatus.EMPTY : status;
   }
@@ -58,22 +59,5 @@ public class DataMover implements KubernetesObject {
   public DataMover status(DataMoverStatus value) {
     this.status = value;
     return this;
-  }
-
-  public String namespace() {
-    return metadata.getNamespace();
-  }
-
-  public String name() {
-    return metadata.getName();
-  }
-
-  /** {@code namespace/name}, the key used in logs and in the work queue. */
-  public String key() {
-    return namespace() + "/" + name();
-  }
-
-  public long generation() {
-    return metadata.getGeneration() == null ? 0L : metadata.getGeneration();
   }
 }

@@ -1,5 +1,8 @@
 package coffee.acupof.datamover.api;
 
+import coffee.acupof.datamover.runtime.phase.RunPhase;
+import coffee.acupof.datamover.runtime.phase.RunStatus;
+import coffee.acupof.datamover.runtime.phase.RunStatusBuilder;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -23,7 +26,8 @@ public record DataMoverStatus(
     Long bytesTransferred,
     Long filesTransferred,
     String reason,
-    String message) {
+    String message)
+    implements RunStatus<DataMoverStatus.Builder> {
 
   public static final DataMoverStatus EMPTY = new Builder().build();
 
@@ -31,14 +35,7 @@ public record DataMoverStatus(
     return Phase.fromWireName(phase).orElse(Phase.NEW);
   }
 
-  public List<Condition> conditionsOrEmpty() {
-    return conditions == null ? List.of() : conditions;
-  }
-
-  public java.util.Optional<Condition> condition(String type) {
-    return conditionsOrEmpty().stream().filter(c -> c.type().equals(type)).findFirst();
-  }
-
+  @Override
   public Builder toBuilder() {
     Builder b = new Builder();
     b.phase = phase;
@@ -60,7 +57,7 @@ public record DataMoverStatus(
   }
 
   /** Mutable builder for {@link DataMoverStatus}; setters return the builder. */
-  public static final class Builder {
+  public static final class Builder implements RunStatusBuilder<Builder, DataMoverStatus> {
     private String phase;
     private String restoredPvcName;
     private List<Condition> conditions;
@@ -77,7 +74,8 @@ public record DataMoverStatus(
     private String reason;
     private String message;
 
-    public Builder phase(Phase value) {
+    @Override
+    public Builder phase(RunPhase<?> value) {
       this.phase = value.wireName();
       return this;
     }
@@ -87,26 +85,31 @@ public record DataMoverStatus(
       return this;
     }
 
+    @Override
     public Builder conditions(List<Condition> value) {
       this.conditions = value == null ? null : List.copyOf(value);
       return this;
     }
 
+    @Override
     public Builder observedGeneration(Long value) {
       this.observedGeneration = value;
       return this;
     }
 
+    @Override
     public Builder startTime(OffsetDateTime value) {
       this.startTime = value;
       return this;
     }
 
+    @Override
     public Builder phaseTransitionTime(OffsetDateTime value) {
       this.phaseTransitionTime = value;
       return this;
     }
 
+    @Override
     public Builder completionTime(OffsetDateTime value) {
       this.completionTime = value;
       return this;
@@ -142,16 +145,19 @@ public record DataMoverStatus(
       return this;
     }
 
+    @Override
     public Builder reason(String value) {
       this.reason = value;
       return this;
     }
 
+    @Override
     public Builder message(String value) {
       this.message = value;
       return this;
     }
 
+    @Override
     public DataMoverStatus build() {
       return new DataMoverStatus(
           phase,

@@ -1,10 +1,11 @@
 package coffee.acupof.datamover.api;
 
+import coffee.acupof.datamover.runtime.phase.RunPhase;
 import java.util.Arrays;
 import java.util.Optional;
 
 /** The phases of a DataMover run, with the wire names of the Go DataMover Operator. */
-public enum Phase {
+public enum Phase implements RunPhase<DataMoverStatus.Builder> {
   NEW(""),
   CREATING_CLONED_PVC("CreatingClonedPVC"),
   CLONED_PVC_READY("ClonedPVCReady"),
@@ -19,13 +20,19 @@ public enum Phase {
     this.wireName = wireName;
   }
 
-  /** The value written to {@code status.phase}. */
+  @Override
   public String wireName() {
     return wireName;
   }
 
+  @Override
   public boolean isTerminal() {
     return this == COMPLETED || this == FAILED;
+  }
+
+  @Override
+  public boolean isFailure() {
+    return this == FAILED;
   }
 
   /** The phase for a {@code status.phase} value; absent for a value this operator never writes. */

@@ -1,12 +1,13 @@
 package coffee.acupof.datamover.controller;
 
 import coffee.acupof.datamover.config.DataMoverProperties;
-import io.kubernetes.client.extended.controller.DefaultController;
+import coffee.acupof.datamover.runtime.Informers;
+import coffee.acupof.datamover.runtime.KindController;
 import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
-import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the controller while this process holds the leader Lease. Informers start only on the
+ * Runs the controllers of every kind while this process holds the one leader Lease. Informers start only on the
  * leader, so a standby keeps no caches. Losing the lease ends the process (through
  * {@link LeadershipLossHandler}) so Kubernetes restarts it with clean state; a normal shutdown
  * stops the controller and gives the lease up at once so a successor need not wait for it to expire.
@@ -26,8 +27,8 @@ public class OperatorLifecycle implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(OperatorLifecycle.class);
 
   private final DataMoverProperties.LeaderElection config;
-  private final SharedInformerFactory informers;
-  private final DefaultController controller;
+  private final Informers informers;
+  private final List<KindController> controllers;
   private final ApiClient apiClient;
   private final OperatorIdentity identity;
   private final LeadershipLossHandler lossHandler;
@@ -38,14 +39,14 @@ public class OperatorLifecycle implements SmartLifecycle {
 
   public OperatorLifecycle(
       DataMoverProperties properties,
-      SharedInformerFactory informers,
-      DefaultController controller,
+      Informers informers,
+      List<KindController> controllers,
       ApiClient apiClient,
       OperatorIdentity identity,
       LeadershipLossHandler lossHandler) {
     this.config = properties.leaderElection();
     this.informers = informers;
-    this.controller = controller;
+    this.controllers = List.copyOf(controllers);
     this.apiClient = apiClient;
     this.identity = identity;
     this.lossHandler = lossHandler;
@@ -74,11 +75,14 @@ public class OperatorLifecycle implements SmartLifecycle {
   }
 
   private void startLeading() {
-    log.info("Leading as {}: starting informers and the controller", identity.name());
-    informers.startAllRegisteredInformers();
-    Thread thread = new Thread(controller::run, "datamover-controller");
-    thread.setDaemon(true);
-    thread.start();
+    log.info("Leading as {}: starting informers and the controllers of {}", identity.name(),
+        controllers.stream().map(KindController::name).toList());
+    informers.startAll();
+    for (KindController controller : controllers) {
+      Thread thread = new Thread(controller::run, controller.name() + "-controller");
+      thread.setDaemon(true);
+      thread.start();
+    }
     leading.set(true);
   }
 
@@ -104,8 +108,8 @@ public class OperatorLifecycle implements SmartLifecycle {
     stopping.set(true);
     leading.set(false);
     quietClientShutdownLogs(true);
-    controller.shutdown();
-    informers.stopAllRegisteredInformers();
+    controllers.forEach(KindController::shutdown);
+    informers.stopAll();
     if (elector != null) {
       elector.close();
     }

@@ -2,7 +2,9 @@ package coffee.acupof.datamover.metrics;
 
 import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.Phase;
-import coffee.acupof.datamover.phase.CleanupHandler;
+import coffee.acupof.datamover.runtime.phase.Outcome;
+import coffee.acupof.datamover.runtime.phase.RunMetrics;
+import coffee.acupof.datamover.runtime.phase.RunPhase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code datamover_phase_started_timestamp_seconds}. Per-object series are removed when the
  * object is deleted.
  */
-public class DataMoverMetrics {
+public class DataMoverMetrics implements RunMetrics<DataMover> {
   static final Duration[] PHASE_BUCKETS = {
     Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30),
     Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
@@ -36,9 +38,14 @@ public class DataMoverMetrics {
     this.registry = registry;
   }
 
-  /** Records that a run left {@code from} for {@code to} after {@code timeInPhase}. */
-  public void transition(DataMover dataMover, Phase from, Phase to, String reason, Duration timeInPhase) {
-    String status = to == Phase.FAILED ? "failure" : "success";
+  /**
+   * Records that a run left {@code from} for {@code to} after {@code timeInPhase}. A run counts as
+   * failed when it ends Failed; the cleanup counter follows the outcome of the cleanup itself (a clone
+   * that could not be deleted does not fail the backup).
+   */
+  @Override
+  public void transition(DataMover dataMover, RunPhase<?> from, RunPhase<?> to, Outcome outcome, Duration timeInPhase) {
+    String status = to.isFailure() ? "failure" : "success";
     Counter.builder("datamover.operations")
         .description("Phase transitions of DataMover runs, by the phase left and its outcome")
         .tag("phase", from.toString())
@@ -62,7 +69,7 @@ public class DataMoverMetrics {
     if (from == Phase.CLEANING_UP) {
       Counter.builder("datamover.pvc.cleanup.operations")
           .description("Deletions of cloned PVCs after backup, by outcome")
-          .tag("status", CleanupHandler.CLEANUP_FAILED.equals(reason) ? "failure" : "success")
+          .tag("status", outcome.label())
           .register(registry)
           .increment();
     }
@@ -73,7 +80,8 @@ public class DataMoverMetrics {
    * {@code datamover_current_phase} (1) and {@code datamover_phase_started_timestamp_seconds} (when
    * it entered the phase, for "stuck for longer than" alerts).
    */
-  public void currentPhase(DataMover dataMover, Phase phase, OffsetDateTime since) {
+  @Override
+  public void currentPhase(DataMover dataMover, RunPhase<?> phase, OffsetDateTime since) {
     String key = dataMover.key();
     PhaseSeries existing = currentPhase.get(key);
     if (existing != null && existing.phase() == phase) {
@@ -100,6 +108,7 @@ public class DataMoverMetrics {
   }
 
   /** Removes the series of a deleted DataMover. */
+  @Override
   public void forget(String namespace, String name) {
     PhaseSeries series = currentPhase.remove(namespace + "/" + name);
     if (series != null) {
@@ -107,7 +116,7 @@ public class DataMoverMetrics {
     }
   }
 
-  private record PhaseSeries(Phase phase, Gauge current, Gauge started) {
+  private record PhaseSeries(RunPhase<?> phase, Gauge current, Gauge started) {
     void removeFrom(MeterRegistry registry) {
       registry.remove(current);
       registry.remove(started);

@@ -49,10 +49,10 @@ public final class MoverJobBuilder {
   public static V1Job build(DataMover owner, DataMoverProperties.Mover defaults) {
     DataMoverSpec spec = owner.getSpec();
     String jobName = ChildNames.moverJob(owner.name());
-    Map<String, String> labels = new LinkedHashMap<>(Ownership.labels(owner, COMPONENT));
+    Map<String, String> labels = new LinkedHashMap<>(Ownership.labels(DataMoverApi.DATAMOVERS, owner, COMPONENT));
     labels.put(DataMoverApi.LABEL_APP, DataMoverApi.LABEL_APP_VALUE);
 
-    V1ObjectMeta metadata = Ownership.childMetadata(owner, jobName, COMPONENT).labels(labels);
+    V1ObjectMeta metadata = Ownership.childMetadata(DataMoverApi.DATAMOVERS, owner, jobName, COMPONENT).labels(labels);
     V1JobSpec jobSpec =
         new V1JobSpec()
             .backoffLimit(Math.max(0, defaults.attempts() - 1))

@@ -1,9 +1,12 @@
 package coffee.acupof.datamover.phase;
 
+import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.ClusterException;
 import coffee.acupof.datamover.cluster.ClusterOperations;
+import coffee.acupof.datamover.runtime.phase.Outcome;
+import coffee.acupof.datamover.runtime.phase.Transition;
 import org.springframework.stereotype.Component;
 
 /**
@@ -12,7 +15,7 @@ import org.springframework.stereotype.Component;
  * reported and the run still completes: the backup itself succeeded.
  */
 @Component
-public class CleanupHandler implements PhaseHandler {
+public class CleanupHandler implements DataMoverPhaseHandler {
   public static final String CLEANUP_FAILED = "CloneDeleteFailed";
 
   private final ClusterOperations operations;
@@ -27,7 +30,7 @@ public class CleanupHandler implements PhaseHandler {
   }
 
   @Override
-  public Transition handle(Run run) {
+  public Transition<DataMoverStatus.Builder> handle(Run run) {
     String clone = ChildNames.clonePvc(run.name());
     String previous = run.status().message() == null ? "Backup written" : run.status().message();
     try {
@@ -38,7 +41,8 @@ public class CleanupHandler implements PhaseHandler {
         throw e;
       }
       return Transition.to(
-          Phase.COMPLETED, CLEANUP_FAILED, previous + "; the clone " + clone + " could not be deleted, delete it by hand: " + e.getMessage());
+              Phase.COMPLETED, CLEANUP_FAILED, previous + "; the clone " + clone + " could not be deleted, delete it by hand: " + e.getMessage())
+          .outcome(Outcome.FAILURE);
     }
     return Transition.to(Phase.COMPLETED, "Completed", previous + "; clone " + clone + " deleted");
   }

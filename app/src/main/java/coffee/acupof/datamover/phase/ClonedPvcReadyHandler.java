@@ -1,8 +1,10 @@
 package coffee.acupof.datamover.phase;
 
+import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.ClusterView;
+import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -12,7 +14,7 @@ import org.springframework.stereotype.Component;
  * {@code WaitForFirstConsumer} storage class the clone binds only once the mover pod is scheduled.
  */
 @Component
-public class ClonedPvcReadyHandler implements PhaseHandler {
+public class ClonedPvcReadyHandler implements DataMoverPhaseHandler {
   private final ClusterView cluster;
 
   public ClonedPvcReadyHandler(ClusterView cluster) {
@@ -25,15 +27,15 @@ public class ClonedPvcReadyHandler implements PhaseHandler {
   }
 
   @Override
-  public Transition handle(Run run) {
+  public Transition<DataMoverStatus.Builder> handle(Run run) {
     String cloneName = ChildNames.clonePvc(run.name());
     Optional<V1PersistentVolumeClaim> clone = cluster.pvc(run.namespace(), cloneName);
     if (clone.isEmpty()) {
-      return Transition.fail("ClonePVCLost", "clone " + cloneName + " was deleted before the mover ran");
+      return Transition.fail(Phase.FAILED, "ClonePVCLost", "clone " + cloneName + " was deleted before the mover ran");
     }
     String phase = clone.get().getStatus() == null ? null : clone.get().getStatus().getPhase();
     if ("Lost".equals(phase)) {
-      return Transition.fail("ClonePVCLost", "clone " + cloneName + " lost its volume (phase Lost)");
+      return Transition.fail(Phase.FAILED, "ClonePVCLost", "clone " + cloneName + " lost its volume (phase Lost)");
     }
     return Transition.to(Phase.CREATING_POD, "CreatingMoverJob", "Clone " + cloneName + " is ready; starting the mover Job");
   }

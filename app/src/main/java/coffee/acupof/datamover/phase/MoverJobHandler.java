@@ -1,5 +1,6 @@
 package coffee.acupof.datamover.phase;
 
+import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.ClusterException;
@@ -9,6 +10,7 @@ import coffee.acupof.datamover.cluster.Ownership;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverJobBuilder;
 import coffee.acupof.datamover.mover.MoverResult;
+import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import java.time.Duration;
@@ -22,7 +24,7 @@ import org.springframework.stereotype.Component;
  * never starts: a clone that stays unbound while no pod runs, and a Job that never reports an end.
  */
 @Component
-public class MoverJobHandler implements PhaseHandler {
+public class MoverJobHandler implements DataMoverPhaseHandler {
   /** Reason after a failed attempt while another one remains (a Warning Event with the mover's message). */
   public static final String ATTEMPT_FAILED = "MoverAttemptFailed";
 
@@ -42,14 +44,14 @@ public class MoverJobHandler implements PhaseHandler {
   }
 
   @Override
-  public Transition handle(Run run) {
+  public Transition<DataMoverStatus.Builder> handle(Run run) {
     String jobName = ChildNames.moverJob(run.name());
     Optional<V1Job> job = cluster.job(run.namespace(), jobName);
     if (job.isEmpty()) {
       return createJob(run, jobName);
     }
     if (!Ownership.isOwnedBy(job.get().getMetadata(), run.dataMover())) {
-      return Transition.fail(
+      return Transition.fail(Phase.FAILED, 
           "MoverJobConflict", "Job " + jobName + " already exists and does not belong to this DataMover; delete it or use another DataMover name");
     }
     MoverJobState state = MoverJobState.of(job.get(), cluster.podsOfJob(run.namespace(), jobName));
@@ -64,7 +66,7 @@ public class MoverJobHandler implements PhaseHandler {
     }
     if (state.failed()) {
       String mover = state.lastFailureMessage().map(m -> ": " + m).orElse("");
-      return Transition.fail(
+      return Transition.fail(Phase.FAILED, 
               state.failureReason(),
               "mover Job " + jobName + " failed after " + plural(state.attempts(), "attempt") + " (" + state.failureReason() + ")" + mover)
           .with(b -> b.attempts(state.attempts()).jobName(jobName));
@@ -79,16 +81,16 @@ public class MoverJobHandler implements PhaseHandler {
     return state.finishedAt().map(t -> Duration.between(t, run.now()).compareTo(RESULT_GRACE) < 0).orElse(false);
   }
 
-  private Transition createJob(Run run, String jobName) {
+  private Transition<DataMoverStatus.Builder> createJob(Run run, String jobName) {
     String cloneName = ChildNames.clonePvc(run.name());
     if (cluster.pvc(run.namespace(), cloneName).isEmpty()) {
-      return Transition.fail("ClonePVCLost", "clone " + cloneName + " was deleted before the mover ran");
+      return Transition.fail(Phase.FAILED, "ClonePVCLost", "clone " + cloneName + " was deleted before the mover ran");
     }
     try {
       operations.createJob(MoverJobBuilder.build(run.dataMover(), properties.mover()));
     } catch (ClusterException e) {
       if (e.isPermanent()) {
-        return Transition.fail("MoverJobRejected", "the API server refused Job " + jobName + ": " + e.getMessage());
+        return Transition.fail(Phase.FAILED, "MoverJobRejected", "the API server refused Job " + jobName + ": " + e.getMessage());
       }
       throw e;
     }
@@ -100,7 +102,7 @@ public class MoverJobHandler implements PhaseHandler {
         .requeueAfter(properties.deadlines().cloneBind());
   }
 
-  private Transition succeeded(Run run, MoverJobState state) {
+  private Transition<DataMoverStatus.Builder> succeeded(Run run, MoverJobState state) {
     Optional<MoverResult> result = state.successResult();
     Phase next = run.spec().deleteCloneAfterBackup() ? Phase.CLEANING_UP : Phase.COMPLETED;
     String where = result.map(MoverResult::destination).filter(d -> d != null && !d.isBlank()).map(d -> " to " + d).orElse("");
@@ -117,19 +119,19 @@ public class MoverJobHandler implements PhaseHandler {
             });
   }
 
-  private Transition running(Run run, String jobName, MoverJobState state) {
+  private Transition<DataMoverStatus.Builder> running(Run run, String jobName, MoverJobState state) {
     Duration cloneBind = properties.deadlines().cloneBind();
     Duration total = properties.mover().activeDeadline().plus(properties.deadlines().moverGrace());
     boolean waitingForVolume = !state.anyPodStarted() && !cloneBound(run);
     if (waitingForVolume && run.timeInPhase().compareTo(cloneBind) >= 0) {
       String clone = ChildNames.clonePvc(run.name());
-      return Transition.fail(
+      return Transition.fail(Phase.FAILED, 
           "ClonePVCNotBound",
           "clone " + clone + " is still not bound after " + ValidateHandler.human(cloneBind)
               + " and no mover pod could start; check that the storage class supports CSI volume cloning (kubectl describe pvc " + clone + ")");
     }
     if (run.timeInPhase().compareTo(total) >= 0) {
-      return Transition.fail(
+      return Transition.fail(Phase.FAILED, 
           "MoverTimedOut", "mover Job " + jobName + " reported no result within " + ValidateHandler.human(total) + "; check the Job controller and the pod events");
     }
     int max = properties.mover().attempts();
@@ -148,9 +150,11 @@ public class MoverJobHandler implements PhaseHandler {
           + lastFailure.map(m -> "; previous attempt failed: " + m).orElse("");
     }
     Duration next = waitingForVolume ? min(run.remaining(cloneBind), run.remaining(total)) : run.remaining(total);
-    return Transition.stay(Phase.CREATING_POD, reason, message)
-        .with(b -> b.attempts(state.attempts()).jobName(jobName))
-        .requeueAfter(next);
+    Transition<DataMoverStatus.Builder> stay =
+        Transition.stay(Phase.CREATING_POD, reason, message)
+            .with(b -> b.attempts(state.attempts()).jobName(jobName))
+            .requeueAfter(next);
+    return ATTEMPT_FAILED.equals(reason) ? stay.warning() : stay;
   }
 
   private boolean cloneBound(Run run) {

@@ -1,11 +1,13 @@
 package coffee.acupof.datamover.phase;
 
 import coffee.acupof.datamover.api.DataMoverSpec;
+import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverContract;
+import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Secret;
@@ -23,7 +25,7 @@ import org.springframework.stereotype.Component;
  * {@code datamover.deadlines.validation} the run is Failed with that message.
  */
 @Component
-public class ValidateHandler implements PhaseHandler {
+public class ValidateHandler implements DataMoverPhaseHandler {
   private final ClusterView cluster;
   private final Duration deadline;
 
@@ -38,7 +40,7 @@ public class ValidateHandler implements PhaseHandler {
   }
 
   @Override
-  public Transition handle(Run run) {
+  public Transition<DataMoverStatus.Builder> handle(Run run) {
     List<Problem> problems = problems(run);
     if (problems.isEmpty()) {
       DataMoverSpec spec = run.spec();
@@ -52,9 +54,11 @@ public class ValidateHandler implements PhaseHandler {
     String reason = problems.getFirst().reason();
     String what = String.join("; ", problems.stream().map(Problem::message).toList());
     if (run.timeInPhase().compareTo(deadline) >= 0) {
-      return Transition.fail(reason, what + " (gave up after " + human(deadline) + ")");
+      return Transition.fail(Phase.FAILED, reason, what + " (gave up after " + human(deadline) + ")");
     }
+    // Waiting for something the user must provide: a Warning.
     return Transition.stay(Phase.NEW, reason, "Waiting: " + what)
+        .warning()
         .requeueAfter(run.remaining(deadline));
   }
 

@@ -1,6 +1,7 @@
 package coffee.acupof.datamover.volume;
 
 import coffee.acupof.datamover.api.DataMover;
+import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.Ownership;
 import io.kubernetes.client.custom.Quantity;
@@ -35,7 +36,7 @@ public final class ClonePvcBuilder {
     return new V1PersistentVolumeClaim()
         .apiVersion("v1")
         .kind("PersistentVolumeClaim")
-        .metadata(Ownership.childMetadata(owner, ChildNames.clonePvc(owner.name()), COMPONENT))
+        .metadata(Ownership.childMetadata(DataMoverApi.DATAMOVERS, owner, ChildNames.clonePvc(owner.name()), COMPONENT))
         .spec(spec);
   }
 

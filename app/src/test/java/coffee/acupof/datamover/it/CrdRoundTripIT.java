@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import coffee.acupof.datamover.api.Condition;
 import coffee.acupof.datamover.api.DataMover;
+import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverSpec;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.ImageSpec;
 import coffee.acupof.datamover.api.Phase;
-import coffee.acupof.datamover.controller.StatusWriter;
+import coffee.acupof.datamover.runtime.StatusWriter;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -99,7 +100,7 @@ class CrdRoundTripIT {
       }
     })).as("the test sets every status field").isTrue();
 
-    new StatusWriter(TestCluster.admin()).write(dm, full);
+    new StatusWriter(TestCluster.admin()).write(DataMoverApi.DATAMOVERS, dm, full);
 
     assertThat(TestCluster.get(ns, "status-fields").getStatus()).isEqualTo(full);
   }

@@ -4,27 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import coffee.acupof.datamover.api.DataMover;
+import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.cluster.ClusterException;
 import coffee.acupof.datamover.cluster.FakeCluster;
 import coffee.acupof.datamover.config.DataMoverProperties;
-import coffee.acupof.datamover.controller.DataMoverReconciler;
-import coffee.acupof.datamover.controller.EventPublisher;
-import coffee.acupof.datamover.controller.StatusWriter;
 import coffee.acupof.datamover.metrics.DataMoverMetrics;
 import coffee.acupof.datamover.phase.CleanupHandler;
 import coffee.acupof.datamover.phase.ClonedPvcReadyHandler;
 import coffee.acupof.datamover.phase.CreateClonedPvcHandler;
 import coffee.acupof.datamover.phase.MoverJobHandler;
+import coffee.acupof.datamover.phase.Run;
 import coffee.acupof.datamover.phase.ValidateHandler;
+import coffee.acupof.datamover.runtime.ApiEventSink;
+import coffee.acupof.datamover.runtime.EventRecorder;
+import coffee.acupof.datamover.runtime.KindReconciler;
+import coffee.acupof.datamover.runtime.StatusWriter;
+import coffee.acupof.datamover.runtime.phase.PhaseMachine;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
 import io.kubernetes.client.informer.cache.Cache;
 import io.kubernetes.client.informer.cache.Lister;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -48,9 +52,9 @@ class StatusConflictIT {
         """);
     DataMover stale = TestCluster.get(ns, "contested");
     StatusWriter writer = new StatusWriter(TestCluster.admin());
-    writer.write(stale, new DataMoverStatus.Builder().phase(Phase.NEW).message("written by someone else").build());
+    writer.write(DataMoverApi.DATAMOVERS, stale, new DataMoverStatus.Builder().phase(Phase.NEW).message("written by someone else").build());
 
-    assertThatThrownBy(() -> writer.write(stale, new DataMoverStatus.Builder().phase(Phase.FAILED).build()))
+    assertThatThrownBy(() -> writer.write(DataMoverApi.DATAMOVERS, stale, new DataMoverStatus.Builder().phase(Phase.FAILED).build()))
         .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.statusCode()).isEqualTo(409));
 
     FakeCluster view = new FakeCluster();
@@ -58,19 +62,27 @@ class StatusConflictIT {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Cache<DataMover> cache = new Cache<>();
     cache.add(stale);
-    DataMoverReconciler reconciler =
-        new DataMoverReconciler(
-            new Lister<>(cache),
+    PhaseMachine<DataMover, DataMoverStatus, DataMoverStatus.Builder, Run> machine =
+        new PhaseMachine<>(
+            Arrays.asList(Phase.values()),
             List.of(
                 new ValidateHandler(view, properties),
                 new CreateClonedPvcHandler(view, view),
                 new ClonedPvcReadyHandler(view),
                 new MoverJobHandler(view, view, properties),
                 new CleanupHandler(view)),
+            Phase::fromWireName,
+            Run::new,
+            new DataMoverMetrics(registry));
+    KindReconciler<DataMover, DataMoverStatus> reconciler =
+        new KindReconciler<>(
+            DataMoverApi.DATAMOVERS,
+            new Lister<>(cache),
+            machine,
             writer,
-            new EventPublisher(new CoreV1Api(TestCluster.admin()), "test"),
-            new DataMoverMetrics(registry),
-            Clock.systemUTC());
+            new EventRecorder(new ApiEventSink(TestCluster.admin()), "test", Clock.systemUTC()),
+            Clock.systemUTC(),
+            registry);
 
     Result result = reconciler.reconcile(new Request(ns, "contested"));
 

@@ -4,6 +4,7 @@ import static coffee.acupof.datamover.Fixtures.dataMover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.runtime.phase.Outcome;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -16,8 +17,8 @@ class DataMoverMetricsTest {
   @Test
   void exposesTheOldOperatorsMetricNames() {
     var dm = dataMover("backup");
-    metrics.transition(dm, Phase.CREATING_POD, Phase.CLEANING_UP, "MoverSucceeded", Duration.ofMinutes(90));
-    metrics.transition(dm, Phase.CLEANING_UP, Phase.COMPLETED, "Completed", Duration.ofSeconds(2));
+    metrics.transition(dm, Phase.CREATING_POD, Phase.CLEANING_UP, Outcome.SUCCESS, Duration.ofMinutes(90));
+    metrics.transition(dm, Phase.CLEANING_UP, Phase.COMPLETED, Outcome.SUCCESS, Duration.ofSeconds(2));
     metrics.currentPhase(dm, Phase.COMPLETED, coffee.acupof.datamover.Fixtures.CREATED);
 
     String scrape = registry.scrape();

@@ -25,7 +25,7 @@ class CleanupHandlerTest {
   void deletesTheJobAndTheCloneThenCompletes() {
     cluster.add(ClonePvcBuilder.build(dm, boundPvc("web-data")));
 
-    Transition t = handler.handle(new Run(dm, CREATED));
+    var t = handler.handle(new Run(dm, CREATED));
 
     assertThat(cluster.writes).containsExactly("delete job backup-mover", "delete pvc backup-clone");
     assertThat(cluster.pvcs).isEmpty();
@@ -37,7 +37,7 @@ class CleanupHandlerTest {
   void aCloneThatCannotBeDeletedStillCompletesAndSaysSo() {
     cluster.failNextWrite(403, "could not delete Job backup-mover: forbidden");
 
-    Transition t = handler.handle(new Run(dm, CREATED));
+    var t = handler.handle(new Run(dm, CREATED));
 
     assertThat(t.next()).isEqualTo(Phase.COMPLETED);
     assertThat(t.reason()).isEqualTo(CleanupHandler.CLEANUP_FAILED);

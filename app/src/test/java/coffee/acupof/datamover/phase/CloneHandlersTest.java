@@ -23,11 +23,11 @@ class CloneHandlersTest {
 
   @Test
   void createsTheCloneOnceAndMovesOnWhenItIsSeen() {
-    Transition first = create.handle(new Run(dm, CREATED));
+    var first = create.handle(new Run(dm, CREATED));
     assertThat(first.next()).isEqualTo(Phase.CREATING_CLONED_PVC);
     assertThat(cluster.writes).containsExactly("create pvc backup-clone");
 
-    Transition second = create.handle(new Run(dm, CREATED));
+    var second = create.handle(new Run(dm, CREATED));
     assertThat(second.next()).isEqualTo(Phase.CLONED_PVC_READY);
     assertThat(cluster.writes).containsExactly("create pvc backup-clone");
   }
@@ -36,7 +36,7 @@ class CloneHandlersTest {
   void aForeignPvcWithTheCloneNameFailsTheRunInsteadOfBeingUsed() {
     cluster.add(boundPvc("backup-clone"));
 
-    Transition t = create.handle(new Run(dm, CREATED));
+    var t = create.handle(new Run(dm, CREATED));
 
     assertThat(t.next()).isEqualTo(Phase.FAILED);
     assertThat(t.reason()).isEqualTo("ClonePVCConflict");
@@ -47,7 +47,7 @@ class CloneHandlersTest {
   void aRefusedCloneFailsWithTheServersMessage() {
     cluster.failNextWrite(422, "could not create PVC backup-clone: storage class csi-fast does not support cloning");
 
-    Transition t = create.handle(new Run(dm, CREATED));
+    var t = create.handle(new Run(dm, CREATED));
 
     assertThat(t.next()).isEqualTo(Phase.FAILED);
     assertThat(t.message()).endsWith("storage class csi-fast does not support cloning");
@@ -64,7 +64,7 @@ class CloneHandlersTest {
   void readyDoesNotWaitForBound() {
     cluster.add(ClonePvcBuilder.build(dm, boundPvc("web-data")).status(new V1PersistentVolumeClaimStatus().phase("Pending")));
 
-    Transition t = ready.handle(new Run(dm, CREATED));
+    var t = ready.handle(new Run(dm, CREATED));
 
     assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
   }
@@ -78,7 +78,7 @@ class CloneHandlersTest {
 
   @Test
   void aDeletedCloneFails() {
-    Transition t = ready.handle(new Run(dm, CREATED));
+    var t = ready.handle(new Run(dm, CREATED));
 
     assertThat(t.next()).isEqualTo(Phase.FAILED);
     assertThat(t.reason()).isEqualTo("ClonePVCLost");

@@ -13,6 +13,7 @@ import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.cluster.FakeCluster;
 import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.runtime.phase.Transition;
 import coffee.acupof.datamover.volume.ClonePvcBuilder;
 import io.kubernetes.client.openapi.models.V1ContainerState;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
@@ -46,7 +47,7 @@ class MoverJobHandlerTest {
     cluster.add(ClonePvcBuilder.build(dm, boundPvc("web-data")).status(new V1PersistentVolumeClaimStatus().phase("Pending")));
   }
 
-  private Transition handle(Duration inPhase) {
+  private Transition<DataMoverStatus.Builder> handle(Duration inPhase) {
     return handler.handle(new Run(dm, CREATED.plus(inPhase)));
   }
 
@@ -76,7 +77,7 @@ class MoverJobHandlerTest {
 
   @Test
   void createsTheJobWithoutWaitingForTheCloneToBind() {
-    Transition t = handle(Duration.ZERO);
+    var t = handle(Duration.ZERO);
 
     assertThat(cluster.writes).containsExactly("create job backup-mover");
     assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
@@ -91,7 +92,7 @@ class MoverJobHandlerTest {
     pod("p2", 2, "Running", null, null);
     jobStatus(new V1JobStatus().failed(1).active(1));
 
-    Transition t = handle(Duration.ofMinutes(3));
+    var t = handle(Duration.ofMinutes(3));
 
     assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
     assertThat(t.reason()).isEqualTo("MoverRunning");
@@ -106,7 +107,7 @@ class MoverJobHandlerTest {
     pod("p1", 1, "Failed", 3, DENIED);
     jobStatus(new V1JobStatus().failed(1).active(0));
 
-    Transition t = handle(Duration.ofMinutes(2));
+    var t = handle(Duration.ofMinutes(2));
 
     assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
     assertThat(t.reason()).isEqualTo(MoverJobHandler.ATTEMPT_FAILED);
@@ -121,7 +122,7 @@ class MoverJobHandlerTest {
     pod("p2", 2, "Succeeded", 0, SUCCESS);
     jobStatus(new V1JobStatus().failed(1).succeeded(1).conditions(List.of(new V1JobCondition().type("Complete").status("True"))));
 
-    Transition t = handle(Duration.ofMinutes(3));
+    var t = handle(Duration.ofMinutes(3));
 
     assertThat(t.next()).isEqualTo(Phase.COMPLETED);
     assertThat(t.message()).isEqualTo("Backup written to s3:bucket/2026-01-02-030405 (12 files, 4096 bytes) after 2 attempts");
@@ -141,12 +142,12 @@ class MoverJobHandlerTest {
             .succeeded(1)
             .conditions(List.of(new V1JobCondition().type("Complete").status("True").lastTransitionTime(CREATED.plusMinutes(2)))));
 
-    Transition early = handle(Duration.ofMinutes(2).plusSeconds(5));
+    var early = handle(Duration.ofMinutes(2).plusSeconds(5));
     assertThat(early.next()).isEqualTo(Phase.CREATING_POD);
     assertThat(early.requeueAfter()).contains(Duration.ofSeconds(2));
 
     pod("p1", 1, "Succeeded", 0, SUCCESS);
-    Transition withResult = handle(Duration.ofMinutes(2).plusSeconds(6));
+    var withResult = handle(Duration.ofMinutes(2).plusSeconds(6));
     assertThat(withResult.next()).isEqualTo(Phase.COMPLETED);
     assertThat(status(withResult).filesTransferred()).isEqualTo(12);
   }
@@ -159,7 +160,7 @@ class MoverJobHandlerTest {
             .succeeded(1)
             .conditions(List.of(new V1JobCondition().type("Complete").status("True").lastTransitionTime(CREATED.plusMinutes(2)))));
 
-    Transition t = handle(Duration.ofMinutes(2).plusSeconds(30));
+    var t = handle(Duration.ofMinutes(2).plusSeconds(30));
 
     assertThat(t.next()).isEqualTo(Phase.COMPLETED);
     assertThat(t.message()).isEqualTo("Backup written after 1 attempt");
@@ -186,7 +187,7 @@ class MoverJobHandlerTest {
             .failed(3)
             .conditions(List.of(new V1JobCondition().type("Failed").status("True").reason("BackoffLimitExceeded"))));
 
-    Transition t = handle(Duration.ofMinutes(4));
+    var t = handle(Duration.ofMinutes(4));
 
     assertThat(t.next()).isEqualTo(Phase.FAILED);
     assertThat(t.reason()).isEqualTo("BackoffLimitExceeded");
@@ -200,11 +201,11 @@ class MoverJobHandlerTest {
     pod("p1", 0, "Pending", null, null);
     jobStatus(new V1JobStatus().active(1));
 
-    Transition waiting = handle(Duration.ofMinutes(29));
+    var waiting = handle(Duration.ofMinutes(29));
     assertThat(waiting.next()).isEqualTo(Phase.CREATING_POD);
     assertThat(waiting.requeueAfter()).contains(Duration.ofMinutes(1));
 
-    Transition t = handle(Duration.ofMinutes(30));
+    var t = handle(Duration.ofMinutes(30));
     assertThat(t.next()).isEqualTo(Phase.FAILED);
     assertThat(t.reason()).isEqualTo("ClonePVCNotBound");
     assertThat(t.message()).contains("clone backup-clone is still not bound after 30m").contains("kubectl describe pvc backup-clone");
@@ -217,7 +218,7 @@ class MoverJobHandlerTest {
     jobStatus(new V1JobStatus().active(1));
 
     assertThat(handle(Duration.ofHours(6)).next()).isEqualTo(Phase.CREATING_POD);
-    Transition t = handle(Duration.ofHours(6).plusMinutes(10));
+    var t = handle(Duration.ofHours(6).plusMinutes(10));
     assertThat(t.next()).isEqualTo(Phase.FAILED);
     assertThat(t.reason()).isEqualTo("MoverTimedOut");
   }
@@ -226,13 +227,13 @@ class MoverJobHandlerTest {
   void aForeignJobIsNotAdopted() {
     cluster.add(new V1Job().metadata(new V1ObjectMeta().name("backup-mover").namespace(NS)));
 
-    Transition t = handle(Duration.ZERO);
+    var t = handle(Duration.ZERO);
 
     assertThat(t.next()).isEqualTo(Phase.FAILED);
     assertThat(t.reason()).isEqualTo("MoverJobConflict");
   }
 
-  private static DataMoverStatus status(Transition t) {
+  private static DataMoverStatus status(Transition<DataMoverStatus.Builder> t) {
     return t.changes().apply(new DataMoverStatus.Builder()).build();
   }
 }

@@ -11,6 +11,7 @@ import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.cluster.FakeCluster;
 import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Secret;
@@ -24,7 +25,7 @@ class ValidateHandlerTest {
   private final FakeCluster cluster = new FakeCluster();
   private final ValidateHandler handler = new ValidateHandler(cluster, new DataMoverProperties(null, null, null, null, null, null, null));
 
-  private Transition handleAt(Duration sinceCreation) {
+  private Transition<DataMoverStatus.Builder> handleAt(Duration sinceCreation) {
     return handler.handle(new Run(dataMover("backup"), CREATED.plus(sinceCreation)));
   }
 
@@ -32,7 +33,7 @@ class ValidateHandlerTest {
   void sourceAndSecretPresentStartsTheClone() {
     cluster.add(boundPvc("web-data")).add(s3Secret("s3-credentials"));
 
-    Transition t = handleAt(Duration.ofSeconds(1));
+    var t = handleAt(Duration.ofSeconds(1));
 
     assertThat(t.next()).isEqualTo(Phase.CREATING_CLONED_PVC);
     assertThat(t.reason()).isEqualTo("Validated");
@@ -43,7 +44,7 @@ class ValidateHandlerTest {
   void missingPvcWaitsWithAClearMessageUntilTheDeadline() {
     cluster.add(s3Secret("s3-credentials"));
 
-    Transition t = handleAt(Duration.ofMinutes(4));
+    var t = handleAt(Duration.ofMinutes(4));
 
     assertThat(t.next()).isEqualTo(Phase.NEW);
     assertThat(t.reason()).isEqualTo("SourcePVCNotFound");
@@ -55,7 +56,7 @@ class ValidateHandlerTest {
   void missingPvcFailsAtTheDeadline() {
     cluster.add(s3Secret("s3-credentials"));
 
-    Transition t = handleAt(Duration.ofMinutes(10));
+    var t = handleAt(Duration.ofMinutes(10));
 
     assertThat(t.next()).isEqualTo(Phase.FAILED);
     assertThat(t.reason()).isEqualTo("SourcePVCNotFound");
@@ -64,7 +65,7 @@ class ValidateHandlerTest {
 
   @Test
   void everyMissingThingIsNamed() {
-    Transition t = handleAt(Duration.ZERO);
+    var t = handleAt(Duration.ZERO);
 
     assertThat(t.message())
         .isEqualTo("Waiting: source PVC web-data not found in namespace apps; Secret s3-credentials not found in namespace apps");
@@ -74,7 +75,7 @@ class ValidateHandlerTest {
   void unboundSourceWaits() {
     cluster.add(boundPvc("web-data").status(null)).add(s3Secret("s3-credentials"));
 
-    Transition t = handleAt(Duration.ZERO);
+    var t = handleAt(Duration.ZERO);
 
     assertThat(t.reason()).isEqualTo("SourcePVCNotBound");
     assertThat(t.message()).contains("source PVC web-data is not yet bound");
@@ -88,7 +89,7 @@ class ValidateHandlerTest {
             .data(Map.of("AWS_ACCESS_KEY_ID", bytes("id"), "BUCKET_HOST", bytes("minio")));
     cluster.add(boundPvc("web-data")).add(partial);
 
-    Transition t = handleAt(Duration.ZERO);
+    var t = handleAt(Duration.ZERO);
 
     assertThat(t.reason()).isEqualTo("SecretKeysMissing");
     assertThat(t.message()).contains("Secret s3-credentials lacks key(s) AWS_SECRET_ACCESS_KEY, BUCKET_NAME");
@@ -104,7 +105,7 @@ class ValidateHandlerTest {
     DataMoverSpec spec =
         new DataMoverSpec("web-data", "s3-credentials", null, null, List.of(new V1EnvVar().name("BUCKET_NAME").value("my-backup-bucket")), null);
 
-    Transition t = handler.handle(new Run(dataMover("backup", spec), CREATED));
+    var t = handler.handle(new Run(dataMover("backup", spec), CREATED));
 
     assertThat(t.next()).isEqualTo(Phase.CREATING_CLONED_PVC);
   }

@@ -4,6 +4,7 @@ import static coffee.acupof.datamover.Fixtures.boundPvc;
 import static coffee.acupof.datamover.Fixtures.dataMover;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.cluster.Ownership;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
@@ -30,7 +31,7 @@ class ClonePvcBuilderTest {
             .dataSource(new V1TypedLocalObjectReference().kind("PersistentVolumeClaim").name("web-data"));
     assertThat(clone.getSpec()).isEqualTo(expected);
     assertThat(clone.getMetadata().getName()).isEqualTo("backup-clone");
-    assertThat(clone.getMetadata().getOwnerReferences()).containsExactly(Ownership.ownerReference(dm));
+    assertThat(clone.getMetadata().getOwnerReferences()).containsExactly(Ownership.ownerReference(DataMoverApi.DATAMOVERS, dm));
     assertThat(clone.getMetadata().getLabels()).containsEntry("app.kubernetes.io/created-by", "datamover-operator");
   }
 

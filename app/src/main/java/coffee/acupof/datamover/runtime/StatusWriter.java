@@ -1,8 +1,5 @@
-package coffee.acupof.datamover.controller;
+package coffee.acupof.datamover.runtime;
 
-import coffee.acupof.datamover.api.DataMover;
-import coffee.acupof.datamover.api.DataMoverApi;
-import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.cluster.ApiClusterOperations;
 import coffee.acupof.datamover.cluster.ClusterException;
 import com.google.gson.JsonObject;
@@ -13,9 +10,10 @@ import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.util.PatchUtils;
 
 /**
- * Writes a DataMover's status with a JSON merge patch on the {@code /status} subresource. The patch
- * carries the resourceVersion the status was computed from, so a write based on a stale read fails
- * with 409 Conflict instead of overwriting newer state (and nothing is counted twice).
+ * Writes the status of a custom resource with a JSON merge patch on its {@code /status}
+ * subresource. The patch carries the resourceVersion the status was computed from, so a write based
+ * on a stale read fails with 409 Conflict instead of overwriting newer state (and nothing is counted
+ * twice). (The client's own {@code updateStatus} sends a content type the API server refuses.)
  */
 public class StatusWriter {
   private final ApiClient client;
@@ -26,29 +24,24 @@ public class StatusWriter {
     this.customObjects = new CustomObjectsApi(client);
   }
 
-  public DataMover write(DataMover dataMover, DataMoverStatus status) {
+  public <T extends ManagedResource<?>> T write(ResourceKind<T, ?> kind, T object, Object status) {
     JsonObject patch = new JsonObject();
     JsonObject metadata = new JsonObject();
-    metadata.addProperty("resourceVersion", dataMover.getMetadata().getResourceVersion());
+    metadata.addProperty("resourceVersion", object.getMetadata().getResourceVersion());
     patch.add("metadata", metadata);
     patch.add("status", client.getJSON().getGson().toJsonTree(status));
     try {
       return PatchUtils.patch(
-          DataMover.class,
+          kind.type(),
           () ->
               customObjects
                   .patchNamespacedCustomObjectStatus(
-                      DataMoverApi.GROUP,
-                      DataMoverApi.VERSION,
-                      dataMover.namespace(),
-                      DataMoverApi.PLURAL,
-                      dataMover.name(),
-                      new V1Patch(patch.toString()))
+                      kind.group(), kind.version(), object.namespace(), kind.plural(), object.name(), new V1Patch(patch.toString()))
                   .buildCall(null),
           V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
           client);
     } catch (ApiException e) {
-      throw ApiClusterOperations.failure("write the status of " + dataMover.key(), e);
+      throw ApiClusterOperations.failure("write the status of " + kind.kind() + " " + object.key(), e);
     }
   }
 

@@ -1,4 +1,4 @@
-package coffee.acupof.datamover.controller;
+package coffee.acupof.datamover.runtime.phase;
 
 import static coffee.acupof.datamover.Fixtures.CREATED;
 import static coffee.acupof.datamover.Fixtures.dataMover;
@@ -8,17 +8,16 @@ import coffee.acupof.datamover.api.Condition;
 import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
-import coffee.acupof.datamover.phase.Transition;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
 
-class StatusComposerTest {
+class RunStatusComposerTest {
   private final OffsetDateTime t1 = CREATED.plusSeconds(10);
   private final OffsetDateTime t2 = CREATED.plusSeconds(20);
 
   @Test
   void aRunningRunIsReconcilingAndNotReady() {
-    DataMoverStatus s = StatusComposer.compose(dataMover("b"), Transition.to(Phase.CREATING_CLONED_PVC, "Validated", "ok"), t1);
+    DataMoverStatus s = RunStatusComposer.compose(dataMover("b"), Transition.to(Phase.CREATING_CLONED_PVC, "Validated", "ok"), t1);
 
     assertThat(s.phase()).isEqualTo("CreatingClonedPVC");
     assertThat(s.observedGeneration()).isEqualTo(1L);
@@ -36,7 +35,7 @@ class StatusComposerTest {
 
   @Test
   void aFailedRunIsStalledAndNotReady() {
-    DataMoverStatus s = StatusComposer.compose(dataMover("b"), Transition.fail("SecretNotFound", "Secret s not found"), t1);
+    DataMoverStatus s = RunStatusComposer.compose(dataMover("b"), Transition.fail(Phase.FAILED, "SecretNotFound", "Secret s not found"), t1);
 
     assertThat(s.phase()).isEqualTo("Failed");
     assertThat(s.completionTime()).isEqualTo(t1);
@@ -50,7 +49,7 @@ class StatusComposerTest {
 
   @Test
   void aCompletedRunIsReady() {
-    DataMoverStatus s = StatusComposer.compose(dataMover("b"), Transition.to(Phase.COMPLETED, "MoverSucceeded", "done"), t1);
+    DataMoverStatus s = RunStatusComposer.compose(dataMover("b"), Transition.to(Phase.COMPLETED, "MoverSucceeded", "done"), t1);
 
     assertThat(s.condition(Condition.READY).orElseThrow().isTrue()).isTrue();
     assertThat(s.condition(Condition.STALLED).orElseThrow().isTrue()).isFalse();
@@ -59,18 +58,18 @@ class StatusComposerTest {
   @Test
   void theSameTransitionTwiceGivesAnEqualStatusSoNothingIsWritten() {
     DataMover dm = dataMover("b");
-    Transition waiting = Transition.stay(Phase.NEW, "SecretNotFound", "Waiting: Secret s not found");
-    dm.status(StatusComposer.compose(dm, waiting, t1));
+    var waiting = Transition.stay(Phase.NEW, "SecretNotFound", "Waiting: Secret s not found");
+    dm.status(RunStatusComposer.compose(dm, waiting, t1));
 
-    assertThat(StatusComposer.compose(dm, waiting, t2)).isEqualTo(dm.getStatus());
+    assertThat(RunStatusComposer.compose(dm, waiting, t2)).isEqualTo(dm.getStatus());
   }
 
   @Test
   void lastTransitionTimeMovesOnlyWhenAConditionsStatusChanges() {
     DataMover dm = dataMover("b");
-    dm.status(StatusComposer.compose(dm, Transition.to(Phase.CREATING_CLONED_PVC, "Validated", "ok"), t1));
+    dm.status(RunStatusComposer.compose(dm, Transition.to(Phase.CREATING_CLONED_PVC, "Validated", "ok"), t1));
 
-    DataMoverStatus s = StatusComposer.compose(dm, Transition.to(Phase.CLONED_PVC_READY, "ClonePVCCreated", "exists"), t2);
+    DataMoverStatus s = RunStatusComposer.compose(dm, Transition.to(Phase.CLONED_PVC_READY, "ClonePVCCreated", "exists"), t2);
 
     assertThat(s.condition(Condition.RECONCILING).orElseThrow().lastTransitionTime()).isEqualTo(t1);
     assertThat(s.phaseTransitionTime()).isEqualTo(t2);

@@ -1,0 +1,34 @@
+package coffee.acupof.datamover.controller;
+
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.models.V1Secret;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The informer transform that keeps Secret values out of the operator's memory: each value becomes
+ * empty, only the key names stay; {@code stringData}, annotations (kubectl's last-applied copy holds
+ * the values) and managed fields are dropped.
+ */
+final class SecretKeysOnly {
+  private static final byte[] EMPTY = new byte[0];
+
+  private SecretKeysOnly() {}
+
+  static KubernetesObject transform(KubernetesObject object) {
+    if (!(object instanceof V1Secret secret)) {
+      return object;
+    }
+    if (secret.getData() != null) {
+      Map<String, byte[]> keys = new LinkedHashMap<>();
+      secret.getData().keySet().forEach(k -> keys.put(k, EMPTY));
+      secret.setData(keys);
+    }
+    secret.setStringData(null);
+    if (secret.getMetadata() != null) {
+      secret.getMetadata().setAnnotations(null);
+      secret.getMetadata().setManagedFields(null);
+    }
+    return secret;
+  }
+}

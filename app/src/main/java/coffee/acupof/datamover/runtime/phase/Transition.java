@@ -1,0 +1,70 @@
+package coffee.acupof.datamover.runtime.phase;
+
+import coffee.acupof.datamover.runtime.EventType;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * What a phase handler decided: the next phase (possibly the same), a machine-readable reason and a
+ * human message (both go to the status, the conditions and, when they change, an Event of
+ * {@link #eventType()}), further status changes on the kind's status builder {@code B}, the outcome
+ * of the phase's work for metrics, and an optional delay after which to look again (deadlines only).
+ *
+ * <p>{@link #to} is a Normal Event with a successful outcome, {@link #fail} a Warning with a failed
+ * one; {@link #warning()} and {@link #outcome(Outcome)} change either.
+ */
+public record Transition<B>(
+    RunPhase<B> next,
+    String reason,
+    String message,
+    EventType eventType,
+    Outcome outcome,
+    UnaryOperator<B> changes,
+    Optional<Duration> requeueAfter) {
+
+  public static <B> Transition<B> to(RunPhase<B> next, String reason, String message) {
+    return new Transition<>(
+        next,
+        reason,
+        message,
+        next.isFailure() ? EventType.WARNING : EventType.NORMAL,
+        next.isFailure() ? Outcome.FAILURE : Outcome.SUCCESS,
+        UnaryOperator.identity(),
+        Optional.empty());
+  }
+
+  /** Staying in the current phase (waiting, or a step of work done within it). */
+  public static <B> Transition<B> stay(RunPhase<B> current, String reason, String message) {
+    return to(current, reason, message);
+  }
+
+  /** Ending the run in its failed phase: a Warning Event, a failed outcome. */
+  public static <B> Transition<B> fail(RunPhase<B> failed, String reason, String message) {
+    if (!failed.isFailure()) {
+      throw new IllegalArgumentException(failed.wireName() + " is not a failed phase");
+    }
+    return to(failed, reason, message);
+  }
+
+  /** The same transition with further status changes applied after the ones already present. */
+  public Transition<B> with(UnaryOperator<B> more) {
+    UnaryOperator<B> first = changes;
+    return new Transition<>(next, reason, message, eventType, outcome, b -> more.apply(first.apply(b)), requeueAfter);
+  }
+
+  /** The same transition, reconciled again after {@code delay} unless an event comes first. */
+  public Transition<B> requeueAfter(Duration delay) {
+    return new Transition<>(next, reason, message, eventType, outcome, changes, Optional.of(delay));
+  }
+
+  /** The same transition, announced by a Warning Event (something the user should look at). */
+  public Transition<B> warning() {
+    return new Transition<>(next, reason, message, EventType.WARNING, outcome, changes, requeueAfter);
+  }
+
+  /** The same transition with another outcome of the phase's work. */
+  public Transition<B> outcome(Outcome value) {
+    return new Transition<>(next, reason, message, eventType, value, changes, requeueAfter);
+  }
+}
