@@ -122,7 +122,15 @@ class FullRunIT {
         .contains("datamover_pvc_cleanup_operations_total{application=\"datamover-operator\",status=\"success\"}")
         .contains("datamover_current_phase{application=\"datamover-operator\",name=\"my-datamover\",namespace=\"" + ns + "\",phase=\"Completed\"} 1.0")
         .contains("datamover_phase_duration_seconds_bucket{application=\"datamover-operator\",phase=\"CreatingPod\",le=\"3600.0\"}");
-    assertThat(operator.http("/actuator/health/readiness").statusCode()).isEqualTo(200);
+    // The work queue and the reconcile loop of each kind are visible too.
+    assertThat(metrics)
+        .containsPattern("datamover_workqueue_adds_total\\{application=\"datamover-operator\",kind=\"DataMover\"} [1-9]")
+        .contains("datamover_workqueue_depth{application=\"datamover-operator\",kind=\"DataMover\"}")
+        .contains("datamover_workqueue_retries_total{application=\"datamover-operator\",kind=\"DataMover\"}")
+        .containsPattern("datamover_reconcile_duration_seconds_count\\{application=\"datamover-operator\",kind=\"DataMover\",result=\"success\"} [1-9]");
+    var readiness = operator.http("/actuator/health/readiness");
+    assertThat(readiness.statusCode()).isEqualTo(200);
+    assertThat(readiness.body()).contains("\"datamovers\":true", "\"persistentvolumeclaims\":true", "\"secrets\":true", "\"jobs\":true", "\"pods\":true");
   }
 
   private static boolean jobExists(String name) {
