@@ -43,7 +43,7 @@ public final class Fixtures {
   }
 
   public static DataMoverSpec spec() {
-    return new DataMoverSpec("web-data", "s3-credentials", null, null, null, null);
+    return new DataMoverSpec("web-data", "s3-credentials", null, null, null, null, null);
   }
 
   public static DataMover inPhase(DataMover dataMover, Phase phase, OffsetDateTime since) {

@@ -7,6 +7,7 @@ import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.cluster.Ownership;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.metrics.DataMoverMetrics;
+import coffee.acupof.datamover.mover.PointAllocator;
 import coffee.acupof.datamover.phase.DataMoverPhaseHandler;
 import coffee.acupof.datamover.phase.Run;
 import coffee.acupof.datamover.runtime.EventRecorder;
@@ -42,6 +43,8 @@ import org.springframework.context.annotation.Configuration;
 public class DataMoverConfiguration {
   static final String INDEX_BY_SOURCE_PVC = "bySourcePvc";
   static final String INDEX_BY_SECRET = "bySecret";
+  /** Timestamped DataMovers by the path they write to (see {@link PointAllocator}). */
+  static final String INDEX_BY_LOCATION = "byLocation";
 
   @Bean
   SharedIndexInformer<DataMover> dataMoverInformer(Informers informers) {
@@ -49,8 +52,14 @@ public class DataMoverConfiguration {
     informer.addIndexers(
         Map.of(
             INDEX_BY_SOURCE_PVC, dm -> dm.getSpec() == null ? List.of() : List.of(dm.namespace() + "/" + dm.getSpec().sourcePvc()),
-            INDEX_BY_SECRET, dm -> dm.getSpec() == null ? List.of() : List.of(dm.namespace() + "/" + dm.getSpec().secretName())));
+            INDEX_BY_SECRET, dm -> dm.getSpec() == null ? List.of() : List.of(dm.namespace() + "/" + dm.getSpec().secretName()),
+            INDEX_BY_LOCATION, dm -> dm.getSpec() == null || !dm.getSpec().timestampPrefix() ? List.of() : List.of(dm.getSpec().effectivePath())));
     return informer;
+  }
+
+  @Bean
+  PointAllocator pointAllocator(SharedIndexInformer<DataMover> dataMoverInformer) {
+    return new PointAllocator(path -> dataMoverInformer.getIndexer().byIndex(INDEX_BY_LOCATION, path));
   }
 
   @Bean

@@ -14,6 +14,10 @@ public final class MoverContract {
   public static final String ENV_TIMESTAMP = "MOVER_TIMESTAMP";
   public static final String ENV_SOURCE = "MOVER_SOURCE";
   public static final String ENV_ADD_TIMESTAMP_PREFIX = "ADD_TIMESTAMP_PREFIX";
+  /** Contract 1.1: where in the remote (a sub-path of the bucket, or the remote path). */
+  public static final String ENV_PATH = "MOVER_PATH";
+  /** Contract 1.1: identity of the run, recorded in the claim of the point it writes. */
+  public static final String ENV_RUN_ID = "MOVER_RUN_ID";
 
   public static final String OPERATION_BACKUP = "backup";
   public static final String DATA_DIR = "/data";
@@ -38,11 +42,8 @@ public final class MoverContract {
 
   private MoverContract() {}
 
-  /**
-   * The point-in-time folder name ({@code YYYY-MM-DD-HHMMSS}, UTC) of a run. It is derived from the
-   * DataMover's creation time, so every attempt and every operator restart writes the same folder.
-   */
-  public static String pointInTime(OffsetDateTime created) {
-    return POINT_IN_TIME.format(created);
+  /** The point-in-time folder name ({@code YYYY-MM-DD-HHMMSS}, UTC) of a moment. */
+  public static String pointInTime(OffsetDateTime time) {
+    return POINT_IN_TIME.format(time);
   }
 }

@@ -143,13 +143,24 @@ public final class MoverJobBuilder {
     env.add(new V1EnvVar().name(MoverContract.ENV_OPERATION).value(MoverContract.OPERATION_BACKUP));
     env.add(new V1EnvVar().name(MoverContract.ENV_DATA_DIR).value(MoverContract.DATA_DIR));
     env.add(new V1EnvVar().name(MoverContract.ENV_ADD_TIMESTAMP_PREFIX).value(Boolean.toString(spec.timestampPrefix())));
-    env.add(
-        new V1EnvVar()
-            .name(MoverContract.ENV_TIMESTAMP)
-            .value(MoverContract.pointInTime(owner.getMetadata().getCreationTimestamp())));
+    env.add(new V1EnvVar().name(MoverContract.ENV_TIMESTAMP).value(pointInTime(owner)));
     env.add(new V1EnvVar().name(MoverContract.ENV_SOURCE).value(owner.namespace() + "/" + spec.sourcePvc()));
+    env.add(new V1EnvVar().name(MoverContract.ENV_RUN_ID).value(owner.getMetadata().getUid()));
+    if (spec.path() != null && !spec.path().isBlank()) {
+      env.add(new V1EnvVar().name(MoverContract.ENV_PATH).value(spec.path()));
+    }
     env.addAll(spec.additionalEnvOrEmpty());
     return env;
+  }
+
+  /**
+   * The point in time the run writes: the one allocated at validation and recorded in its status
+   * (so every attempt and every operator restart writes the same folder), or, for a run validated
+   * before points were recorded, its creation second.
+   */
+  static String pointInTime(DataMover owner) {
+    String recorded = owner.getStatus().pointInTime();
+    return recorded != null ? recorded : MoverContract.pointInTime(owner.getMetadata().getCreationTimestamp());
   }
 
   private static Map<String, Quantity> quantities(Map<String, String> values) {

@@ -7,6 +7,7 @@ import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverContract;
+import coffee.acupof.datamover.mover.PointAllocator;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
@@ -28,10 +29,12 @@ import org.springframework.stereotype.Component;
 public class ValidateHandler implements DataMoverPhaseHandler {
   private final ClusterView cluster;
   private final Duration deadline;
+  private final PointAllocator points;
 
-  public ValidateHandler(ClusterView cluster, DataMoverProperties properties) {
+  public ValidateHandler(ClusterView cluster, DataMoverProperties properties, PointAllocator points) {
     this.cluster = cluster;
     this.deadline = properties.deadlines().validation();
+    this.points = points;
   }
 
   @Override
@@ -45,11 +48,19 @@ public class ValidateHandler implements DataMoverPhaseHandler {
     if (problems.isEmpty()) {
       DataMoverSpec spec = run.spec();
       String clone = ChildNames.clonePvc(run.name());
-      return Transition.to(
-              Phase.CREATING_CLONED_PVC,
-              "Validated",
-              "Source PVC " + spec.sourcePvc() + " and Secret " + spec.secretName() + " found; cloning the source to " + clone)
-          .with(b -> b.restoredPvcName(clone));
+      String found = "Source PVC " + spec.sourcePvc() + " and Secret " + spec.secretName() + " found; cloning the source to " + clone;
+      if (!spec.timestampPrefix()) {
+        return Transition.to(Phase.CREATING_CLONED_PVC, "Validated", found).with(b -> b.restoredPvcName(clone));
+      }
+      // The point is chosen once, before anything is written, and kept in status for every attempt.
+      String point = points.allocate(run.dataMover());
+      String created = MoverContract.pointInTime(run.dataMover().getMetadata().getCreationTimestamp());
+      String where = spec.effectivePath().isEmpty() ? "the bucket root" : "path " + spec.effectivePath();
+      String chosen = point.equals(created)
+          ? "; point in time " + point
+          : "; point in time " + point + " (" + created + " is taken by another run at " + where + ")";
+      return Transition.to(Phase.CREATING_CLONED_PVC, "Validated", found + chosen)
+          .with(b -> b.restoredPvcName(clone).pointInTime(point));
     }
     String reason = problems.getFirst().reason();
     String what = String.join("; ", problems.stream().map(Problem::message).toList());

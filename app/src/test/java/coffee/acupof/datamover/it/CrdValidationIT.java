@@ -53,7 +53,11 @@ class CrdValidationIT {
         Arguments.of("valueFrom with two sources", "spec:\n  sourcePvc: data\n  secretName: s3\n  additionalEnv:\n    - name: A\n      valueFrom:\n        secretKeyRef: {name: s, key: k}\n        configMapKeyRef: {name: c, key: k}",
             "valueFrom needs exactly one of configMapKeyRef, fieldRef, resourceFieldRef or secretKeyRef"),
         Arguments.of("the same env twice", "spec:\n  sourcePvc: data\n  secretName: s3\n  additionalEnv:\n    - name: A\n      value: x\n    - name: A\n      value: y",
-            "spec.additionalEnv[1]: Duplicate value"));
+            "spec.additionalEnv[1]: Duplicate value"),
+        Arguments.of("path escaping its folder", "spec:\n  sourcePvc: data\n  secretName: s3\n  path: shop/../other", "path must not contain '.' or '..' segments"),
+        Arguments.of("path with a space", "spec:\n  sourcePvc: data\n  secretName: s3\n  path: \"shop/my data\"", "spec.path in body should match"),
+        Arguments.of("path set twice", "spec:\n  sourcePvc: data\n  secretName: s3\n  path: shop/db\n  additionalEnv:\n    - name: MOVER_PATH\n      value: shop/other",
+            "set the path either in spec.path or as MOVER_PATH in additionalEnv, not both"));
   }
 
   @ParameterizedTest(name = "{0}")

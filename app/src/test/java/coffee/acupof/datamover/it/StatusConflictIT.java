@@ -11,6 +11,7 @@ import coffee.acupof.datamover.cluster.ClusterException;
 import coffee.acupof.datamover.cluster.FakeCluster;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.metrics.DataMoverMetrics;
+import coffee.acupof.datamover.mover.PointAllocator;
 import coffee.acupof.datamover.phase.CleanupHandler;
 import coffee.acupof.datamover.phase.ClonedPvcReadyHandler;
 import coffee.acupof.datamover.phase.CreateClonedPvcHandler;
@@ -66,7 +67,7 @@ class StatusConflictIT {
         new PhaseMachine<>(
             Arrays.asList(Phase.values()),
             List.of(
-                new ValidateHandler(view, properties),
+                new ValidateHandler(view, properties, new PointAllocator(path -> List.of())),
                 new CreateClonedPvcHandler(view, view),
                 new ClonedPvcReadyHandler(view),
                 new MoverJobHandler(view, view, properties),

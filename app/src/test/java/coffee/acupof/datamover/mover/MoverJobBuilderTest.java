@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverSpec;
+import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.ImageSpec;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -27,7 +28,7 @@ class MoverJobBuilderTest {
 
   @Test
   void theJobFollowsTheMoverContract() {
-    DataMover dm = dataMover("backup-web-data", new DataMoverSpec("web-data", "s3-credentials", true, null, null, null));
+    DataMover dm = dataMover("backup-web-data", new DataMoverSpec("web-data", "s3-credentials", true, null, null, null, null));
 
     V1Job job = MoverJobBuilder.build(dm, defaults);
 
@@ -68,7 +69,9 @@ class MoverJobBuilderTest {
         .containsEntry("MOVER_DATA_DIR", "/data")
         .containsEntry("ADD_TIMESTAMP_PREFIX", "true")
         .containsEntry("MOVER_TIMESTAMP", "2026-01-02-030405")
-        .containsEntry("MOVER_SOURCE", "apps/web-data");
+        .containsEntry("MOVER_SOURCE", "apps/web-data")
+        .containsEntry("MOVER_RUN_ID", "uid-backup-web-data")
+        .doesNotContainKey("MOVER_PATH");
     assertThat(c.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
   }
 
@@ -97,7 +100,7 @@ class MoverJobBuilderTest {
             new V1EnvVar().name("RCLONE_TRANSFERS").value("8"),
             new V1EnvVar().name("REGION_FROM_SECRET").valueFrom(new V1EnvVarSource().secretKeyRef(new V1SecretKeySelector().name("other").key("region"))));
     DataMover dm =
-        dataMover("b", new DataMoverSpec("web-data", "s3", null, null, extra, new ImageSpec("registry.local/mover", "1.2.3", "Always")));
+        dataMover("b", new DataMoverSpec("web-data", "s3", null, null, extra, new ImageSpec("registry.local/mover", "1.2.3", "Always"), null));
 
     V1Container c = MoverJobBuilder.build(dm, defaults).getSpec().getTemplate().getSpec().getContainers().getFirst();
 
@@ -105,5 +108,15 @@ class MoverJobBuilderTest {
     assertThat(c.getImagePullPolicy()).isEqualTo("Always");
     assertThat(c.getEnv().subList(c.getEnv().size() - 2, c.getEnv().size())).isEqualTo(extra);
     assertThat(env(c)).containsEntry("ADD_TIMESTAMP_PREFIX", "false");
+  }
+
+  @Test
+  void theRecordedPointAndThePathReachTheMover() {
+    DataMover dm = dataMover("b", new DataMoverSpec("web-data", "s3", true, null, null, null, "shop/web-data"))
+        .status(new DataMoverStatus.Builder().pointInTime("2026-01-02-030407").build());
+
+    V1Container c = MoverJobBuilder.build(dm, defaults).getSpec().getTemplate().getSpec().getContainers().getFirst();
+
+    assertThat(env(c)).containsEntry("MOVER_TIMESTAMP", "2026-01-02-030407").containsEntry("MOVER_PATH", "shop/web-data");
   }
 }

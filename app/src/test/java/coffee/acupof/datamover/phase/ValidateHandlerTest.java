@@ -6,11 +6,13 @@ import static coffee.acupof.datamover.Fixtures.dataMover;
 import static coffee.acupof.datamover.Fixtures.s3Secret;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverSpec;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.cluster.FakeCluster;
 import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.mover.PointAllocator;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -23,7 +25,9 @@ import org.junit.jupiter.api.Test;
 
 class ValidateHandlerTest {
   private final FakeCluster cluster = new FakeCluster();
-  private final ValidateHandler handler = new ValidateHandler(cluster, new DataMoverProperties(null, null, null, null, null, null, null));
+  private final List<DataMover> runs = new java.util.ArrayList<>();
+  private final ValidateHandler handler =
+      new ValidateHandler(cluster, new DataMoverProperties(null, null, null, null, null, null, null), new PointAllocator(path -> runs));
 
   private Transition<DataMoverStatus.Builder> handleAt(Duration sinceCreation) {
     return handler.handle(new Run(dataMover("backup"), CREATED.plus(sinceCreation)));
@@ -38,6 +42,23 @@ class ValidateHandlerTest {
     assertThat(t.next()).isEqualTo(Phase.CREATING_CLONED_PVC);
     assertThat(t.reason()).isEqualTo("Validated");
     assertThat(t.changes().apply(new DataMoverStatus.Builder()).build().restoredPvcName()).isEqualTo("backup-clone");
+    assertThat(t.changes().apply(new DataMoverStatus.Builder()).build().pointInTime()).as("a fixed path has no point").isNull();
+  }
+
+  @Test
+  void aTimestampedRunGetsItsPointBeforeAnythingIsWritten() {
+    cluster.add(boundPvc("web-data")).add(s3Secret("s3-credentials"));
+    DataMover earlier = dataMover("earlier", new DataMoverSpec("other-data", "s3-credentials", true, null, null, null, null));
+    DataMover dm = dataMover("backup", new DataMoverSpec("web-data", "s3-credentials", true, null, null, null, null));
+    earlier.getMetadata().name("a-earlier");
+    runs.add(earlier);
+    runs.add(dm);
+
+    var t = handler.handle(new Run(dm, CREATED.plusSeconds(1)));
+
+    assertThat(t.next()).isEqualTo(Phase.CREATING_CLONED_PVC);
+    assertThat(t.changes().apply(new DataMoverStatus.Builder()).build().pointInTime()).isEqualTo("2026-01-02-030406");
+    assertThat(t.message()).endsWith("point in time 2026-01-02-030406 (2026-01-02-030405 is taken by another run at the bucket root)");
   }
 
   @Test
@@ -103,7 +124,7 @@ class ValidateHandlerTest {
             .data(Map.of("AWS_ACCESS_KEY_ID", bytes("id"), "AWS_SECRET_ACCESS_KEY", bytes("k"), "BUCKET_HOST", bytes("minio")));
     cluster.add(boundPvc("web-data")).add(noBucket);
     DataMoverSpec spec =
-        new DataMoverSpec("web-data", "s3-credentials", null, null, List.of(new V1EnvVar().name("BUCKET_NAME").value("my-backup-bucket")), null);
+        new DataMoverSpec("web-data", "s3-credentials", null, null, List.of(new V1EnvVar().name("BUCKET_NAME").value("my-backup-bucket")), null, null);
 
     var t = handler.handle(new Run(dataMover("backup", spec), CREATED));
 
