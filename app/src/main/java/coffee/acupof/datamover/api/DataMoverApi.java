@@ -11,6 +11,9 @@ public final class DataMoverApi {
   public static final String PLURAL = "datamovers";
   public static final ResourceKind<DataMover, DataMoverList> DATAMOVERS =
       new ResourceKind<>(GROUP, VERSION, PLURAL, KIND, DataMover.class, DataMoverList.class);
+  public static final String RESTORE_KIND = "DataMoverRestore";
+  public static final ResourceKind<DataMoverRestore, DataMoverRestoreList> RESTORES =
+      new ResourceKind<>(GROUP, VERSION, "datamoverrestores", RESTORE_KIND, DataMoverRestore.class, DataMoverRestoreList.class);
 
   /** Value of the managed-by and created-by labels; the old operator's docs select on created-by. */
   public static final String OPERATOR_NAME = "datamover-operator";

@@ -16,7 +16,7 @@ public final class CoreKinds {
   public static final ResourceKind<V1PersistentVolumeClaim, V1PersistentVolumeClaimList> PVCS =
       new ResourceKind<>("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", V1PersistentVolumeClaim.class, V1PersistentVolumeClaimList.class);
   public static final ResourceKind<V1PersistentVolume, V1PersistentVolumeList> PVS =
-      new ResourceKind<>("", "v1", "persistentvolumes", "PersistentVolume", V1PersistentVolume.class, V1PersistentVolumeList.class);
+      new ResourceKind<>("", "v1", "persistentvolumes", "PersistentVolume", V1PersistentVolume.class, V1PersistentVolumeList.class, false);
   public static final ResourceKind<V1Secret, V1SecretList> SECRETS =
       new ResourceKind<>("", "v1", "secrets", "Secret", V1Secret.class, V1SecretList.class);
   public static final ResourceKind<V1Pod, V1PodList> PODS = new ResourceKind<>("", "v1", "pods", "Pod", V1Pod.class, V1PodList.class);
