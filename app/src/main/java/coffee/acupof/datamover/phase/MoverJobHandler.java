@@ -10,6 +10,7 @@ import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverJobBuilder;
 import coffee.acupof.datamover.mover.MoverJobProgress;
 import coffee.acupof.datamover.mover.MoverResult;
+import coffee.acupof.datamover.runtime.Durations;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import java.time.Duration;
@@ -115,12 +116,12 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
       String clone = ChildNames.clonePvc(run.name());
       return Transition.fail(Phase.FAILED,
           "ClonePVCNotBound",
-          "clone " + clone + " is still not bound after " + ValidateHandler.human(cloneBind)
+          "clone " + clone + " is still not bound after " + Durations.human(cloneBind)
               + " and no mover pod could start; check that the storage class supports CSI volume cloning (kubectl describe pvc " + clone + ")");
     }
     if (run.timeInPhase().compareTo(total) >= 0) {
       return Transition.fail(Phase.FAILED,
-          "MoverTimedOut", "mover Job " + jobName + " reported no result within " + ValidateHandler.human(total) + "; check the Job controller and the pod events");
+          "MoverTimedOut", "mover Job " + jobName + " reported no result within " + Durations.human(total) + "; check the Job controller and the pod events");
     }
     Duration next = waitingForVolume ? min(run.remaining(cloneBind), run.remaining(total)) : run.remaining(total);
     Transition<DataMoverStatus.Builder> stay =

@@ -8,16 +8,15 @@ import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverContract;
 import coffee.acupof.datamover.mover.PointAllocator;
+import coffee.acupof.datamover.mover.RemoteSecret;
+import coffee.acupof.datamover.runtime.phase.MissingInputs;
+import coffee.acupof.datamover.runtime.phase.MissingInputs.Problem;
 import coffee.acupof.datamover.runtime.phase.Transition;
-import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
-import io.kubernetes.client.openapi.models.V1Secret;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
@@ -62,15 +61,7 @@ public class ValidateHandler implements DataMoverPhaseHandler {
       return Transition.to(Phase.CREATING_CLONED_PVC, "Validated", found + chosen)
           .with(b -> b.restoredPvcName(clone).pointInTime(point));
     }
-    String reason = problems.getFirst().reason();
-    String what = String.join("; ", problems.stream().map(Problem::message).toList());
-    if (run.timeInPhase().compareTo(deadline) >= 0) {
-      return Transition.fail(Phase.FAILED, reason, what + " (gave up after " + human(deadline) + ")");
-    }
-    // Waiting for something the user must provide: a Warning.
-    return Transition.stay(Phase.NEW, reason, "Waiting: " + what)
-        .warning()
-        .requeueAfter(run.remaining(deadline));
+    return MissingInputs.waitOrFail(run, problems, Phase.NEW, Phase.FAILED, deadline);
   }
 
   private List<Problem> problems(Run run) {
@@ -91,44 +82,7 @@ public class ValidateHandler implements DataMoverPhaseHandler {
                 "source PVC " + spec.sourcePvc() + " is " + (pvcPhase == null ? "not yet bound" : pvcPhase) + " (a clone needs a Bound source)"));
       }
     }
-    Optional<V1Secret> secret = cluster.secret(ns, spec.secretName());
-    if (secret.isEmpty()) {
-      problems.add(new Problem("SecretNotFound", "Secret " + spec.secretName() + " not found in namespace " + ns));
-    } else {
-      List<String> missing = missingKeys(secret.get(), spec.additionalEnvOrEmpty());
-      if (!missing.isEmpty()) {
-        problems.add(
-            new Problem(
-                "SecretKeysMissing",
-                "Secret " + spec.secretName() + " lacks key(s) " + String.join(", ", missing)
-                    + " (or set " + MoverContract.REMOTE_TYPE_KEY + " and REMOTE_* keys for another remote type)"));
-      }
-    }
+    RemoteSecret.check(cluster, ns, spec.secretName(), spec.additionalEnvOrEmpty()).ifPresent(problems::add);
     return problems;
   }
-
-  /**
-   * Keys of the old operator's S3 form that neither the Secret nor {@code additionalEnv} provides.
-   * A Secret with REMOTE_TYPE configures another kind of remote and needs none of them.
-   */
-  static List<String> missingKeys(V1Secret secret, List<V1EnvVar> additionalEnv) {
-    Set<String> present = new HashSet<>();
-    if (secret.getData() != null) {
-      present.addAll(secret.getData().keySet());
-    }
-    if (secret.getStringData() != null) {
-      present.addAll(secret.getStringData().keySet());
-    }
-    additionalEnv.forEach(e -> present.add(e.getName()));
-    if (present.contains(MoverContract.REMOTE_TYPE_KEY)) {
-      return List.of();
-    }
-    return MoverContract.S3_REQUIRED_KEYS.stream().filter(k -> !present.contains(k)).toList();
-  }
-
-  static String human(Duration d) {
-    return d.toString().substring(2).toLowerCase();
-  }
-
-  private record Problem(String reason, String message) {}
 }

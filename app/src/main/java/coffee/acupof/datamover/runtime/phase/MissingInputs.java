@@ -1,0 +1,34 @@
+package coffee.acupof.datamover.runtime.phase;
+
+import coffee.acupof.datamover.runtime.Durations;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a run waits for before it can start (a PVC, a Secret, a key) and the one way every kind
+ * reports it: the run stays in its first phase with a Warning that names each missing input, and ends
+ * in its failed phase once the deadline has passed.
+ */
+public final class MissingInputs {
+  /** One missing input: a machine-readable reason and what to fix, in words. */
+  public record Problem(String reason, String message) {}
+
+  private MissingInputs() {}
+
+  /**
+   * @param problems at least one
+   * @param waiting the phase the run waits in
+   * @param failed the kind's failed phase
+   * @param deadline how long the run may wait, from the start of the phase
+   */
+  public static <B> Transition<B> waitOrFail(
+      RunContext<?> run, List<Problem> problems, RunPhase<B> waiting, RunPhase<B> failed, Duration deadline) {
+    String reason = problems.getFirst().reason();
+    String what = String.join("; ", problems.stream().map(Problem::message).toList());
+    if (run.timeInPhase().compareTo(deadline) >= 0) {
+      return Transition.fail(failed, reason, what + " (gave up after " + Durations.human(deadline) + ")");
+    }
+    // Waiting for something the user must provide: a Warning.
+    return Transition.stay(waiting, reason, "Waiting: " + what).warning().requeueAfter(run.remaining(deadline));
+  }
+}
