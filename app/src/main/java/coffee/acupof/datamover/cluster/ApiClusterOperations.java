@@ -1,11 +1,14 @@
 package coffee.acupof.datamover.cluster;
 
+import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1DeleteOptions;
 import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1PersistentVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.util.PatchUtils;
 import java.net.HttpURLConnection;
 
 /** {@link ClusterOperations} through the Kubernetes API. */
@@ -65,6 +68,19 @@ public class ApiClusterOperations implements ClusterOperations {
         return false;
       }
       throw failure(what, e);
+    }
+  }
+
+  @Override
+  public void patchPv(String name, String mergePatch) {
+    try {
+      PatchUtils.patch(
+          V1PersistentVolume.class,
+          () -> core.patchPersistentVolume(name, new V1Patch(mergePatch)).buildCall(null),
+          V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+          core.getApiClient());
+    } catch (ApiException e) {
+      throw failure("patch PersistentVolume " + name, e);
     }
   }
 

@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Deterministic names of the objects a DataMover creates. The same DataMover always yields the same
+ * Deterministic names of the objects a run creates. The same run always yields the same
  * names, so a crash between "create" and "write status" finds the existing child instead of making a
  * second one. Names longer than 63 characters are shortened with a hash of the full name.
  */
@@ -24,6 +24,16 @@ public final class ChildNames {
   /** Name of the mover Job. */
   public static String moverJob(String dataMoverName) {
     return derive(dataMoverName, "mover");
+  }
+
+  /** Name of a restore's mover Job. */
+  public static String restoreJob(String restoreName) {
+    return derive(restoreName, "restore");
+  }
+
+  /** Name of the PVC a restore used as a volume populator fills before it hands the volume over. */
+  public static String primePvc(String restoreName) {
+    return derive(restoreName, "prime");
   }
 
   static String derive(String owner, String suffix) {

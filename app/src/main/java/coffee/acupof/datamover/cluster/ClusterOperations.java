@@ -19,4 +19,7 @@ public interface ClusterOperations {
 
   /** Deletes the Job and, in the background, its pods; returns false when it was already gone. */
   boolean deleteJob(String namespace, String name);
+
+  /** Applies a JSON merge patch to a PersistentVolume (reclaim policy, claim reference, annotations). */
+  void patchPv(String name, String mergePatch);
 }

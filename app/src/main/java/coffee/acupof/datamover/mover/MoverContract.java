@@ -20,6 +20,13 @@ public final class MoverContract {
   public static final String ENV_RUN_ID = "MOVER_RUN_ID";
 
   public static final String OPERATION_BACKUP = "backup";
+  public static final String OPERATION_RESTORE = "restore";
+  /** Restore: {@code latest}, a point in time, or {@code fixed}. */
+  public static final String ENV_RESTORE_POINT = "MOVER_RESTORE_POINT";
+  /** Restore: write into a directory that already holds files. */
+  public static final String ENV_ALLOW_NONEMPTY_TARGET = "MOVER_ALLOW_NONEMPTY_TARGET";
+  /** Contract 1.1, restore: read a named folder that has no completion marker (backups of the Go operator). */
+  public static final String ENV_ALLOW_UNVERIFIED = "MOVER_ALLOW_UNVERIFIED_BACKUP";
   public static final String DATA_DIR = "/data";
   public static final String TMP_DIR = "/tmp";
   public static final String CONTAINER_NAME = "mover";

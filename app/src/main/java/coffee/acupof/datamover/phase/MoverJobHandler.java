@@ -8,12 +8,12 @@ import coffee.acupof.datamover.cluster.ClusterOperations;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverJobBuilder;
+import coffee.acupof.datamover.mover.MoverJobDeadlines;
 import coffee.acupof.datamover.mover.MoverJobProgress;
 import coffee.acupof.datamover.mover.MoverResult;
 import coffee.acupof.datamover.runtime.Durations;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
-import java.time.Duration;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -109,25 +109,28 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
   }
 
   private Transition<DataMoverStatus.Builder> running(Run run, String jobName, MoverJobProgress.Running r, boolean cloneBound) {
-    Duration cloneBind = properties.deadlines().cloneBind();
-    Duration total = properties.mover().activeDeadline().plus(properties.deadlines().moverGrace());
+    MoverJobDeadlines deadlines = MoverJobDeadlines.of(properties);
     boolean waitingForVolume = !r.podStarted() && !cloneBound;
-    if (waitingForVolume && run.timeInPhase().compareTo(cloneBind) >= 0) {
+    Optional<MoverJobDeadlines.Exceeded> exceeded = deadlines.exceeded(run, waitingForVolume);
+    if (exceeded.isPresent()) {
       String clone = ChildNames.clonePvc(run.name());
-      return Transition.fail(Phase.FAILED,
-          "ClonePVCNotBound",
-          "clone " + clone + " is still not bound after " + Durations.human(cloneBind)
-              + " and no mover pod could start; check that the storage class supports CSI volume cloning (kubectl describe pvc " + clone + ")");
+      return switch (exceeded.get()) {
+        case VOLUME_NOT_BOUND -> Transition.fail(
+            Phase.FAILED,
+            "ClonePVCNotBound",
+            "clone " + clone + " is still not bound after " + Durations.human(deadlines.bind())
+                + " and no mover pod could start; check that the storage class supports CSI volume cloning (kubectl describe pvc " + clone + ")");
+        case NO_RESULT -> Transition.fail(
+            Phase.FAILED,
+            "MoverTimedOut",
+            "mover Job " + jobName + " reported no result within " + Durations.human(deadlines.total())
+                + "; check the Job controller and the pod events");
+      };
     }
-    if (run.timeInPhase().compareTo(total) >= 0) {
-      return Transition.fail(Phase.FAILED,
-          "MoverTimedOut", "mover Job " + jobName + " reported no result within " + Durations.human(total) + "; check the Job controller and the pod events");
-    }
-    Duration next = waitingForVolume ? min(run.remaining(cloneBind), run.remaining(total)) : run.remaining(total);
     Transition<DataMoverStatus.Builder> stay =
         Transition.<DataMoverStatus.Builder>stay(Phase.CREATING_POD, r.reason(), r.message())
             .with(b -> b.attempts(r.attempts()).jobName(jobName))
-            .requeueAfter(next);
+            .requeueAfter(deadlines.recheckAfter(run, waitingForVolume));
     return r.attemptFailed() ? stay.warning() : stay;
   }
 
@@ -137,10 +140,6 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
         .map(V1PersistentVolumeClaim::getStatus)
         .map(s -> "Bound".equals(s.getPhase()))
         .orElse(false);
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static long orZero(Long value) {

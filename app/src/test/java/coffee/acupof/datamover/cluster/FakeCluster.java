@@ -1,9 +1,16 @@
 package coffee.acupof.datamover.cluster;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1PersistentVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1StorageClass;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +27,10 @@ public class FakeCluster implements ClusterView, ClusterOperations {
   public final Map<String, V1Secret> secrets = new HashMap<>();
   public final Map<String, V1Job> jobs = new HashMap<>();
   public final List<V1Pod> pods = new ArrayList<>();
+  public final Map<String, V1PersistentVolume> pvs = new HashMap<>();
+  public final Map<String, V1StorageClass> storageClasses = new HashMap<>();
+  /** Pods of users (not the operator's), as the API server lists them. */
+  public final List<V1Pod> userPods = new ArrayList<>();
   public final List<String> writes = new ArrayList<>();
   private ClusterException nextFailure;
 
@@ -44,6 +55,11 @@ public class FakeCluster implements ClusterView, ClusterOperations {
 
   public FakeCluster add(V1Pod pod) {
     pods.add(pod);
+    return this;
+  }
+
+  public FakeCluster add(V1PersistentVolume pv) {
+    pvs.put(pv.getMetadata().getName(), pv);
     return this;
   }
 
@@ -72,6 +88,59 @@ public class FakeCluster implements ClusterView, ClusterOperations {
         .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
         .filter(p -> jobName.equals(p.getMetadata().getLabels().get("batch.kubernetes.io/job-name")))
         .toList();
+  }
+
+  @Override
+  public Optional<V1PersistentVolume> pv(String name) {
+    return Optional.ofNullable(pvs.get(name));
+  }
+
+  @Override
+  public Optional<V1StorageClass> storageClass(String name) {
+    return Optional.ofNullable(storageClasses.get(name));
+  }
+
+  @Override
+  public List<V1PersistentVolumeClaim> pvcsReferencing(String namespace, String kind, String name) {
+    return pvcs.values().stream()
+        .filter(p -> InformerClusterView.dataSourceRefKey(p).contains(namespace + "/" + kind + "/" + name))
+        .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
+        .toList();
+  }
+
+  @Override
+  public List<V1Pod> podsMounting(String namespace, String claim) {
+    return userPods.stream()
+        .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+        .filter(p -> p.getSpec().getVolumes().stream()
+            .anyMatch(v -> v.getPersistentVolumeClaim() != null && claim.equals(v.getPersistentVolumeClaim().getClaimName())))
+        .toList();
+  }
+
+  @Override
+  public void patchPv(String name, String mergePatch) {
+    throwIfFailing();
+    writes.add("patch pv " + name + " " + mergePatch);
+    V1PersistentVolume pv = pvs.get(name);
+    if (pv != null) {
+      Gson gson = new JSON().getGson();
+      JsonObject merged = gson.toJsonTree(pv).getAsJsonObject();
+      merge(merged, JsonParser.parseString(mergePatch).getAsJsonObject());
+      pvs.put(name, gson.fromJson(merged, V1PersistentVolume.class));
+    }
+  }
+
+  /** RFC 7386 JSON merge patch, as the API server applies it. */
+  private static void merge(JsonObject target, JsonObject patch) {
+    for (Map.Entry<String, JsonElement> e : patch.entrySet()) {
+      if (e.getValue().isJsonNull()) {
+        target.remove(e.getKey());
+      } else if (e.getValue().isJsonObject() && target.has(e.getKey()) && target.get(e.getKey()).isJsonObject()) {
+        merge(target.getAsJsonObject(e.getKey()), e.getValue().getAsJsonObject());
+      } else {
+        target.add(e.getKey(), e.getValue());
+      }
+    }
   }
 
   @Override

@@ -51,6 +51,7 @@ class KustomizeIT {
   private static final String APP_NAMESPACE = "team-a";
   private static final String FIELD_MANAGER = "datamover-kustomize-it";
   private static final String DATAMOVERS = "datamovers.datamover.a-cup-of.coffee";
+  private static final String RESTORES = "datamoverrestores.datamover.a-cup-of.coffee";
   private static final String STAND_IN_CRDS = "/deploy/prometheus-operator-crds.yaml";
 
   /** Everything the operator does cluster-wide, as group/resource:verb (group "" is core). */
@@ -266,6 +267,19 @@ class KustomizeIT {
         "list " + DATAMOVERS + " " + app,
         "patch " + DATAMOVERS + " --subresource=status " + app,
         "update " + DATAMOVERS + " --subresource=finalizers " + app,
+        "list " + RESTORES + " " + all,
+        "watch " + RESTORES + " " + all,
+        "get " + RESTORES + " " + app,
+        "patch " + RESTORES + " --subresource=status " + app,
+        "update " + RESTORES + " --subresource=finalizers " + app,
+        // Cluster-scoped: --all-namespaces (namespace "") keeps kubectl from warning about "-n default".
+        "list persistentvolumes --all-namespaces",
+        "watch persistentvolumes --all-namespaces",
+        "patch persistentvolumes --all-namespaces",
+        "list storageclasses.storage.k8s.io --all-namespaces",
+        "watch storageclasses.storage.k8s.io --all-namespaces",
+        "get volumepopulators.populator.storage.k8s.io --all-namespaces",
+        "create volumepopulators.populator.storage.k8s.io --all-namespaces",
         "list persistentvolumeclaims " + all,
         "watch persistentvolumeclaims " + all,
         "get persistentvolumeclaims " + app,
@@ -282,6 +296,7 @@ class KustomizeIT {
         "watch pods " + all,
         "get pods " + app,
         "create events " + app,
+        "patch events " + app,
         "get leases.coordination.k8s.io " + own,
         "create leases.coordination.k8s.io " + own,
         "update leases.coordination.k8s.io " + own);
@@ -316,7 +331,13 @@ class KustomizeIT {
         // Cluster-scoped: --all-namespaces (namespace "") keeps kubectl from warning about "-n default".
         "get nodes --all-namespaces",
         "list namespaces --all-namespaces",
-        "get persistentvolumes --all-namespaces",
+        "delete persistentvolumes --all-namespaces",
+        "create persistentvolumes --all-namespaces",
+        "update storageclasses.storage.k8s.io --all-namespaces",
+        "delete volumepopulators.populator.storage.k8s.io --all-namespaces",
+        "create " + RESTORES + " " + app,
+        "update " + RESTORES + " " + app,
+        "delete " + RESTORES + " " + app,
         "create clusterrolebindings.rbac.authorization.k8s.io --all-namespaces",
         "escalate clusterroles.rbac.authorization.k8s.io --all-namespaces",
         "update customresourcedefinitions.apiextensions.k8s.io --all-namespaces",

@@ -33,6 +33,8 @@ public final class TestCluster {
     ApiServer server = ApiServer.shared();
     if (!crdsInstalled) {
       server.applyYaml(repoRoot().resolve("crd"));
+      // Stand-ins for CRDs of other projects that cannot be fetched here (see the file's header).
+      server.applyYaml(repoRoot().resolve("app/src/test/resources/stand-in-crds"));
       crdsInstalled = true;
     }
     return server;

@@ -1,0 +1,211 @@
+package coffee.acupof.datamover.restore;
+
+import static coffee.acupof.datamover.Fixtures.CREATED;
+import static coffee.acupof.datamover.Fixtures.NS;
+import static coffee.acupof.datamover.Fixtures.boundPvc;
+import static coffee.acupof.datamover.Fixtures.inPhase;
+import static coffee.acupof.datamover.Fixtures.restore;
+import static coffee.acupof.datamover.Fixtures.restoreSpec;
+import static coffee.acupof.datamover.Fixtures.s3Secret;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coffee.acupof.datamover.api.DataMoverRestore;
+import coffee.acupof.datamover.api.DataMoverRestoreSpec;
+import coffee.acupof.datamover.api.DataMoverRestoreStatus;
+import coffee.acupof.datamover.api.RestorePhase;
+import coffee.acupof.datamover.cluster.FakeCluster;
+import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.runtime.EventType;
+import coffee.acupof.datamover.runtime.Notice;
+import coffee.acupof.datamover.runtime.phase.Transition;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimSpec;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimVolumeSource;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1StorageClass;
+import io.kubernetes.client.openapi.models.V1TypedObjectReference;
+import io.kubernetes.client.openapi.models.V1Volume;
+import io.kubernetes.client.openapi.models.V1VolumeResourceRequirements;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RestoreHandlersTest {
+  private final FakeCluster cluster = new FakeCluster().add(s3Secret("s3-credentials"));
+  private final DataMoverProperties properties = new DataMoverProperties(null, null, null, null, null, null, null);
+  private final RestoreCleanup cleanup = new RestoreCleanup(cluster);
+  private final ValidateRestoreHandler validate = new ValidateRestoreHandler(cluster, properties);
+  private final PrepareTargetHandler prepare = new PrepareTargetHandler(cluster, cluster, cleanup);
+
+  private static V1PersistentVolumeClaim consumer(String name, String storageClass) {
+    return new V1PersistentVolumeClaim()
+        .metadata(new V1ObjectMeta().name(name).namespace(NS).uid("uid-" + name))
+        .spec(
+            new V1PersistentVolumeClaimSpec()
+                .storageClassName(storageClass)
+                .accessModes(List.of("ReadWriteOnce"))
+                .resources(new V1VolumeResourceRequirements().requests(Map.of("storage", Quantity.fromString("2Gi"))))
+                .dataSourceRef(new V1TypedObjectReference().apiGroup("datamover.a-cup-of.coffee").kind("DataMoverRestore").name("fill")));
+  }
+
+  private static DataMoverRestoreStatus status(Transition<DataMoverRestoreStatus.Builder> t) {
+    return t.changes().apply(new DataMoverRestoreStatus.Builder()).build();
+  }
+
+  @Test
+  void anExistingFreeTargetIsPreparedAtOnce() {
+    cluster.add(boundPvc("restored"));
+
+    var t = validate.handle(new RestoreRun(restore("r", restoreSpec("restored")), CREATED));
+
+    assertThat(t.next()).isEqualTo(RestorePhase.PREPARING_TARGET);
+    assertThat(status(t).targetPvc()).isEqualTo("restored");
+  }
+
+  @Test
+  void aTargetInUseWaitsWithAWarningThatNamesThePodAndLooksAgainSoon() {
+    cluster.add(boundPvc("restored"));
+    cluster.userPods.add(
+        new V1Pod()
+            .metadata(new V1ObjectMeta().name("postgres-0").namespace(NS))
+            .spec(new V1PodSpec().volumes(List.of(new V1Volume().name("data").persistentVolumeClaim(new V1PersistentVolumeClaimVolumeSource().claimName("restored"))))));
+
+    var t = validate.handle(new RestoreRun(restore("r", restoreSpec("restored")), CREATED.plusMinutes(1)));
+
+    assertThat(t.next()).isEqualTo(RestorePhase.NEW);
+    assertThat(t.reason()).isEqualTo("TargetPVCInUse");
+    assertThat(t.eventType()).isEqualTo(EventType.WARNING);
+    assertThat(t.message()).contains("mounted by pod(s) postgres-0", "allowTargetInUse: true");
+    assertThat(t.requeueAfter()).contains(ValidateRestoreHandler.IN_USE_RECHECK);
+  }
+
+  @Test
+  void aMissingTargetWithoutTemplateFailsAtTheDeadline() {
+    var waiting = validate.handle(new RestoreRun(restore("r", restoreSpec("nowhere")), CREATED.plusMinutes(1)));
+    var failed = validate.handle(new RestoreRun(restore("r", restoreSpec("nowhere")), CREATED.plusMinutes(10)));
+
+    assertThat(waiting.message()).startsWith("Waiting: target PVC nowhere not found in namespace apps; create it or set targetPvcTemplate");
+    assertThat(failed.next()).isEqualTo(RestorePhase.FAILED);
+    assertThat(failed.message()).endsWith("(gave up after 10m)");
+  }
+
+  @Test
+  void aPopulatorWaitsForAPvcThatNamesIt() {
+    var t = validate.handle(new RestoreRun(restore("fill", restoreSpec(null)), CREATED.plusHours(3)));
+
+    assertThat(t.next()).as("a data source waits without a deadline").isEqualTo(RestorePhase.NEW);
+    assertThat(t.reason()).isEqualTo("WaitingForConsumer");
+    assertThat(t.eventType()).isEqualTo(EventType.NORMAL);
+  }
+
+  @Test
+  void aPopulatorWaitsForTheFirstConsumerOfAWaitForFirstConsumerClassThenTellsThePvcToo() {
+    cluster.storageClasses.put("local", new V1StorageClass().metadata(new V1ObjectMeta().name("local")).volumeBindingMode("WaitForFirstConsumer"));
+    V1PersistentVolumeClaim pvc = consumer("data", "local");
+    cluster.add(pvc);
+    DataMoverRestore fill = restore("fill", restoreSpec(null));
+
+    var waiting = validate.handle(new RestoreRun(fill, CREATED));
+    pvc.getMetadata().annotations(Map.of(RestorePvcBuilder.SELECTED_NODE, "node-a"));
+    var ready = validate.handle(new RestoreRun(fill, CREATED));
+
+    assertThat(waiting.reason()).isEqualTo("WaitingForFirstConsumer");
+    assertThat(ready.next()).isEqualTo(RestorePhase.PREPARING_TARGET);
+    assertThat(status(ready).targetPvc()).isEqualTo("data");
+    assertThat(ready.alsoOn()).extracting(Notice::about).containsExactly(pvc);
+  }
+
+  @Test
+  void aPopulatorNeverFillsAPvcThatIsAlreadyBound() {
+    V1PersistentVolumeClaim pvc = consumer("data", "csi");
+    pvc.getSpec().volumeName("pv-1");
+    cluster.add(pvc);
+
+    var t = validate.handle(new RestoreRun(restore("fill", restoreSpec(null)), CREATED));
+
+    assertThat(t.next()).isEqualTo(RestorePhase.FAILED);
+    assertThat(t.reason()).isEqualTo("TargetPVCAlreadyBound");
+  }
+
+  @Test
+  void theTargetIsCreatedFromItsTemplateOnceAndKeptWithoutAnOwnerByDefault() {
+    DataMoverRestoreSpec spec =
+        new DataMoverRestoreSpec("web-data", "s3-credentials", null, null, "restored",
+            new V1PersistentVolumeClaimSpec().accessModes(List.of("ReadWriteOnce"))
+                .resources(new V1VolumeResourceRequirements().requests(Map.of("storage", Quantity.fromString("1Gi")))),
+            null, null, null, null, null, null);
+    DataMoverRestore r = inPhase(restore("r", spec), RestorePhase.PREPARING_TARGET, CREATED);
+
+    var first = prepare.handle(new RestoreRun(r, CREATED));
+    var second = prepare.handle(new RestoreRun(r, CREATED));
+
+    assertThat(first.next()).isEqualTo(RestorePhase.PREPARING_TARGET);
+    assertThat(second.next()).isEqualTo(RestorePhase.RESTORING);
+    assertThat(cluster.writes).containsExactly("create pvc restored");
+    V1PersistentVolumeClaim created = cluster.pvc(NS, "restored").orElseThrow();
+    assertThat(created.getMetadata().getOwnerReferences()).isNull();
+    assertThat(created.getMetadata().getLabels()).containsEntry("datamover.a-cup-of.coffee/datamoverrestore", "r");
+  }
+
+  @Test
+  void thePrimePvcCopiesTheUsersClaimAndItsSelectedNode() {
+    V1PersistentVolumeClaim pvc = consumer("data", "local");
+    pvc.getMetadata().annotations(Map.of(RestorePvcBuilder.SELECTED_NODE, "node-a"));
+    cluster.add(pvc);
+    DataMoverRestore fill = restore("fill", restoreSpec(null));
+    fill.status(new DataMoverRestoreStatus.Builder().phase(RestorePhase.PREPARING_TARGET).targetPvc("data").build());
+
+    prepare.handle(new RestoreRun(fill, CREATED));
+
+    V1PersistentVolumeClaim prime = cluster.pvc(NS, "fill-prime").orElseThrow();
+    assertThat(prime.getSpec().getStorageClassName()).isEqualTo("local");
+    assertThat(prime.getSpec().getResources().getRequests()).containsEntry("storage", Quantity.fromString("2Gi"));
+    assertThat(prime.getSpec().getDataSourceRef()).isNull();
+    assertThat(prime.getMetadata().getAnnotations()).containsEntry(RestorePvcBuilder.SELECTED_NODE, "node-a");
+    assertThat(prime.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> assertThat(ref.getUid()).isEqualTo("uid-fill"));
+  }
+
+  @Test
+  void theUsersPvcDeletedMidwayRemovesWhatTheRestoreCreated() {
+    DataMoverRestore fill = restore("fill", restoreSpec(null));
+    fill.status(new DataMoverRestoreStatus.Builder().phase(RestorePhase.PREPARING_TARGET).targetPvc("data").build());
+
+    var t = prepare.handle(new RestoreRun(fill, CREATED));
+
+    assertThat(t.next()).isEqualTo(RestorePhase.FAILED);
+    assertThat(t.reason()).isEqualTo("TargetPVCDeleted");
+    assertThat(cluster.writes).containsExactly("delete job fill-restore", "delete pvc fill-prime");
+  }
+
+  @Test
+  void theRestoreJobReadsTheSourcesBackupsAtThePointAsked() {
+    DataMoverRestoreSpec spec =
+        new DataMoverRestoreSpec("web-data", "s3", "shop/web-data", "2026-01-02-030405", "restored", null, null, true, null, null, null, null);
+    var env = RestoreJobBuilder.env(restore("r", spec)).stream()
+        .collect(java.util.stream.Collectors.toMap(e -> e.getName(), e -> e.getValue()));
+
+    assertThat(env)
+        .containsEntry("MOVER_OPERATION", "restore")
+        .containsEntry("MOVER_RESTORE_POINT", "2026-01-02-030405")
+        .containsEntry("MOVER_SOURCE", "apps/web-data")
+        .containsEntry("MOVER_PATH", "shop/web-data")
+        .containsEntry("MOVER_ALLOW_NONEMPTY_TARGET", "true")
+        .doesNotContainKey("MOVER_ALLOW_UNVERIFIED_BACKUP");
+    assertThat(RestoreJobBuilder.build(restore("r", spec), "restored", properties.mover())
+            .getSpec().getTemplate().getSpec().getVolumes().getFirst().getPersistentVolumeClaim().getClaimName())
+        .isEqualTo("restored");
+  }
+
+  @Test
+  void withoutAPointTheNewestCompleteBackupIsRestored() {
+    var env = RestoreJobBuilder.env(restore("r", restoreSpec("x")));
+
+    assertThat(env).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("MOVER_RESTORE_POINT");
+      assertThat(e.getValue()).isEqualTo("latest");
+    });
+  }
+}
