@@ -1,7 +1,6 @@
 package coffee.acupof.datamover.api;
 
 import io.kubernetes.client.openapi.models.V1EnvVar;
-import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimSpec;
 import java.util.List;
 
 /**
@@ -32,7 +31,7 @@ public record DataMoverRestoreSpec(
     String path,
     String pointInTime,
     String targetPvc,
-    V1PersistentVolumeClaimSpec targetPvcTemplate,
+    PvcTemplate targetPvcTemplate,
     Boolean ownTargetPvc,
     Boolean overwrite,
     Boolean allowTargetInUse,

@@ -28,7 +28,7 @@ public final class RestorePvcBuilder {
     if (!Boolean.TRUE.equals(restore.getSpec().ownTargetPvc())) {
       meta.ownerReferences(null);
     }
-    return new V1PersistentVolumeClaim().apiVersion("v1").kind("PersistentVolumeClaim").metadata(meta).spec(restore.getSpec().targetPvcTemplate());
+    return new V1PersistentVolumeClaim().apiVersion("v1").kind("PersistentVolumeClaim").metadata(meta).spec(restore.getSpec().targetPvcTemplate().toSpec());
   }
 
   /**

@@ -3,12 +3,18 @@ package coffee.acupof.datamover.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import coffee.acupof.datamover.api.Condition;
+import coffee.acupof.datamover.api.CustomResource;
 import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverApi;
+import coffee.acupof.datamover.api.DataMoverRestore;
+import coffee.acupof.datamover.api.DataMoverRestoreSpec;
+import coffee.acupof.datamover.api.DataMoverRestoreStatus;
 import coffee.acupof.datamover.api.DataMoverSpec;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.ImageSpec;
 import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.api.RestorePhase;
+import coffee.acupof.datamover.runtime.ResourceKind;
 import coffee.acupof.datamover.runtime.StatusWriter;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -48,24 +54,36 @@ class CrdRoundTripIT {
     }
   }
 
+  /** The kinds examples may have, by their {@code kind}. */
+  private static final Map<String, ResourceKind<? extends CustomResource<?, ?, ?>, ?>> KINDS =
+      Map.of(DataMoverApi.KIND, DataMoverApi.DATAMOVERS, DataMoverApi.RESTORE_KIND, DataMoverApi.RESTORES);
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   void anExampleSurvivesKubectlAndTheJavaTypes(Path example) throws Exception {
     Given.kubectlApply(ns, Files.readString(example));
-    String name = new Yaml().<Map<String, Map<String, String>>>load(Files.readString(example)).get("metadata").get("name");
+    int checked = 0;
+    for (Object document : new Yaml().loadAll(Files.readString(example))) {
+      Map<String, Object> manifest = (Map<String, Object>) document;
+      ResourceKind kind = KINDS.get((String) manifest.get("kind"));
+      if (kind == null) {
+        continue; // a built-in object the example needs, e.g. a PVC
+      }
+      String name = ((Map<String, String>) manifest.get("metadata")).get("name");
+      CustomResource read = (CustomResource) kind.api(TestCluster.admin()).get(ns, name).throwsApiException().getObject();
+      CustomResource copy = (CustomResource) kind.type().getDeclaredConstructor().newInstance();
+      copy.metadata(new V1ObjectMeta().name(name + "-copy").namespace(ns)).spec(read.getSpec());
+      kind.api(TestCluster.admin()).create(copy).throwsApiException();
 
-    DataMover read = TestCluster.get(ns, name);
-    DataMover copy = new DataMover().metadata(new V1ObjectMeta().name(name + "-copy").namespace(ns)).spec(read.getSpec());
-    TestCluster.create(copy);
-
-    JsonObject original = specOf(name);
-    JsonObject roundTripped = specOf(name + "-copy");
-    assertThat(roundTripped).isEqualTo(original);
-    assertThat(original.get("sourcePvc").getAsString()).isEqualTo(read.getSpec().sourcePvc());
+      assertThat(specOf(kind.plural(), name + "-copy")).isEqualTo(specOf(kind.plural(), name));
+      checked++;
+    }
+    assertThat(checked).as("objects of this API in %s", example).isPositive();
   }
 
-  private static JsonObject specOf(String name) {
-    String json = TestCluster.server().runKubectl("get", "datamover", name, "-n", ns, "-o", "json");
+  private static JsonObject specOf(String plural, String name) {
+    String json = TestCluster.server().runKubectl("get", plural, name, "-n", ns, "-o", "json");
     return JsonParser.parseString(json).getAsJsonObject().getAsJsonObject("spec");
   }
 
@@ -106,25 +124,92 @@ class CrdRoundTripIT {
   }
 
   @Test
-  @SuppressWarnings("unchecked")
   void theSchemaAndTheJavaTypesHaveTheSameFields() throws IOException {
-    Map<String, Object> crd = new Yaml().load(Files.readString(TestCluster.repoRoot().resolve("crd/datamover.a-cup-of.coffee_datamovers.yaml")));
-    Map<String, Object> root =
-        (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) ((List<Map<String, Object>>) ((Map<String, Object>) crd.get("spec")).get("versions")).getFirst().get("schema")).get("openAPIV3Schema"));
-    Map<String, Object> spec = properties(root, "spec");
-    Map<String, Object> status = properties(root, "status");
+    Map<String, Object> root = schema("crd/datamover.a-cup-of.coffee_datamovers.yaml");
+    Map<String, Object> spec = properties(field(properties(root), "spec"));
+    Map<String, Object> status = properties(field(properties(root), "status"));
 
     assertThat(spec.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverSpec.class));
-    assertThat(((Map<String, Object>) ((Map<String, Object>) spec.get("image")).get("properties")).keySet()).containsExactlyInAnyOrderElementsOf(components(ImageSpec.class));
+    assertThat(properties(field(spec, "image")).keySet()).containsExactlyInAnyOrderElementsOf(components(ImageSpec.class));
     assertThat(status.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverStatus.class));
-    Map<String, Object> conditionItem = (Map<String, Object>) ((Map<String, Object>) status.get("conditions")).get("items");
-    assertThat(((Map<String, Object>) conditionItem.get("properties")).keySet()).containsExactlyInAnyOrderElementsOf(components(Condition.class));
+    assertThat(properties(field(field(status, "conditions"), "items")).keySet()).containsExactlyInAnyOrderElementsOf(components(Condition.class));
+  }
+
+  @Test
+  void theRestoreSchemaAndItsJavaTypesHaveTheSameFields() throws IOException {
+    Map<String, Object> root = schema("crd/datamover.a-cup-of.coffee_datamoverrestores.yaml");
+    Map<String, Object> spec = properties(field(properties(root), "spec"));
+
+    assertThat(spec.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverRestoreSpec.class));
+    assertThat(properties(field(spec, "image")).keySet()).containsExactlyInAnyOrderElementsOf(components(ImageSpec.class));
+    assertThat(properties(field(properties(root), "status")).keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverRestoreStatus.class));
+  }
+
+  @Test
+  void everyRestoreStatusFieldSurvivesTheSchema() throws Exception {
+    Given.kubectlApply(ns, """
+        apiVersion: datamover.a-cup-of.coffee/v1alpha1
+        kind: DataMoverRestore
+        metadata:
+          name: restore-status-fields
+        spec:
+          sourcePvc: d
+          secretName: s
+          targetPvc: t
+        """);
+    DataMoverRestore restore = DataMoverApi.RESTORES.api(TestCluster.admin()).get(ns, "restore-status-fields").throwsApiException().getObject();
+    OffsetDateTime t = OffsetDateTime.of(2026, 11, 21, 10, 15, 0, 0, ZoneOffset.UTC);
+    DataMoverRestoreStatus full =
+        new DataMoverRestoreStatus.Builder()
+            .phase(RestorePhase.COMPLETED)
+            .conditions(List.of(new Condition(Condition.READY, "True", "Completed", "done", 1L, t)))
+            .observedGeneration(1L)
+            .startTime(t)
+            .phaseTransitionTime(t)
+            .completionTime(t)
+            .targetPvc("t")
+            .primePvc("restore-status-fields-prime")
+            .volumeName("pv-1")
+            .jobName("restore-status-fields-restore")
+            .attempts(1)
+            .pointInTime("2026-11-21-101500")
+            .source("s3:bucket/d/2026-11-21-101500")
+            .bytesTransferred(10L)
+            .filesTransferred(1L)
+            .verified(true)
+            .reason("Completed")
+            .message("done")
+            .build();
+    assertThat(Arrays.stream(DataMoverRestoreStatus.class.getRecordComponents()).allMatch(c -> {
+      try {
+        return c.getAccessor().invoke(full) != null;
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    })).as("the test sets every status field").isTrue();
+
+    new StatusWriter(TestCluster.admin()).write(DataMoverApi.RESTORES, restore, full);
+
+    assertThat(DataMoverApi.RESTORES.api(TestCluster.admin()).get(ns, "restore-status-fields").throwsApiException().getObject().getStatus())
+        .isEqualTo(full);
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> properties(Map<String, Object> schema, String name) {
-    Map<String, Object> props = (Map<String, Object>) schema.get("properties");
-    return (Map<String, Object>) ((Map<String, Object>) props.get(name)).get("properties");
+  private static Map<String, Object> schema(String crdFile) throws IOException {
+    Map<String, Object> crd = new Yaml().load(Files.readString(TestCluster.repoRoot().resolve(crdFile)));
+    return (Map<String, Object>) ((Map<String, Object>) ((List<Map<String, Object>>) ((Map<String, Object>) crd.get("spec")).get("versions")).getFirst().get("schema")).get("openAPIV3Schema");
+  }
+
+  /** The properties of a schema node. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> properties(Map<String, Object> node) {
+    return (Map<String, Object>) node.get("properties");
+  }
+
+  /** One entry of a schema node's map (a property's schema, or {@code items}). */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> field(Map<String, Object> map, String name) {
+    return (Map<String, Object>) map.get(name);
   }
 
   private static List<String> components(Class<? extends Record> type) {

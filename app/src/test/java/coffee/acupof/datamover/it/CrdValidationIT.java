@@ -60,6 +60,54 @@ class CrdValidationIT {
             "set the path either in spec.path or as MOVER_PATH in additionalEnv, not both"));
   }
 
+  private static String restore(String name, String spec) {
+    return """
+        apiVersion: datamover.a-cup-of.coffee/v1alpha1
+        kind: DataMoverRestore
+        metadata:
+          name: %s
+        %s
+        """.formatted(name, spec.indent(0).strip());
+  }
+
+  static Stream<Arguments> invalidRestores() {
+    String base = "spec:\n  sourcePvc: data\n  secretName: s3\n";
+    return Stream.of(
+        Arguments.of("no sourcePvc", "spec:\n  secretName: s3\n  targetPvc: t", "spec.sourcePvc: Required value"),
+        Arguments.of("no secretName", "spec:\n  sourcePvc: data\n  targetPvc: t", "spec.secretName: Required value"),
+        Arguments.of("a point that is no point", base + "  targetPvc: t\n  pointInTime: yesterday", "spec.pointInTime in body should match"),
+        Arguments.of("a point without seconds", base + "  targetPvc: t\n  pointInTime: 2026-11-21-1015", "spec.pointInTime in body should match"),
+        Arguments.of("targetPvc not a DNS name", base + "  targetPvc: My_Volume", "spec.targetPvc in body should match"),
+        Arguments.of("template without target", base + "  targetPvcTemplate:\n    accessModes: [ReadWriteOnce]\n    resources: {requests: {storage: 1Gi}}",
+            "targetPvcTemplate needs targetPvc, the name of the PVC to create"),
+        Arguments.of("template without size", base + "  targetPvc: t\n  targetPvcTemplate:\n    accessModes: [ReadWriteOnce]", "spec.targetPvcTemplate.resources: Required value"),
+        Arguments.of("template with an unknown access mode", base + "  targetPvc: t\n  targetPvcTemplate:\n    accessModes: [ReadWriteAlways]\n    resources: {requests: {storage: 1Gi}}",
+            "Unsupported value: \"ReadWriteAlways\""),
+        Arguments.of("template for a block volume", base + "  targetPvc: t\n  targetPvcTemplate:\n    accessModes: [ReadWriteOnce]\n    volumeMode: Block\n    resources: {requests: {storage: 1Gi}}",
+            "Unsupported value: \"Block\""),
+        Arguments.of("ownership of a PVC it does not create", base + "  targetPvc: t\n  ownTargetPvc: true", "ownTargetPvc applies only to a target created from targetPvcTemplate"),
+        Arguments.of("unverified latest", base + "  targetPvc: t\n  allowUnverifiedBackup: true", "allowUnverifiedBackup needs pointInTime to name the folder"),
+        Arguments.of("unverified fixed path", base + "  targetPvc: t\n  pointInTime: fixed\n  allowUnverifiedBackup: true", "allowUnverifiedBackup needs pointInTime to name the folder"),
+        Arguments.of("path escaping its folder", base + "  targetPvc: t\n  path: a/../b", "path must not contain '.' or '..' segments"),
+        Arguments.of("a typo in a field name", base + "  targetPVC: t", "unknown field \"spec.targetPVC\""));
+  }
+
+  @ParameterizedTest(name = "restore: {0}")
+  @MethodSource("invalidRestores")
+  void anInvalidRestoreIsRefusedWithAUsefulMessage(String what, String spec, String expected) {
+    String name = "invalid-restore-" + what.replaceAll("[^a-z]+", "-").replaceAll("-+$", "");
+    assertThatThrownBy(() -> Given.kubectlApply(ns, restore(name, spec)))
+        .hasMessageContaining(expected);
+  }
+
+  @Test
+  void theSpecOfARestoreCannotChange() {
+    Given.kubectlApply(ns, restore("restore-immutable", "spec:\n  sourcePvc: data\n  secretName: s3\n  targetPvc: t"));
+
+    assertThatThrownBy(() -> Given.kubectlApply(ns, restore("restore-immutable", "spec:\n  sourcePvc: data\n  secretName: s3\n  targetPvc: other")))
+        .hasMessageContaining("spec is immutable because a restore is a single run");
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalid")
   void isRefusedWithAUsefulMessage(String what, String spec, String expected) {

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import coffee.acupof.datamover.api.DataMoverRestore;
 import coffee.acupof.datamover.api.DataMoverRestoreSpec;
 import coffee.acupof.datamover.api.DataMoverRestoreStatus;
+import coffee.acupof.datamover.api.PvcTemplate;
 import coffee.acupof.datamover.api.RestorePhase;
 import coffee.acupof.datamover.cluster.FakeCluster;
 import coffee.acupof.datamover.config.DataMoverProperties;
@@ -134,8 +135,7 @@ class RestoreHandlersTest {
   void theTargetIsCreatedFromItsTemplateOnceAndKeptWithoutAnOwnerByDefault() {
     DataMoverRestoreSpec spec =
         new DataMoverRestoreSpec("web-data", "s3-credentials", null, null, "restored",
-            new V1PersistentVolumeClaimSpec().accessModes(List.of("ReadWriteOnce"))
-                .resources(new V1VolumeResourceRequirements().requests(Map.of("storage", Quantity.fromString("1Gi")))),
+            new PvcTemplate(null, List.of("ReadWriteOnce"), null, new PvcTemplate.Resources(Map.of("storage", Quantity.fromString("1Gi")), null)),
             null, null, null, null, null, null);
     DataMoverRestore r = inPhase(restore("r", spec), RestorePhase.PREPARING_TARGET, CREATED);
 
