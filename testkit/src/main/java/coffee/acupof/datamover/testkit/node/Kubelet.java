@@ -44,6 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +84,8 @@ public final class Kubelet implements AutoCloseable {
   private final Path root;
   private final Map<String, ContainerRuntime> runtimes = new ConcurrentHashMap<>();
   private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
+  /** Pods this kubelet has run to their end: a list read before that end must not start them again. */
+  private final Set<String> finished = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(daemon("kubelet-poll"));
   private final ExecutorService workers = Executors.newCachedThreadPool(daemon("kubelet-pod"));
   private volatile boolean closed;
@@ -187,11 +190,15 @@ public final class Kubelet implements AutoCloseable {
           if (deleting) {
             work.cancel(true);
           }
-        } else if (!isTerminal(pod)) {
+        } else if (!isTerminal(pod) && !finished.contains(uid)) {
           if (deleting) {
             removeNow(pod);
           } else {
-            runtimeFor(pod).ifPresent(runtime -> running.put(uid, workers.submit(() -> runPod(pod, runtime))));
+            runtimeFor(pod).ifPresent(runtime -> {
+              FutureTask<Void> task = new FutureTask<>(() -> runPod(pod, runtime), null);
+              running.put(uid, task);
+              workers.execute(task);
+            });
           }
         }
       }
@@ -238,6 +245,7 @@ public final class Kubelet implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("kubelet {}: running pod {} failed", nodeName, key, e);
     } finally {
+      finished.add(pod.getMetadata().getUid());
       running.remove(pod.getMetadata().getUid());
     }
   }
