@@ -324,8 +324,8 @@ public final class Sandbox {
 
     kubectlShown("apply", "-f", inputsFile.toString());
     String volumeName = awaitBound(SampleData.NAMESPACE, SampleData.PVC);
-    out.line(Console.INDENT + "PVC " + SampleData.NAMESPACE + "/" + SampleData.PVC + " is Bound to " + volumeName
-        + " (provisioned by the played CSI driver, bound by the PV controller).");
+    out.line(Console.INDENT + "PVC " + SampleData.NAMESPACE + "/" + SampleData.PVC + " is Bound to " + volumeName + ",");
+    out.line(Console.INDENT + "a volume of the played CSI driver (a directory), bound by the real PV controller.");
     out.blank();
 
     try (DataMoverWatch watch = new DataMoverWatch(watchClient(), SampleData.NAMESPACE, SampleData.DATAMOVER)) {
