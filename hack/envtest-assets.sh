@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
 # Prints the absolute path of a directory holding the executables etcd, kube-apiserver,
-# kube-controller-manager and kubectl (the envtest KUBEBUILDER_ASSETS layout, plus the
-# controller manager that tests may start for garbage collection, Jobs or namespaces).
+# kube-controller-manager, kube-scheduler and kubectl (the envtest KUBEBUILDER_ASSETS layout, plus
+# the controller manager and the scheduler that the test kit runs so that Jobs, volumes and pods
+# are handled by the real Kubernetes controllers).
 #
 # Only that path goes to stdout; progress and errors go to stderr.
 #
-# - When $KUBEBUILDER_ASSETS is set and holds all four executables, it is used as is. When it
-#   lacks one (envtest's own downloads have no kube-controller-manager), it is ignored with a
-#   note on stderr and the pinned build below is used.
+# - When $KUBEBUILDER_ASSETS is set and holds all five executables, it is used as is. When it
+#   lacks one (envtest's own downloads have no kube-controller-manager or kube-scheduler), it is
+#   ignored with a note on stderr and the pinned build below is used.
 # - Otherwise pinned versions are built from their Go modules with the installed Go
 #   toolchain into a cache directory outside the repository:
 #     ${DATAMOVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/datamover}/envtest/<k8s>-etcd-<etcd>-<layout>/
 #   The first build takes about 8 minutes on 2 cores with empty Go caches (longer on slow
 #   networks or busy machines; kube-controller-manager accounts for about 2 of them); later runs
 #   print the cached path at once. Concurrent runs wait for one build.
-#   When a directory of an older layout with the same versions exists (e.g. the 3-binary
-#   <k8s>-etcd-<etcd>/ from before kube-controller-manager was added), its executables are
-#   copied and only the missing ones are built (kube-controller-manager alone: about 1.5 minutes,
-#   as Go's caches already hold most of what kube-apiserver shares with it).
+#   When a directory of an older layout with the same versions exists (e.g. <k8s>-etcd-<etcd>-kcm/
+#   from before kube-scheduler was added), its executables are copied and only the missing ones
+#   are built (kube-scheduler alone: about a minute, kube-controller-manager about 1.5 minutes,
+#   as Go's caches already hold most of what kube-apiserver shares with them).
 #   The older directory is left alone: other checkouts may still use it.
 #
 # k8s.io/kubernetes and go.etcd.io/etcd/server/v3 carry `replace` directives in their
@@ -33,12 +34,12 @@ K8S_VERSION="v1.34.10"
 # etcd 3.6 (the line Kubernetes 1.34 uses): newest patch the module proxy serves.
 ETCD_VERSION="v3.6.16"
 
-BINARIES=(etcd kube-apiserver kube-controller-manager kubectl)
-KUBERNETES_BINARIES=(kube-apiserver kube-controller-manager kubectl)
+BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl)
+KUBERNETES_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 # Part of the cache directory's name. Change it whenever BINARIES changes, so a run never
 # replaces a directory that runs of other checkouts (expecting fewer executables) may be using.
-# "kcm": kube-controller-manager added; the first layout had no suffix.
-CACHE_LAYOUT="kcm"
+# The first layout had no suffix; "kcm" added kube-controller-manager; "kcm-sched" kube-scheduler.
+CACHE_LAYOUT="kcm-sched"
 STEP="starting"
 WORK_DIR=""
 STAGE_DIR=""

@@ -7,7 +7,6 @@ import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.it.Given;
 import coffee.acupof.datamover.it.TestCluster;
-import coffee.acupof.datamover.testkit.ApiServer;
 import io.kubernetes.client.openapi.ApiException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,13 +22,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every example of the old operator's README, applied unchanged, backs up real files through the
- * operator (running under exactly the RBAC of deploy/kustomize/base), the mover entrypoint and real
- * rclone into a real S3 server; restoring the backup gives the same bytes.
+ * operator (running under exactly the RBAC of deploy/kustomize/base), the real Job controller, PV
+ * binder, garbage collector and PVC protection, the mover entrypoint and real rclone into a real S3
+ * server; restoring the backup gives the same bytes.
  */
 class BackupEndToEndIT {
   private static EndToEnd e2e;
   private static OperatorProcess operator;
-  private static ApiServer.ControllerManager controllers;
 
   @BeforeAll
   static void start() throws Exception {
@@ -40,11 +39,9 @@ class BackupEndToEndIT {
       Given.secret(e2e.namespace, secret, e2e.s3Secret("backups"));
     }
     for (String pvc : List.of("web-app-data", "postgres-data", "source-pvc-name", "app-data")) {
-      Trees.writeSample(e2e.executor.volume(e2e.namespace, pvc), pvc);
+      Trees.writeSample(e2e.volume(pvc), pvc);
       Given.boundPvc(e2e.namespace, pvc, "csi-clone-capable");
     }
-    // The real PVC-protection controller and garbage collector, so a deleted clone really goes away.
-    controllers = TestCluster.server().startControllerManager("garbagecollector", "persistentvolumeclaim-protection-controller");
     operator = e2e.startOperator();
   }
 
@@ -52,9 +49,6 @@ class BackupEndToEndIT {
   static void stop() {
     if (operator != null) {
       operator.close();
-    }
-    if (controllers != null) {
-      controllers.close();
     }
     if (e2e != null) {
       e2e.close();
@@ -116,7 +110,7 @@ class BackupEndToEndIT {
             ? Map.of("ADD_TIMESTAMP_PREFIX", "true", "MOVER_RESTORE_POINT", status.pointInTime(), "MOVER_PATH", path)
             : Map.of("ADD_TIMESTAMP_PREFIX", "false", "MOVER_RESTORE_POINT", "fixed", "MOVER_SOURCE", ns + "/" + source, "MOVER_PATH", path);
     Path restored = e2e.restore(secret, where);
-    assertThat(Trees.fingerprint(restored)).isEqualTo(Trees.fingerprint(e2e.executor.volume(ns, source)));
+    assertThat(Trees.fingerprint(restored)).isEqualTo(Trees.fingerprint(e2e.volume(source)));
   }
 
   private static boolean cloneGone(String ns, String clone) {

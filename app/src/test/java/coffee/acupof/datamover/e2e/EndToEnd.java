@@ -1,5 +1,6 @@
 package coffee.acupof.datamover.e2e;
 
+import coffee.acupof.datamover.it.Given;
 import coffee.acupof.datamover.it.TestCluster;
 import coffee.acupof.datamover.testkit.ApiServer;
 import coffee.acupof.datamover.testkit.Commands;
@@ -23,10 +24,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole system on this machine: the real API server with the operator installed from the
+ * The whole system on this machine: the real API server and the controllers, scheduler and played
+ * kubelet and CSI driver around it ({@link TestCluster#cluster()}), the operator installed from the
  * default kustomize overlay, the operator jar running as its ServiceAccount (a real token, so the
- * base's RBAC is exactly what it may do), a real S3 server, and the {@link LocalExecutor} running the
- * mover entrypoint with real rclone for every Job the operator creates.
+ * base's RBAC is exactly what it may do), a real S3 server, and the {@link LocalExecutor} as the
+ * kubelet's runtime for this namespace: every mover pod the Job controller makes runs the mover
+ * entrypoint with real rclone.
  */
 final class EndToEnd implements AutoCloseable {
   static final String OPERATOR_NAMESPACE = "datamover-system";
@@ -55,8 +58,13 @@ final class EndToEnd implements AutoCloseable {
             .namespace(namespace)
             .command(List.of("bash", TestCluster.repoRoot().resolve("rclone-image/entrypoint.sh").toString()))
             .baseEnvironment("PATH", Rclone.binary().getParent() + ":" + System.getenv("PATH"))
-            .backoff(Duration.ofMillis(500))
+            .kubelet(TestCluster.cluster().kubelet())
             .start();
+  }
+
+  /** The directory holding the data of PVC {@code pvc} of this namespace (write into it before creating the PVC). */
+  Path volume(String pvc) {
+    return Given.volume(namespace, pvc);
   }
 
   /** Applies the default overlay once per JVM: CRD, namespace, ServiceAccount, RBAC, Deployment. */

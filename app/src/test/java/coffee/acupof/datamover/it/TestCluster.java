@@ -4,6 +4,8 @@ import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverList;
 import coffee.acupof.datamover.testkit.ApiServer;
+import coffee.acupof.datamover.testkit.LocalCluster;
+import coffee.acupof.datamover.testkit.node.ScriptedRuntime;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
@@ -21,23 +23,40 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The real API server all integration tests of this JVM share (etcd + kube-apiserver from
- * hack/envtest-assets.sh), with the CRDs from crd/ installed, and typed clients for it. Each test
- * class works in a namespace of its own.
+ * hack/envtest-assets.sh), with the CRDs from crd/ installed, the cluster around it
+ * ({@link LocalCluster}: the real kube-controller-manager and kube-scheduler, a played kubelet and
+ * CSI driver), and typed clients for it. Each test class works in a namespace of its own. Pods run
+ * with a {@link ScriptedRuntime} (the test says how each ends, see {@link KubeletStandIn}) unless a
+ * test gives their namespace another runtime.
  */
 public final class TestCluster {
-  private static boolean crdsInstalled;
+  private static final ScriptedRuntime SCRIPTED_PODS = new ScriptedRuntime();
+  private static boolean started;
 
   private TestCluster() {}
 
   public static synchronized ApiServer server() {
     ApiServer server = ApiServer.shared();
-    if (!crdsInstalled) {
+    if (!started) {
       server.applyYaml(repoRoot().resolve("crd"));
       // Stand-ins for CRDs of other projects that cannot be fetched here (see the file's header).
       server.applyYaml(repoRoot().resolve("app/src/test/resources/stand-in-crds"));
-      crdsInstalled = true;
+      LocalCluster.shared().kubelet().use("", SCRIPTED_PODS);
+      started = true;
     }
     return server;
+  }
+
+  /** The controllers, the scheduler and the stand-ins around {@link #server()}. */
+  public static LocalCluster cluster() {
+    server();
+    return LocalCluster.shared();
+  }
+
+  /** How the pods of namespaces without a runtime of their own end: as the tests say. */
+  public static ScriptedRuntime scriptedPods() {
+    server();
+    return SCRIPTED_PODS;
   }
 
   public static Path repoRoot() {

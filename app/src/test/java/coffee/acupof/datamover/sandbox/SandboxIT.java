@@ -75,7 +75,7 @@ class SandboxIT {
         String all = Files.readString(output, StandardCharsets.UTF_8);
         assertThat(sandbox.exitValue()).isZero();
         assertThat(all).contains(
-            "Stopping: operator, local executor, S3 server, kube-controller-manager, API server.",
+            "Stopping: operator, local executor, kubelet, CSI driver, S3 server, kube-scheduler, kube-controller-manager, API server.",
             "Sandbox stopped.");
         assertThat(ports).allSatisfy(port -> assertThat(accepts(port)).as("port %d open after the stop", port).isFalse());
         assertThat(files).doesNotExist();

@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Finds the etcd, kube-apiserver, kube-controller-manager and kubectl executables by running {@code hack/envtest-assets.sh}.
+ * Finds the etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kubectl executables by
+ * running {@code hack/envtest-assets.sh}.
  *
  * <p>The script prints a directory in the envtest {@code KUBEBUILDER_ASSETS} layout; the first run
  * builds the pinned versions (10-25 minutes; its progress goes to this JVM's stderr), later runs take
@@ -30,7 +31,7 @@ public final class EnvtestAssets {
 
   private EnvtestAssets() {}
 
-  /** The directory holding {@code etcd}, {@code kube-apiserver} and {@code kubectl}. */
+  /** The directory holding {@code etcd}, {@code kube-apiserver}, {@code kube-controller-manager}, {@code kube-scheduler} and {@code kubectl}. */
   public static synchronized Path directory() {
     if (directory == null) {
       directory = runScript(repositoryRoot().resolve(SCRIPT));

@@ -78,8 +78,8 @@ final class SampleData {
         metadata:
           name: %1$s
         ---
-        # The volume to back up. The sandbox binds every PVC at once (it plays the PV controller) and
-        # keeps its data in a directory: volumes/%1$s/%2$s in the sandbox's directory.
+        # The volume to back up. Its storage class is served by the sandbox's played CSI driver, which
+        # keeps the data in a directory: volumes/%1$s/%2$s in the sandbox's directory.
         apiVersion: v1
         kind: PersistentVolumeClaim
         metadata:

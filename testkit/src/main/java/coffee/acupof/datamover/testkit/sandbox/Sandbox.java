@@ -3,14 +3,20 @@ package coffee.acupof.datamover.testkit.sandbox;
 import coffee.acupof.datamover.testkit.ApiServer;
 import coffee.acupof.datamover.testkit.EnvtestAssets;
 import coffee.acupof.datamover.testkit.FreePorts;
+import coffee.acupof.datamover.testkit.LocalCluster;
 import coffee.acupof.datamover.testkit.LocalExecutor;
 import coffee.acupof.datamover.testkit.LoggedProcess;
 import coffee.acupof.datamover.testkit.Rclone;
 import coffee.acupof.datamover.testkit.S3Server;
+import coffee.acupof.datamover.testkit.node.Kubelet;
+import coffee.acupof.datamover.testkit.storage.LocalProvisioner;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -44,17 +50,19 @@ import sun.misc.Signal;
  *
  * <ol>
  *   <li>Starts etcd + kube-apiserver ({@link ApiServer}, its own), installs the CRD from {@code crd/}, runs
- *       kube-controller-manager with the garbage collector, the PVC protection and the namespace
- *       controllers, an S3 server ({@link S3Server}, bucket {@value SampleData#BUCKET}), the
- *       {@link LocalExecutor} (which runs every mover Job as a local process of
- *       {@code rclone-image/entrypoint.sh} with the pinned rclone) with a {@link PvcBinder}, and the
- *       packaged operator jar as a child process.
+ *       kube-controller-manager with {@link LocalCluster#CONTROLLERS} (Jobs, PV binding, garbage
+ *       collection, PVC and PV protection, namespaces) and kube-scheduler, plays the kubelet of one
+ *       node ({@link Kubelet}) and a CSI driver whose volumes are directories ({@link LocalProvisioner},
+ *       storage class {@value #STORAGE_CLASS}), starts an S3 server ({@link S3Server}, bucket
+ *       {@value SampleData#BUCKET}), the {@link LocalExecutor} (the kubelet's container runtime: every
+ *       mover pod runs as a local process of {@code rclone-image/entrypoint.sh} with the pinned rclone)
+ *       and the packaged operator jar as a child process.
  *   <li>Applies the sample with kubectl: namespace {@value SampleData#NAMESPACE}, PVC
  *       {@value SampleData#PVC} holding a few files, Secret {@value SampleData#SECRET} in the Go operator's
  *       form and DataMover {@value SampleData#DATAMOVER}; prints every phase change, then the phase
  *       history, {@code kubectl get datamovers -o wide} and the objects in the bucket.
  *   <li>Prints how to explore, and runs until SIGINT, SIGTERM or SIGHUP; then stops the operator, the
- *       executor, the S3 server, the controller manager and the API server, in that order, and removes
+ *       executor, the stand-ins, the S3 server, the scheduler, the controller manager and the API server, in that order, and removes
  *       its files. When something does not come up it says what, with the end of the relevant log, stops
  *       everything and keeps its files.
  * </ol>
@@ -66,8 +74,8 @@ public final class Sandbox {
   static final String USAGE = """
       Usage: hack/sandbox.sh [--keep-running | --exit-when-done]
 
-      Starts a local DataMover sandbox (etcd + kube-apiserver, kube-controller-manager, an S3 server,
-      a local executor for mover Jobs and the operator), backs up a sample PVC, prints the result and
+      Starts a local DataMover sandbox (etcd + kube-apiserver, kube-controller-manager, kube-scheduler,
+      an S3 server, a local executor for mover pods and the operator), backs up a sample PVC, prints the result and
       keeps running for exploration with kubectl until Ctrl-C or SIGTERM.
 
         --keep-running     keep running after the sample backup (the default)
@@ -80,8 +88,8 @@ public final class Sandbox {
   private static final Duration PVC_BIND_TIMEOUT = Duration.ofSeconds(30);
   private static final int LOG_TAIL_LINES = 40;
   private static final int LABEL_WIDTH = 28;
-  private static final List<String> CONTROLLERS =
-      List.of("garbage-collector-controller", "persistentvolumeclaim-protection-controller", "namespace-controller");
+  /** The storage class of the sample PVC, served by the sandbox's {@link LocalProvisioner}. */
+  static final String STORAGE_CLASS = "sandbox-local";
 
   private final Options options;
   private final Path dir;
@@ -97,11 +105,13 @@ public final class Sandbox {
 
   private ApiServer server;
   private ApiServer.ControllerManager controllerManager;
+  private ApiServer.Scheduler scheduler;
+  private Kubelet kubelet;
+  private LocalProvisioner provisioner;
   private CompletableFuture<S3Server> s3Starting;
   private volatile long s3ReadyNanos;
   private S3Server s3;
   private LocalExecutor executor;
-  private PvcBinder binder;
   private LoggedProcess operator;
   private int operatorPort;
   private Path kubeconfig;
@@ -197,9 +207,20 @@ public final class Sandbox {
     startOperator();
 
     started = System.nanoTime();
-    controllerManager = server.startControllerManager(CONTROLLERS.toArray(String[]::new));
+    controllerManager = server.startControllerManager(LocalCluster.CONTROLLERS.toArray(String[]::new));
     link("kube-controller-manager.log", controllerManager.logFile());
-    component("kube-controller-manager", "garbage collector, PVC protection, namespaces", started);
+    component("kube-controller-manager", "Jobs, PV binder, garbage collector, protection", started);
+
+    started = System.nanoTime();
+    scheduler = server.startScheduler();
+    link("kube-scheduler.log", scheduler.logFile());
+    kubelet = Kubelet.start(server.adminClient(), Kubelet.DEFAULT_NODE, volumes.resolve(".pods"));
+    component("kube-scheduler", "node " + kubelet.nodeName() + " (its kubelet played by the sandbox)", started);
+
+    started = System.nanoTime();
+    provisioner = LocalProvisioner.start(server.adminClient(), volumes);
+    LocalProvisioner.ensureStorageClass(server.adminClient(), STORAGE_CLASS, "Immediate");
+    component("storage class " + STORAGE_CLASS, "CSI driver played: volumes are directories", started);
 
     s3 = awaitS3();
     s3.createBucket(SampleData.BUCKET);
@@ -214,9 +235,9 @@ public final class Sandbox {
     executor = LocalExecutor.builder(server.adminClient(), volumes)
         .command(List.of("bash", options.repo().resolve("rclone-image/entrypoint.sh").toString()))
         .baseEnvironment("PATH", Rclone.directory() + ":" + System.getenv("PATH"))
+        .kubelet(kubelet)
         .start();
-    binder = PvcBinder.start(server.adminClient());
-    component("local executor", "mover Jobs run rclone-image/entrypoint.sh, rclone " + Rclone.VERSION, started);
+    component("local executor", "mover pods run rclone-image/entrypoint.sh, rclone " + Rclone.VERSION, started);
 
     awaitOperatorReady();
     component("operator", "http://127.0.0.1:" + operatorPort + " (leader, caches synced)", operatorStarted);
@@ -290,7 +311,7 @@ public final class Sandbox {
 
   private void runSample() throws Exception {
     out.section("Sample backup");
-    Path volume = executor.volume(SampleData.NAMESPACE, SampleData.PVC);
+    Path volume = provisioner.volume(SampleData.NAMESPACE, SampleData.PVC);
     Map<String, Long> files = SampleData.writeFiles(volume);
     Path inputsFile = SampleData.writePrivate(dir.resolve("manifests/sample-inputs.yaml"), SampleData.inputsYaml(s3));
     dataMoverFile = SampleData.writePrivate(dir.resolve("manifests/sample-backup.yaml"), SampleData.dataMoverYaml());
@@ -302,9 +323,9 @@ public final class Sandbox {
     out.blank();
 
     kubectlShown("apply", "-f", inputsFile.toString());
-    awaitBound(SampleData.NAMESPACE, SampleData.PVC);
-    out.line(Console.INDENT + "PVC " + SampleData.NAMESPACE + "/" + SampleData.PVC
-        + " is Bound (the sandbox binds new PVCs, playing the PV controller).");
+    String volumeName = awaitBound(SampleData.NAMESPACE, SampleData.PVC);
+    out.line(Console.INDENT + "PVC " + SampleData.NAMESPACE + "/" + SampleData.PVC + " is Bound to " + volumeName + ",");
+    out.line(Console.INDENT + "a volume of the played CSI driver (a directory), bound by the real PV controller.");
     out.blank();
 
     try (DataMoverWatch watch = new DataMoverWatch(watchClient(), SampleData.NAMESPACE, SampleData.DATAMOVER)) {
@@ -315,12 +336,22 @@ public final class Sandbox {
     printResult();
   }
 
-  private void awaitBound(String namespace, String pvc) throws InterruptedException {
+  /** Waits until the PVC is Bound; returns the name of its PV. */
+  private String awaitBound(String namespace, String pvc) throws InterruptedException {
     Instant deadline = Instant.now().plus(PVC_BIND_TIMEOUT);
-    while (!binder.isBound(namespace, pvc)) {
+    CoreV1Api core = new CoreV1Api(server.adminClient());
+    while (true) {
+      try {
+        V1PersistentVolumeClaim claim = core.readNamespacedPersistentVolumeClaim(pvc, namespace).execute();
+        if (claim.getStatus() != null && "Bound".equals(claim.getStatus().getPhase())) {
+          return claim.getSpec().getVolumeName();
+        }
+      } catch (ApiException e) {
+        log.warn("reading PVC {}/{} failed: HTTP {}", namespace, pvc, e.getCode());
+      }
       if (Instant.now().isAfter(deadline)) {
         throw new Failure("PVC " + namespace + "/" + pvc + " was not bound within " + PVC_BIND_TIMEOUT.toSeconds() + " s.",
-            "See " + logs.resolve("sandbox.log"));
+            "See " + logs.resolve("sandbox.log") + " and " + logs.resolve("kube-controller-manager.log"));
       }
       Thread.sleep(100);
     }
@@ -499,6 +530,7 @@ public final class Sandbox {
     out.field("", "kubectl describe datamover -n " + SampleData.NAMESPACE + " " + SampleData.DATAMOVER, width);
     out.field("", "kubectl events -n " + SampleData.NAMESPACE, width);
     out.field("", "kubectl get pvc,jobs,pods -n " + SampleData.NAMESPACE, width);
+    out.field("", "kubectl get nodes,pv,storageclasses", width);
     out.field("Run again", "change metadata.name in " + dataMoverFile + ", then kubectl apply -f it", width);
     out.field("S3", s3.endpoint() + ", bucket " + SampleData.BUCKET + "; keys in Secret "
         + SampleData.NAMESPACE + "/" + SampleData.SECRET + " and in " + rcloneConfig, width);
@@ -506,7 +538,8 @@ public final class Sandbox {
     out.field("Operator", actuator + "/health", width);
     out.field("", actuator + "/prometheus   (the datamover_* metrics)", width);
     out.field("Logs", logs + "/: operator.log, kube-apiserver.log, etcd.log,", width);
-    out.field("", "kube-controller-manager.log, s3proxy.log, sandbox.log, movers/<namespace>/<pod>.log", width);
+    out.field("", "kube-controller-manager.log, kube-scheduler.log, s3proxy.log, sandbox.log,", width);
+    out.field("", "movers/<namespace>/<pod>.log", width);
     out.field("Volumes", volumes + "/<namespace>/<pvc>: the data of each PVC", width);
     out.blank();
     out.line("Press Ctrl-C (or send SIGTERM) to stop the sandbox; that removes " + dir + ".");
@@ -621,10 +654,9 @@ public final class Sandbox {
     out.append("Stopping");
     List<String> done = new ArrayList<>();
     stopPart("operator", operator, done);
-    if (binder != null) {
-      binder.close();
-    }
     stopPart("local executor", executor, done);
+    stopPart("kubelet", kubelet, done);
+    stopPart("CSI driver", provisioner, done);
     if (s3 == null && s3Starting != null) {
       try {
         s3 = s3Starting.get(2, TimeUnit.MINUTES);
@@ -637,11 +669,13 @@ public final class Sandbox {
       keepLog("s3proxy.log");
     }
     stopPart("S3 server", s3, done);
+    stopPart("kube-scheduler", scheduler, done);
     stopPart("kube-controller-manager", controllerManager, done);
     if (keepFiles) {
       keepLog("etcd.log");
       keepLog("kube-apiserver.log");
       keepLog("kube-controller-manager.log");
+      keepLog("kube-scheduler.log");
     }
     stopPart("API server", server, done);
     out.line(".");
