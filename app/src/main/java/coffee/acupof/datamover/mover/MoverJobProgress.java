@@ -92,10 +92,11 @@ public sealed interface MoverJobProgress {
           true,
           state.anyPodStarted());
     }
+    String what = state.podRunning() ? " running, attempt " : " waiting for its pod to start, attempt ";
     return new Running(
         state.attempts(),
         RUNNING,
-        "Mover Job " + jobName + " running, attempt " + state.attempts() + " of " + maxAttempts
+        "Mover Job " + jobName + what + state.attempts() + " of " + maxAttempts
             + lastFailure.map(m -> "; previous attempt failed: " + m).orElse(""),
         false,
         state.anyPodStarted());

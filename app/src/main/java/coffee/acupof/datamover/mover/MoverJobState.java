@@ -23,17 +23,29 @@ public record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods
     return new MoverJobState(job.getMetadata().getName(), status, sorted);
   }
 
+  /**
+   * The Job succeeded: {@code Complete}, or already {@code SuccessCriteriaMet}, which the Job controller
+   * writes first and which always ends in {@code Complete}.
+   */
   public boolean succeeded() {
-    return condition("Complete").isPresent();
+    return finalCondition(true).isPresent();
   }
 
+  /**
+   * The Job failed for good: {@code Failed}, or already {@code FailureTarget}, which the Job controller
+   * writes first (while it waits for the last pods to end) and which always ends in {@code Failed}.
+   */
   public boolean failed() {
-    return condition("Failed").isPresent();
+    return finalCondition(false).isPresent();
+  }
+
+  private Optional<V1JobCondition> finalCondition(boolean success) {
+    return success ? condition("Complete").or(() -> condition("SuccessCriteriaMet")) : condition("Failed").or(() -> condition("FailureTarget"));
   }
 
   /** The Job controller's reason for failing the Job, e.g. BackoffLimitExceeded or DeadlineExceeded. */
   public String failureReason() {
-    return condition("Failed").map(V1JobCondition::getReason).filter(r -> r != null && !r.isBlank()).orElse("MoverFailed");
+    return finalCondition(false).map(V1JobCondition::getReason).filter(r -> r != null && !r.isBlank()).orElse("MoverFailed");
   }
 
   /** Pods started so far: failed, succeeded and running ones. */
@@ -79,7 +91,12 @@ public record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods
 
   /** When the Job reached its final condition (Complete or Failed), if it says. */
   public Optional<OffsetDateTime> finishedAt() {
-    return condition(succeeded() ? "Complete" : "Failed").map(V1JobCondition::getLastTransitionTime);
+    return finalCondition(succeeded()).map(V1JobCondition::getLastTransitionTime);
+  }
+
+  /** Whether a mover pod is running right now (not pending: scheduled, its volume bound, started). */
+  public boolean podRunning() {
+    return pods.stream().anyMatch(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
   }
 
   /** Whether the pods in the cache show a terminated mover container for every attempt the Job counted. */

@@ -116,6 +116,23 @@ class MoverJobHandlerTest {
   }
 
   @Test
+  void theLastFailedAttemptIsFinalAsSoonAsTheJobControllerMarksItsFailureTarget() {
+    handle(Duration.ZERO);
+    pod("p1", 1, "Failed", 3, DENIED);
+    pod("p2", 2, "Failed", 3, DENIED);
+    pod("p3", 3, "Failed", 3, DENIED);
+    // The Job controller writes FailureTarget first and Failed once the last pod is accounted for.
+    jobStatus(new V1JobStatus().failed(3).active(0)
+        .conditions(List.of(new V1JobCondition().type("FailureTarget").status("True").reason("BackoffLimitExceeded").lastTransitionTime(CREATED.plusMinutes(3)))));
+
+    var t = handle(Duration.ofMinutes(3));
+
+    assertThat(t.next()).isEqualTo(Phase.FAILED);
+    assertThat(t.reason()).isEqualTo("BackoffLimitExceeded");
+    assertThat(t.message()).doesNotContain("the next one starts");
+  }
+
+  @Test
   void successAfterAFailureCompletesWithTheMoversResult() {
     handle(Duration.ZERO);
     pod("p1", 1, "Failed", 3, DENIED);
