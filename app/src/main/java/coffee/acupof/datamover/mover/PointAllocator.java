@@ -2,6 +2,7 @@ package coffee.acupof.datamover.mover;
 
 import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.Phase;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,7 +27,8 @@ import java.util.function.Function;
  * write is not yet in the cache (an in-memory reservation); a run past validation from before
  * points were recorded (its creation second, which its mover used); and, in a deterministic order
  * (creation time, namespace, name), the runs still waiting for validation that come before this one,
- * so that whichever is validated first, the earlier run keeps the earlier second.
+ * so that whichever is validated first, the earlier run keeps the earlier second (runs wait
+ * {@link #SETTLE} after their creation second, so all runs of that second are known).
  *
  * <p>The location is {@link coffee.acupof.datamover.api.DataMoverSpec#effectivePath()} alone: the
  * operator never reads a Secret's values, so it cannot tell buckets apart, and two locations that
@@ -34,6 +36,12 @@ import java.util.function.Function;
  * operator cannot see (another cluster, a hand run) and refuses to write.
  */
 public class PointAllocator {
+  /**
+   * How long after its creation second a run waits before its point is chosen, so that every run
+   * created in that second is in the cache and the order holds whichever is validated first.
+   */
+  public static final Duration SETTLE = Duration.ofSeconds(2);
+
   private static final Comparator<DataMover> ORDER =
       Comparator.comparing((DataMover d) -> d.getMetadata().getCreationTimestamp().toInstant())
           .thenComparing(DataMover::namespace)

@@ -14,6 +14,7 @@ import coffee.acupof.datamover.runtime.phase.MissingInputs.Problem;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +51,13 @@ public class ValidateHandler implements DataMoverPhaseHandler {
       String found = "Source PVC " + spec.sourcePvc() + " and Secret " + spec.secretName() + " found; cloning the source to " + clone;
       if (!spec.timestampPrefix()) {
         return Transition.to(Phase.CREATING_CLONED_PVC, "Validated", found).with(b -> b.restoredPvcName(clone));
+      }
+      // Runs created in the same second are all in the cache once that second has passed; only then
+      // can the allocation follow the same order whichever of them is validated first.
+      OffsetDateTime settled = run.dataMover().getMetadata().getCreationTimestamp().plus(PointAllocator.SETTLE);
+      if (run.now().isBefore(settled)) {
+        return Transition.stay(Phase.NEW, run.status().reason(), run.status().message())
+            .requeueAfter(Duration.between(run.now(), settled));
       }
       // The point is chosen once, before anything is written, and kept in status for every attempt.
       String point = points.allocate(run.dataMover());

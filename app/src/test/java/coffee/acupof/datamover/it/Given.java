@@ -132,6 +132,21 @@ public final class Given {
   }
 
   /**
+   * Applies a DataMoverRestore with kubectl as a user would: {@code spec} is the YAML under
+   * {@code spec:}.
+   */
+  public static void restore(String namespace, String name, String spec) {
+    kubectlApply(namespace, """
+        apiVersion: datamover.a-cup-of.coffee/v1alpha1
+        kind: DataMoverRestore
+        metadata:
+          name: %s
+        spec:
+        %s
+        """.formatted(name, spec.strip().indent(2)));
+  }
+
+  /**
    * Records every distinct {@code status.phase} a DataMover goes through, from a watch started
    * before the object exists. Close it to stop watching.
    */

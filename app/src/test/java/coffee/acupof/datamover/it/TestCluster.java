@@ -3,6 +3,7 @@ package coffee.acupof.datamover.it;
 import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverList;
+import coffee.acupof.datamover.api.DataMoverRestore;
 import coffee.acupof.datamover.testkit.ApiServer;
 import coffee.acupof.datamover.testkit.LocalCluster;
 import coffee.acupof.datamover.testkit.node.ScriptedRuntime;
@@ -114,6 +115,14 @@ public final class TestCluster {
       return dataMovers().get(namespace, name).throwsApiException().getObject();
     } catch (ApiException e) {
       throw new IllegalStateException("cannot read DataMover " + namespace + "/" + name + ": " + e.getResponseBody(), e);
+    }
+  }
+
+  public static DataMoverRestore restore(String namespace, String name) {
+    try {
+      return DataMoverApi.RESTORES.api(admin()).get(namespace, name).throwsApiException().getObject();
+    } catch (ApiException e) {
+      throw new IllegalStateException("cannot read DataMoverRestore " + namespace + "/" + name + ": " + e.getResponseBody(), e);
     }
   }
 

@@ -54,8 +54,11 @@ class ValidateHandlerTest {
     runs.add(earlier);
     runs.add(dm);
 
-    var t = handler.handle(new Run(dm, CREATED.plusSeconds(1)));
+    var early = handler.handle(new Run(dm, CREATED.plusSeconds(1)));
+    var t = handler.handle(new Run(dm, CREATED.plusSeconds(3)));
 
+    assertThat(early.next()).as("runs of the same second may still arrive").isEqualTo(Phase.NEW);
+    assertThat(early.requeueAfter()).contains(Duration.ofSeconds(1));
     assertThat(t.next()).isEqualTo(Phase.CREATING_CLONED_PVC);
     assertThat(t.changes().apply(new DataMoverStatus.Builder()).build().pointInTime()).isEqualTo("2026-01-02-030406");
     assertThat(t.message()).endsWith("point in time 2026-01-02-030406 (2026-01-02-030405 is taken by another run at the bucket root)");
