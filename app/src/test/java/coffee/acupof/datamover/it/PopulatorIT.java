@@ -1,7 +1,6 @@
 package coffee.acupof.datamover.it;
 
 import static coffee.acupof.datamover.it.RestoreFlowIT.RESTORED;
-import static coffee.acupof.datamover.it.RestoreFlowIT.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,6 +11,7 @@ import io.kubernetes.client.openapi.apis.StorageV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1Capabilities;
 import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PersistentVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
@@ -73,6 +73,10 @@ class PopulatorIT {
         .execute();
   }
 
+  private static V1Job job(String namespace, String name) {
+    return RestoreFlowIT.job(namespace, name);
+  }
+
   private static V1PersistentVolumeClaim pvc(String name) {
     try {
       return TestCluster.core().readNamespacedPersistentVolumeClaim(name, ns).execute();
@@ -97,9 +101,9 @@ class PopulatorIT {
     claim("db-copy", "csi", "seed");
     List<String> phasesBeforeTheData = Collections.synchronizedList(new ArrayList<>());
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> job("seed-restore") != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> job(ns, "seed-restore") != null);
     phasesBeforeTheData.add(phase("db-copy"));
-    assertThat(job("seed-restore").getSpec().getTemplate().getSpec().getVolumes().getFirst().getPersistentVolumeClaim().getClaimName())
+    assertThat(job(ns, "seed-restore").getSpec().getTemplate().getSpec().getVolumes().getFirst().getPersistentVolumeClaim().getClaimName())
         .isEqualTo("seed-prime");
     await().atMost(Duration.ofSeconds(30)).until(() -> "Bound".equals(phase("seed-prime")));
     String volume = pvc("seed-prime").getSpec().getVolumeName();
@@ -124,7 +128,7 @@ class PopulatorIT {
     assertThat(TestCluster.restore(ns, "seed").getStatus().volumeName()).isEqualTo(volume);
     assertThat(TestCluster.eventReasons(ns, "seed"))
         .containsSubsequence("Validated", "CreatingPrimePVC", "PrimePVCCreated", "RestoreJobCreated", "RestoreSucceeded", "RetainingVolume",
-            "RebindingVolume", "RemovingPrimePVC", "VolumeBound", "Completed");
+            "RebindingVolume", "VolumeBound", "Completed");
     assertThat(pvcEvents("db-copy")).as("kubectl describe pvc tells what happens").contains("Validated", "RestoreSucceeded", "VolumeBound");
   }
 
@@ -133,11 +137,11 @@ class PopulatorIT {
     Given.restore(ns, "seed-wffc", "sourcePvc: db\nsecretName: s3");
     claim("wffc-copy", "wffc-" + ns, "seed-wffc");
     await().atMost(Duration.ofSeconds(30)).until(() -> "WaitingForFirstConsumer".equals(TestCluster.restore(ns, "seed-wffc").getStatus().reason()));
-    assertThat(job("seed-wffc-restore")).isNull();
+    assertThat(job(ns, "seed-wffc-restore")).isNull();
 
     TestCluster.core().createNamespacedPod(ns, podUsing("app", "wffc-copy", ns)).execute();
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> job("seed-wffc-restore") != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> job(ns, "seed-wffc-restore") != null);
     String node = TestCluster.cluster().kubelet().nodeName();
     assertThat(pvc("seed-wffc-prime").getMetadata().getAnnotations()).containsEntry("volume.kubernetes.io/selected-node", node);
     new KubeletStandIn(ns, "seed-wffc-restore").nextPodExits(0, RESTORED);
@@ -150,27 +154,27 @@ class PopulatorIT {
   void theUsersPvcDeletedMidwayLeavesNothingBehind() throws Exception {
     Given.restore(ns, "seed-gone", "sourcePvc: db\nsecretName: s3");
     claim("gone-copy", "csi", "seed-gone");
-    await().atMost(Duration.ofSeconds(60)).until(() -> job("seed-gone-restore") != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> job(ns, "seed-gone-restore") != null);
 
     TestCluster.core().deleteNamespacedPersistentVolumeClaim("gone-copy", ns).execute();
 
     await().atMost(Duration.ofSeconds(60)).until(() -> "Failed".equals(TestCluster.restore(ns, "seed-gone").getStatus().phase()));
     assertThat(TestCluster.restore(ns, "seed-gone").getStatus().reason()).isEqualTo("TargetPVCDeleted");
-    await().atMost(Duration.ofSeconds(60)).until(() -> job("seed-gone-restore") == null && pvc("seed-gone-prime") == null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> job(ns, "seed-gone-restore") == null && pvc("seed-gone-prime") == null);
   }
 
   @Test
   void aRestartMidRestoreLeavesOneJobAndOnePrimePvc() throws Exception {
     Given.restore(ns, "seed-restart", "sourcePvc: db\nsecretName: s3");
     claim("restart-copy", "csi", "seed-restart");
-    await().atMost(Duration.ofSeconds(60)).until(() -> job("seed-restart-restore") != null && pvc("seed-restart-prime") != null);
-    String jobUid = job("seed-restart-restore").getMetadata().getUid();
+    await().atMost(Duration.ofSeconds(60)).until(() -> job(ns, "seed-restart-restore") != null && pvc("seed-restart-prime") != null);
+    String jobUid = job(ns, "seed-restart-restore").getMetadata().getUid();
     String primeUid = pvc("seed-restart-prime").getMetadata().getUid();
 
     operator.close();
     operator = RunningOperator.start(ns);
     await().atMost(Duration.ofSeconds(30)).until(operator::isLeading);
-    assertThat(job("seed-restart-restore").getMetadata().getUid()).isEqualTo(jobUid);
+    assertThat(job(ns, "seed-restart-restore").getMetadata().getUid()).isEqualTo(jobUid);
     assertThat(pvc("seed-restart-prime").getMetadata().getUid()).isEqualTo(primeUid);
     new KubeletStandIn(ns, "seed-restart-restore").nextPodExits(0, RESTORED);
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import coffee.acupof.datamover.api.Condition;
 import coffee.acupof.datamover.api.DataMoverRestoreStatus;
+import coffee.acupof.datamover.testkit.storage.LocalProvisioner;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Job;
@@ -39,6 +40,7 @@ class RestoreFlowIT {
     ns = TestCluster.newNamespace("restore");
     operator = RunningOperator.start(ns);
     Given.secret(ns, "s3", Given.S3_KEYS);
+    LocalProvisioner.ensureStorageClass(TestCluster.admin(), "csi", "Immediate");
   }
 
   @AfterAll
@@ -172,9 +174,14 @@ class RestoreFlowIT {
     }
   }
 
-  static V1Job job(String name) {
+  private static V1Job job(String name) {
+    return job(ns, name);
+  }
+
+  /** The Job, or null while it does not exist. */
+  static V1Job job(String namespace, String name) {
     try {
-      return TestCluster.batch().readNamespacedJob(name, ns).execute();
+      return TestCluster.batch().readNamespacedJob(name, namespace).execute();
     } catch (ApiException e) {
       return null;
     }
