@@ -2,6 +2,7 @@ package coffee.acupof.datamover.mover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import coffee.acupof.datamover.testkit.MoverCommand;
 import coffee.acupof.datamover.testkit.Rclone;
 import coffee.acupof.datamover.testkit.S3Server;
 import com.jayway.jsonpath.DocumentContext;
@@ -23,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Runs the mover entrypoint ({@code bash rclone-image/entrypoint.sh}) as a local process, the way the Job's
- * container would, with the pinned rclone first on {@code PATH}.
+ * Runs the mover ({@link MoverCommand}: the Java program's jar) as a local process, the way the Job's container
+ * would, with the pinned rclone first on {@code PATH}.
  *
  * <p>The environment is hermetic: variables of this machine that the contract reads ({@code MOVER_*},
  * {@code AWS_*}, {@code BUCKET_*}, {@code REMOTE_*}, {@code ENCRYPTED_*}, {@code RCLONE_*}, ...) are removed
@@ -42,6 +43,7 @@ final class Mover {
   private final Map<String, String> env = new LinkedHashMap<>();
   private final Set<String> secrets = new LinkedHashSet<>();
   private List<String> commandPrefix = List.of();
+  private List<String> launcher = MoverCommand.command();
   private Path rcloneDirectory;
 
   /** A runner whose temp files live under {@code scratch}. */
@@ -97,6 +99,12 @@ final class Mover {
     return this;
   }
 
+  /** Runs the mover with another launcher, e.g. {@link MoverCommand#through} a jlink runtime. */
+  Mover launcher(List<String> command) {
+    this.launcher = List.copyOf(command);
+    return this;
+  }
+
   /** A copy with the same environment and secrets, to vary for one run. */
   Mover copy() {
     Mover copy = new Mover(scratch);
@@ -104,6 +112,7 @@ final class Mover {
     copy.secrets.addAll(secrets);
     copy.commandPrefix = commandPrefix;
     copy.rcloneDirectory = rcloneDirectory;
+    copy.launcher = launcher;
     return copy;
   }
 
@@ -148,7 +157,7 @@ final class Mover {
       if (interruptMarker != null) {
         command.add("setsid");
       }
-      command.addAll(List.of("bash", entrypoint().toString()));
+      command.addAll(launcher);
       if (operation != null) {
         command.add(operation);
       }
@@ -265,10 +274,6 @@ final class Mover {
     Set<String> commandLines() {
       return seen;
     }
-  }
-
-  static Path entrypoint() {
-    return Rclone.repositoryRoot().resolve("rclone-image/entrypoint.sh");
   }
 
   /** The outcome of one run. */
