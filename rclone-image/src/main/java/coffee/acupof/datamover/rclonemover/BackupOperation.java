@@ -99,11 +99,11 @@ public final class BackupOperation {
         .put("serverSideCopies", stats.serverSideCopies())
         .put("serverSideCopyBytes", stats.serverSideCopyBytes());
 
+    // Claims first: a run that another one overtook must fail for that reason, whatever it finds below.
+    boolean mayDelete = target.beforeMarker(filesFrom);
     // One listing of the destination: every file arrived with its size, and the hashes for the marker.
     SortedFile remoteFiles = listFiles(dest);
     SortedFile verified = verifyArrived(volume.files(), remoteFiles);
-
-    boolean mayDelete = target.beforeMarker(filesFrom);
     if (mayDelete) {
       deleteObjects(dest, target.deletions(volume.files(), remoteFiles));
     }

@@ -102,8 +102,11 @@ public record RemoteConfig(String remoteName, String base, String root, boolean 
           + " AWS_SECRET_ACCESS_KEY, BUCKET_HOST, BUCKET_NAME (+ BUCKET_PORT, TLS_HOST, AWS_REGION)");
     }
     RemoteConfig withCrypt = builder.crypt(base);
-    // Secret-looking pass-through variables are masked too: rclone prints option values at DEBUG level.
-    env.withPrefix("RCLONE_").forEach((name, value) -> {
+    // Secret-looking variables (pass-through and the mover's own) are masked: rclone prints option values at
+    // DEBUG level, access key ids included.
+    Map<String, String> rcloneVariables = new LinkedHashMap<>(env.withPrefix("RCLONE_"));
+    rcloneVariables.putAll(withCrypt.environment());
+    rcloneVariables.forEach((name, value) -> {
       if (Masker.looksSecret(name)) {
         masker.add(value);
       }

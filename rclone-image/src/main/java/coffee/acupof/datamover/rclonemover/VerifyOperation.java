@@ -58,6 +58,7 @@ public final class VerifyOperation {
           continue;
         }
         Manifest.File f = BackupOperation.parseFile(x.get().value());
+        index[0]++;
         if (c < 0) {
           missing[0]++;
           first[0] = first[0] == null ? "'" + f.path() + "' is missing" : first[0];
@@ -71,11 +72,10 @@ public final class VerifyOperation {
             mismatched[0]++;
             first[0] = first[0] == null ? "'" + f.path() + "' has " + (sizeDiffers ? "another size" : "another hash")
                 : first[0];
-          } else if (percent > 0 && ((index[0] + 1) * percent / 100 > index[0] * percent / 100 || index[0] == 0)) {
+          } else if (percent > 0 && (index[0] - 1) * percent % 100 < percent) {
             sample.add(f.path());
             f.md5().or(() -> stored).ifPresent(h -> expectedHash.put(f.path(), h));
           }
-          index[0]++;
           y = b.next();
         }
         x = a.next();

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * How tests, the local executor and the sandbox start the mover: the Java program of {@code rclone-image} as
- * {@code java -jar datamover-mover.jar}, with the JVM options of the image and a UTF-8 locale (file names are
+ * {@code java -jar datamover-mover.jar}, with the JVM options of the image ({@code rclone-image/jvm-options}) and a
+ * UTF-8 locale (file names are
  * decoded with the locale's charset, as in the image, whose musl C library always uses UTF-8). The operation and
  * the environment follow as for the image's entrypoint; rclone is found on {@code PATH}.
  *
@@ -17,10 +18,6 @@ import java.util.Optional;
  * {@link #through(Path)}.
  */
 public final class MoverCommand {
-
-  /** JVM options the image uses too (small heap footprint, fast start for a short-lived program). */
-  public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-      "-Xss512k", "-XX:MaxRAMPercentage=50");
 
   private MoverCommand() {}
 
@@ -33,7 +30,8 @@ public final class MoverCommand {
   public static List<String> through(Path javaHome) {
     List<String> command = new ArrayList<>(List.of("/usr/bin/env", "LC_ALL=C.UTF-8",
         javaHome.resolve("bin/java").toString()));
-    command.addAll(JVM_OPTIONS);
+    // The JVM options of the image, from the one file both read (a java @argument file).
+    command.add("@" + Rclone.repositoryRoot().resolve("rclone-image/jvm-options"));
     command.addAll(List.of("-jar", jar().toString()));
     return command;
   }
