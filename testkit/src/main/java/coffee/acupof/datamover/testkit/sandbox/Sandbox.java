@@ -5,6 +5,7 @@ import coffee.acupof.datamover.testkit.EnvtestAssets;
 import coffee.acupof.datamover.testkit.FreePorts;
 import coffee.acupof.datamover.testkit.LocalExecutor;
 import coffee.acupof.datamover.testkit.LoggedProcess;
+import coffee.acupof.datamover.testkit.MoverCommand;
 import coffee.acupof.datamover.testkit.Rclone;
 import coffee.acupof.datamover.testkit.S3Server;
 import com.google.gson.JsonElement;
@@ -47,7 +48,7 @@ import sun.misc.Signal;
  *       kube-controller-manager with the garbage collector, the PVC protection and the namespace
  *       controllers, an S3 server ({@link S3Server}, bucket {@value SampleData#BUCKET}), the
  *       {@link LocalExecutor} (which runs every mover Job as a local process of
- *       {@code rclone-image/entrypoint.sh} with the pinned rclone) with a {@link PvcBinder}, and the
+ *       the Java mover of {@code rclone-image} with the pinned rclone) with a {@link PvcBinder}, and the
  *       packaged operator jar as a child process.
  *   <li>Applies the sample with kubectl: namespace {@value SampleData#NAMESPACE}, PVC
  *       {@value SampleData#PVC} holding a few files, Secret {@value SampleData#SECRET} in the Go operator's
@@ -212,11 +213,12 @@ public final class Sandbox {
     Files.createDirectories(volumes.resolve(".logs"));
     link("movers", volumes.resolve(".logs"));
     executor = LocalExecutor.builder(server.adminClient(), volumes)
-        .command(List.of("bash", options.repo().resolve("rclone-image/entrypoint.sh").toString()))
+        .command(MoverCommand.command())
         .baseEnvironment("PATH", Rclone.directory() + ":" + System.getenv("PATH"))
         .start();
     binder = PvcBinder.start(server.adminClient());
-    component("local executor", "mover Jobs run rclone-image/entrypoint.sh, rclone " + Rclone.VERSION, started);
+    component("local executor", "mover Jobs run the Java mover (" + MoverCommand.jar().getFileName() + "), rclone "
+        + Rclone.VERSION, started);
 
     awaitOperatorReady();
     component("operator", "http://127.0.0.1:" + operatorPort + " (leader, caches synced)", operatorStarted);
