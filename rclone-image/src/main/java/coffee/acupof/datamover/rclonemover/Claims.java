@@ -104,6 +104,18 @@ public final class Claims {
     return claims.stream().anyMatch(c -> !c.runKey().equals(myKey)) ? AfterCopy.FIRST_WITH_OTHERS : AfterCopy.ALONE;
   }
 
+  /** The source named in the claim object {@code spec}, if it can be read. */
+  public static Optional<String> readSource(Remote remote, String spec) {
+    try {
+      java.nio.file.Path file = remote.cat(spec, Optional.empty());
+      com.google.gson.JsonObject claim = com.google.gson.JsonParser.parseString(
+          java.nio.file.Files.readString(file)).getAsJsonObject();
+      return Optional.ofNullable(claim.get("source")).map(com.google.gson.JsonElement::getAsString);
+    } catch (java.io.IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   static String describe(Claim claim) {
     return claim.source().map(s -> "source '" + s + "', ").orElse("") + "run " + claim.runKey();
   }

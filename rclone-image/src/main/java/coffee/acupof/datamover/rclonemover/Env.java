@@ -50,10 +50,6 @@ public final class Env {
     return found;
   }
 
-  public Map<String, String> all() {
-    return values;
-  }
-
   /** {@code true}/{@code false} in any case; empty or unset gives {@code fallback}. */
   public boolean bool(String name, boolean fallback) {
     Optional<String> raw = get(name);

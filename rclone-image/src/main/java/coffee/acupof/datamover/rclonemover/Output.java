@@ -28,8 +28,4 @@ public final class Output {
     stdout.println(masker.mask(text));
     stdout.flush();
   }
-
-  public PrintStream stderr() {
-    return stderr;
-  }
 }

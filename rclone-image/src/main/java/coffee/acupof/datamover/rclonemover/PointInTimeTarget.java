@@ -109,22 +109,11 @@ final class PointInTimeTarget implements BackupOperation.Target {
       String key = e.path().substring(0, e.path().length() - ".json".length());
       Optional<String> source = Optional.empty();
       if (readSources && !key.equals(myKey)) {
-        source = readClaimSource(key);
+        source = Claims.readSource(remote, ctx.config().at(claimsDir() + "/" + key + ".json"));
       }
       claims.add(new Claims.Claim(key, e.modTime().map(Catalog::instant).orElse(java.time.Instant.EPOCH), source));
     }
     return claims;
-  }
-
-  private Optional<String> readClaimSource(String key) {
-    try {
-      Path file = remote.cat(ctx.config().at(claimsDir() + "/" + key + ".json"), Optional.empty());
-      JsonObject claim = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(file))
-          .getAsJsonObject();
-      return Optional.ofNullable(claim.get("source")).map(s -> s.getAsString());
-    } catch (java.io.IOException | RuntimeException e) {
-      return Optional.empty();
-    }
   }
 
   private static void refuseOn(Claims.Decision decision) {

@@ -97,7 +97,8 @@ public final class PruneOperation {
     }
     Instant newest = time;
     for (Claims.Claim claim : p.claims()) {
-      Optional<String> claimSource = claimSource(ctx, p.name(), claim.runKey());
+      Optional<String> claimSource = Claims.readSource(ctx.remote(), ctx.config().at(p.name() + "/"
+          + Catalog.META + "/" + Catalog.CLAIMS + "/" + claim.runKey() + ".json"));
       if (claimSource.isEmpty() || !claimSource.get().equals(ctx.settings().source())) {
         return new Action(p.name(), "ignore", "incomplete, claimed by another source ("
             + claimSource.orElse("unreadable claim") + ")");
@@ -108,16 +109,5 @@ public final class PruneOperation {
       return new Action(p.name(), "keep", "incomplete, younger than MOVER_INCOMPLETE_GRACE (may still be running)");
     }
     return new Action(p.name(), "delete", "incomplete, older than MOVER_INCOMPLETE_GRACE");
-  }
-
-  private static Optional<String> claimSource(Context ctx, String point, String runKey) {
-    try {
-      var file = ctx.remote().cat(ctx.config().at(point + "/" + Catalog.META + "/" + Catalog.CLAIMS + "/" + runKey
-          + ".json"), Optional.empty());
-      var json = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(file)).getAsJsonObject();
-      return Optional.ofNullable(json.get("source")).map(com.google.gson.JsonElement::getAsString);
-    } catch (java.io.IOException | RuntimeException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -32,10 +32,6 @@ public final class Remote {
     return config;
   }
 
-  public Rclone rclone() {
-    return rclone;
-  }
-
   /** A new file name in the private temp dir. */
   public Path temp(String name) {
     return work.resolve((++calls) + "-" + name);

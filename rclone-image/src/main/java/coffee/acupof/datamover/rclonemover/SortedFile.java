@@ -115,22 +115,6 @@ public final class SortedFile {
     }
   }
 
-  /** The record with {@code key}, by a linear scan (for rare look-ups of one name). */
-  public Optional<Entry> find(String key) {
-    try (Cursor cursor = cursor()) {
-      for (Optional<Entry> e = cursor.next(); e.isPresent(); e = cursor.next()) {
-        int c = e.get().key().compareTo(key);
-        if (c == 0) {
-          return e;
-        }
-        if (c > 0) {
-          return Optional.empty();
-        }
-      }
-      return Optional.empty();
-    }
-  }
-
   Cursor cursor() {
     return new Cursor(file);
   }

@@ -27,11 +27,6 @@ public final class Termination {
     return termination;
   }
 
-  /** A termination that never fires (tests). */
-  public static Termination none() {
-    return new Termination();
-  }
-
   public boolean interrupted() {
     return interrupted;
   }
