@@ -2,7 +2,6 @@ package coffee.acupof.datamover.rclonemover;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,8 +35,8 @@ public final class BackupOperation {
     /** Checks ownership, records what this run may write, removes the old marker. Nothing else is written. */
     void prepare(Volume volume);
 
-    /** Extra flags for the copy (e.g. {@code --copy-dest}). */
-    List<String> copyFlags();
+    /** A complete point whose files of the same content are copied server-side instead of uploaded. */
+    Optional<String> copyDest();
 
     /** Checks again after the copy; false when objects must not be deleted (others share the folder). */
     boolean beforeMarker(Path filesFrom0);
@@ -91,10 +90,7 @@ public final class BackupOperation {
     Path filesFrom = Volume.filesFrom(remote, volume.files());
     ctx.out().log("copying " + volume.fileCount() + " files (" + volume.byteCount() + " bytes) from " + data + " to "
         + config.display(sub));
-    List<String> flags = new ArrayList<>(List.of("--metadata"));
-    flags.addAll(target.copyFlags());
-    Rclone.Stats stats = Transfer.copy(ctx, data.toString(), dest, filesFrom, "copy to " + config.display(sub),
-        flags);
+    Rclone.Stats stats = copy(data, dest, volume, filesFrom, target.copyDest());
     ctx.report().put("uploadedBytes", Math.max(0, stats.bytes() - stats.serverSideCopyBytes()))
         .put("serverSideCopies", stats.serverSideCopies())
         .put("serverSideCopyBytes", stats.serverSideCopyBytes());
@@ -126,6 +122,31 @@ public final class BackupOperation {
     return message;
   }
 
+  /**
+   * Copies the listed files. With an earlier point, files from {@value #SERVER_SIDE_COPY_MIN_SIZE} bytes on whose
+   * size and MD5 match it are copied server-side ({@code --copy-dest --checksum}); smaller files are uploaded
+   * (one request either way, and checking the earlier copy would cost two more).
+   */
+  private Rclone.Stats copy(Path data, String dest, Volume volume, Path filesFrom, Optional<String> copyDest) {
+    String what = "copy to " + destination;
+    if (copyDest.isEmpty()) {
+      return Transfer.copy(ctx, data.toString(), dest, filesFrom, what, List.of("--metadata"));
+    }
+    Path small = Volume.filesFrom(remote, volume.files(),
+        e -> parseFile(e.value()).size() < SERVER_SIDE_COPY_MIN_SIZE);
+    Path large = Volume.filesFrom(remote, volume.files(),
+        e -> parseFile(e.value()).size() >= SERVER_SIDE_COPY_MIN_SIZE);
+    Rclone.Stats uploaded = Transfer.copy(ctx, data.toString(), dest, small, what, List.of("--metadata"));
+    Rclone.Stats copied = Transfer.copy(ctx, data.toString(), dest, large, what,
+        List.of("--metadata", "--copy-dest", config.at(copyDest.get()), "--checksum"));
+    Rclone.Stats both = uploaded.plus(copied);
+    ctx.report().transferred(both);
+    return both;
+  }
+
+  /** Files from this size on are copied server-side from an earlier point when unchanged. */
+  static final long SERVER_SIDE_COPY_MIN_SIZE = 1024 * 1024;
+
   private long deletedCount;
   private String destination = "";
 
@@ -138,7 +159,7 @@ public final class BackupOperation {
     remote.lsjson(dest, "-R", "--files-only", "--no-modtime", "--hash", "--hash-type", "MD5",
             "--exclude", "/" + Catalog.META + "/**")
         .ifPresent(listing -> {
-          Listing.read(listing, e -> files.add(e.path(), e.size() + " " + e.md5().orElse("")));
+          Listing.read(listing, e -> files.add(e.path(), Listing.Stored.of(e).value()));
           Volume.delete(listing);
         });
     return files.build();
@@ -152,34 +173,17 @@ public final class BackupOperation {
     SortedFile.Builder verified = SortedFile.builder(remote.work());
     long[] bad = {0};
     String[] first = {null};
-    try (SortedFile.Cursor a = local.cursor(); SortedFile.Cursor b = remoteFiles.cursor()) {
-      Optional<SortedFile.Entry> x = a.next();
-      Optional<SortedFile.Entry> y = b.next();
-      while (x.isPresent()) {
-        int c = y.isEmpty() ? -1 : x.get().key().compareTo(y.get().key());
-        if (c > 0) {
-          y = b.next();
-          continue;
-        }
-        Manifest.File file = parseFile(x.get().value());
-        if (c < 0) {
-          bad[0]++;
-          first[0] = first[0] == null ? file.path() : first[0];
-        } else {
-          String[] sizeAndHash = y.get().value().split(" ", 2);
-          if (Long.parseLong(sizeAndHash[0]) != file.size()) {
-            bad[0]++;
-            first[0] = first[0] == null ? file.path() : first[0];
-          }
-          Optional<String> md5 = sizeAndHash.length > 1 && !sizeAndHash[1].isEmpty()
-              ? Optional.of(sizeAndHash[1]) : Optional.empty();
-          file = new Manifest.File(file.path(), file.size(), file.mode(), file.uid(), file.gid(), file.link(), md5);
-          y = b.next();
-        }
-        verified.add(file.path(), file.json());
-        x = a.next();
+    local.leftJoin(remoteFiles, (mine, listed) -> {
+      Manifest.File file = parseFile(mine.value());
+      Optional<Listing.Stored> stored = listed.map(e -> Listing.Stored.parse(e.value()));
+      if (stored.isEmpty() || stored.get().size() != file.size()) {
+        bad[0]++;
+        first[0] = first[0] == null ? file.path() : first[0];
       }
-    }
+      Optional<String> md5 = stored.flatMap(Listing.Stored::md5);
+      verified.add(file.path(), new Manifest.File(file.path(), file.size(), file.mode(), file.uid(), file.gid(),
+          file.link(), md5).json());
+    });
     if (bad[0] > 0) {
       ctx.report().errors(ctx.report().errors() + bad[0]);
       throw MoverFailure.transfer(bad[0] + " file(s) did not reach " + destination + " with the expected size (first: '"

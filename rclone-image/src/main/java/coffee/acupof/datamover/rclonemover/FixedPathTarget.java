@@ -136,8 +136,8 @@ final class FixedPathTarget implements BackupOperation.Target {
   }
 
   @Override
-  public List<String> copyFlags() {
-    return List.of();
+  public Optional<String> copyDest() {
+    return Optional.empty();
   }
 
   @Override

@@ -27,6 +27,25 @@ public final class Listing {
   public record Entry(String path, long size, boolean dir, Optional<String> modTime, Optional<String> mode,
       Optional<Long> uid, Optional<Long> gid, boolean link, Optional<String> md5) {}
 
+  /** What a listing of the remote says of one object: its size and the MD5 the backend keeps, if any. */
+  public record Stored(long size, Optional<String> md5) {
+
+    public static Stored of(Entry e) {
+      return new Stored(e.size(), e.md5());
+    }
+
+    /** As kept in a {@link SortedFile} value. */
+    public String value() {
+      return size + " " + md5.orElse("");
+    }
+
+    public static Stored parse(String value) {
+      String[] parts = value.split(" ", 2);
+      return new Stored(Long.parseLong(parts[0]),
+          parts.length > 1 && !parts[1].isEmpty() ? Optional.of(parts[1]) : Optional.empty());
+    }
+  }
+
   /** Calls {@code action} for every entry of the lsjson output in {@code file}; an empty file has none. */
   public static void read(Path file, Consumer<Entry> action) {
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); JsonReader json = new JsonReader(in)) {

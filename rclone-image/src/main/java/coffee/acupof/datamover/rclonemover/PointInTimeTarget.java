@@ -10,8 +10,8 @@ import java.util.Optional;
  * A backup into its own point in time folder, claimed first ({@link Claims}). The folder belongs to the run that
  * claims it: a retry of the same run (same run id) reuses it and makes it match the source; a folder of another
  * run or source, or with data no claim covers, is refused before anything is written. Files whose content (size
- * and MD5) equals the newest complete point of the same source are copied server-side ({@code --copy-dest
- * --checksum}); not for encrypted remotes, which keep no hashes.
+ * and MD5) equals the newest complete point of the same source are copied server-side (see
+ * {@link BackupOperation}); not for encrypted remotes, which keep no hashes.
  */
 final class PointInTimeTarget implements BackupOperation.Target {
 
@@ -123,9 +123,8 @@ final class PointInTimeTarget implements BackupOperation.Target {
   }
 
   @Override
-  public List<String> copyFlags() {
-    // By content: a file of the same size and time but other content must be uploaded, not copied.
-    return copyDest.map(p -> List.of("--copy-dest", ctx.config().at(p), "--checksum")).orElse(List.of());
+  public Optional<String> copyDest() {
+    return copyDest;
   }
 
   @Override

@@ -81,5 +81,13 @@ public interface Rclone {
       double elapsedSeconds) {
 
     public static final Stats NONE = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Optional.empty(), 0);
+
+    /** The counts of two transfers one after the other. */
+    public Stats plus(Stats o) {
+      return new Stats(bytes + o.bytes, totalBytes + o.totalBytes, transfers + o.transfers,
+          totalTransfers + o.totalTransfers, checks + o.checks, errors + o.errors, deletes + o.deletes,
+          serverSideCopies + o.serverSideCopies, serverSideCopyBytes + o.serverSideCopyBytes, 0, Optional.empty(),
+          elapsedSeconds + o.elapsedSeconds);
+    }
   }
 }

@@ -63,7 +63,7 @@ public final class RestoreOperation {
           + ctx.remote().explain(listed));
     }
     SortedFile.Builder have = SortedFile.builder(ctx.work());
-    Listing.read(listing, e -> have.add(e.path(), String.valueOf(e.size())));
+    Listing.read(listing, e -> have.add(e.path(), Listing.Stored.of(e).value()));
     Mismatch mismatch = Mismatch.of(wanted, have.build());
     if (mismatch.count() > 0) {
       ctx.report().errors(ctx.report().errors() + mismatch.count());
@@ -110,27 +110,14 @@ public final class RestoreOperation {
     static Mismatch of(SortedFile wanted, SortedFile have) {
       long[] count = {0};
       String[] first = {""};
-      try (SortedFile.Cursor a = wanted.cursor(); SortedFile.Cursor b = have.cursor()) {
-        Optional<SortedFile.Entry> x = a.next();
-        Optional<SortedFile.Entry> y = b.next();
-        while (x.isPresent()) {
-          int c = y.isEmpty() ? -1 : x.get().key().compareTo(y.get().key());
-          if (c > 0) {
-            y = b.next();
-            continue;
+      wanted.leftJoin(have, (file, listed) -> {
+        long size = BackupOperation.parseFile(file.value()).size();
+        if (listed.isEmpty() || Listing.Stored.parse(listed.get().value()).size() != size) {
+          if (count[0]++ == 0) {
+            first[0] = file.key();
           }
-          long size = BackupOperation.parseFile(x.get().value()).size();
-          if (c < 0 || Long.parseLong(y.get().value().split(" ", 2)[0]) != size) {
-            if (count[0]++ == 0) {
-              first[0] = x.get().key();
-            }
-          }
-          if (c == 0) {
-            y = b.next();
-          }
-          x = a.next();
         }
-      }
+      });
       return new Mismatch(count[0], first[0]);
     }
   }

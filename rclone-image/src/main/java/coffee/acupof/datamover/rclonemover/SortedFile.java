@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -84,6 +85,26 @@ public final class SortedFile {
         } else {
           y = b.next();
         }
+      }
+    }
+  }
+
+  /** Calls {@code action} for every record of this file with the record of {@code other} that has its key. */
+  public void leftJoin(SortedFile other, BiConsumer<Entry, Optional<Entry>> action) {
+    try (Cursor a = cursor(); Cursor b = other.cursor()) {
+      Optional<Entry> x = a.next();
+      Optional<Entry> y = b.next();
+      while (x.isPresent()) {
+        int c = y.isEmpty() ? -1 : x.get().key().compareTo(y.get().key());
+        if (c > 0) {
+          y = b.next();
+          continue;
+        }
+        action.accept(x.get(), c == 0 ? y : Optional.empty());
+        if (c == 0) {
+          y = b.next();
+        }
+        x = a.next();
       }
     }
   }

@@ -35,11 +35,11 @@ public final class VerifyOperation {
     Manifest.read(remote.cat(ctx.config().at(point.marker()), Optional.empty()),
         f -> files.add(f.path(), f.json()), d -> { }, from);
     SortedFile wanted = files.build();
-    SortedFile.Builder listed = SortedFile.builder(ctx.work());
+    SortedFile.Builder stored = SortedFile.builder(ctx.work());
     remote.lsjson(ctx.config().at(point.sub()), "-R", "--files-only", "--no-modtime", "--hash", "--hash-type", "MD5",
         "--exclude", "/" + Catalog.META + "/**").ifPresent(l -> Listing.read(l,
-            e -> listed.add(e.path(), e.size() + " " + e.md5().orElse(""))));
-    SortedFile have = listed.build();
+            e -> stored.add(e.path(), Listing.Stored.of(e).value())));
+    SortedFile have = stored.build();
 
     long[] missing = {0};
     long[] mismatched = {0};
@@ -48,39 +48,26 @@ public final class VerifyOperation {
     List<String> sample = new java.util.ArrayList<>();
     int percent = ctx.settings().verifyDownloadPercent();
     long[] index = {0};
-    try (SortedFile.Cursor a = wanted.cursor(); SortedFile.Cursor b = have.cursor()) {
-      Optional<SortedFile.Entry> x = a.next();
-      Optional<SortedFile.Entry> y = b.next();
-      while (x.isPresent()) {
-        int c = y.isEmpty() ? -1 : x.get().key().compareTo(y.get().key());
-        if (c > 0) {
-          y = b.next();
-          continue;
-        }
-        Manifest.File f = BackupOperation.parseFile(x.get().value());
-        index[0]++;
-        if (c < 0) {
-          missing[0]++;
-          first[0] = first[0] == null ? "'" + f.path() + "' is missing" : first[0];
-        } else {
-          String[] sizeAndHash = y.get().value().split(" ", 2);
-          Optional<String> stored = sizeAndHash.length > 1 && !sizeAndHash[1].isEmpty()
-              ? Optional.of(sizeAndHash[1]) : Optional.empty();
-          boolean sizeDiffers = Long.parseLong(sizeAndHash[0]) != f.size();
-          boolean hashDiffers = f.md5().isPresent() && stored.isPresent() && !f.md5().get().equals(stored.get());
-          if (sizeDiffers || hashDiffers) {
-            mismatched[0]++;
-            first[0] = first[0] == null ? "'" + f.path() + "' has " + (sizeDiffers ? "another size" : "another hash")
-                : first[0];
-          } else if (percent > 0 && (index[0] - 1) * percent % 100 < percent) {
-            sample.add(f.path());
-            f.md5().or(() -> stored).ifPresent(h -> expectedHash.put(f.path(), h));
-          }
-          y = b.next();
-        }
-        x = a.next();
+    wanted.leftJoin(have, (entry, listed) -> {
+      Manifest.File f = BackupOperation.parseFile(entry.value());
+      index[0]++;
+      if (listed.isEmpty()) {
+        missing[0]++;
+        first[0] = first[0] == null ? "'" + f.path() + "' is missing" : first[0];
+        return;
       }
-    }
+      Listing.Stored object = Listing.Stored.parse(listed.get().value());
+      boolean sizeDiffers = object.size() != f.size();
+      boolean hashDiffers = f.md5().isPresent() && object.md5().isPresent() && !f.md5().equals(object.md5());
+      if (sizeDiffers || hashDiffers) {
+        mismatched[0]++;
+        first[0] = first[0] == null ? "'" + f.path() + "' has " + (sizeDiffers ? "another size" : "another hash")
+            : first[0];
+      } else if (percent > 0 && (index[0] - 1) * percent % 100 < percent) {
+        sample.add(f.path());
+        f.md5().or(object::md5).ifPresent(h -> expectedHash.put(f.path(), h));
+      }
+    });
     long downloaded = sample.isEmpty() ? 0 : download(ctx, point, sample, expectedHash, mismatched, first);
     ctx.report().put("verified", wanted.size()).put("missing", missing[0]).put("mismatched", mismatched[0])
         .put("downloaded", downloaded);

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 
 /**
  * The volume to back up, from one {@code rclone lsjson -R -M --links} walk (so names, symlinks and skipped special
@@ -50,9 +51,17 @@ public record Volume(SortedFile files, SortedFile directories, long fileCount, l
 
   /** The file names, NUL-separated, for {@code --files-from0}. */
   public static Path filesFrom(Remote remote, SortedFile paths) {
+    return filesFrom(remote, paths, e -> true);
+  }
+
+  /** The names of the records that {@code which} accepts, NUL-separated, for {@code --files-from0}. */
+  public static Path filesFrom(Remote remote, SortedFile paths, Predicate<SortedFile.Entry> which) {
     Path list = remote.temp("files-from0.lst");
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(list), 1 << 16)) {
       paths.forEach(e -> {
+        if (!which.test(e)) {
+          return;
+        }
         try {
           out.write(e.key().getBytes(StandardCharsets.UTF_8));
           out.write(0);
