@@ -133,9 +133,9 @@ public final class BackupOperation {
       return Transfer.copy(ctx, data.toString(), dest, filesFrom, what, List.of("--metadata"));
     }
     Path small = Volume.filesFrom(remote, volume.files(),
-        e -> parseFile(e.value()).size() < SERVER_SIDE_COPY_MIN_SIZE);
+        e -> Manifest.File.parse(e.value()).size() < SERVER_SIDE_COPY_MIN_SIZE);
     Path large = Volume.filesFrom(remote, volume.files(),
-        e -> parseFile(e.value()).size() >= SERVER_SIDE_COPY_MIN_SIZE);
+        e -> Manifest.File.parse(e.value()).size() >= SERVER_SIDE_COPY_MIN_SIZE);
     Rclone.Stats uploaded = Transfer.copy(ctx, data.toString(), dest, small, what, List.of("--metadata"));
     Rclone.Stats copied = Transfer.copy(ctx, data.toString(), dest, large, what,
         List.of("--metadata", "--copy-dest", config.at(copyDest.get()), "--checksum"));
@@ -174,7 +174,7 @@ public final class BackupOperation {
     long[] bad = {0};
     String[] first = {null};
     local.leftJoin(remoteFiles, (mine, listed) -> {
-      Manifest.File file = parseFile(mine.value());
+      Manifest.File file = Manifest.File.parse(mine.value());
       Optional<Listing.Stored> stored = listed.map(e -> Listing.Stored.parse(e.value()));
       if (stored.isEmpty() || stored.get().size() != file.size()) {
         bad[0]++;
@@ -190,20 +190,6 @@ public final class BackupOperation {
           + first[0] + "'); the source changed during the backup? Rerun it");
     }
     return verified.build();
-  }
-
-  static Manifest.File parseFile(String json) {
-    com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
-    return new Manifest.File(o.get("path").getAsString(), o.get("size").getAsLong(), opt(o, "mode"),
-        optLong(o, "uid"), optLong(o, "gid"), o.has("link") && o.get("link").getAsBoolean(), opt(o, "md5"));
-  }
-
-  private static Optional<String> opt(com.google.gson.JsonObject o, String key) {
-    return o.has(key) && !o.get(key).isJsonNull() ? Optional.of(o.get(key).getAsString()) : Optional.empty();
-  }
-
-  private static Optional<Long> optLong(com.google.gson.JsonObject o, String key) {
-    return o.has(key) && !o.get(key).isJsonNull() ? Optional.of(o.get(key).getAsLong()) : Optional.empty();
   }
 
   private void deleteObjects(String dest, SortedFile deletions) {

@@ -46,6 +46,11 @@ public final class Manifest {
       return link && path.endsWith(".rclonelink") ? path.substring(0, path.length() - ".rclonelink".length()) : path;
     }
 
+    /** An entry from its marker JSON ({@link #json()}). */
+    public static File parse(String json) {
+      return file(GSON.fromJson(json, JsonObject.class));
+    }
+
     /** This entry as the marker's JSON. */
     public String json() {
       JsonObject o = new JsonObject();
@@ -65,6 +70,11 @@ public final class Manifest {
   /** One directory below the volume root (empty ones included). */
   public record Directory(String path, Optional<String> mode, Optional<String> mtime, Optional<Long> uid,
       Optional<Long> gid) {
+
+    /** A directory from its marker JSON ({@link #json()}). */
+    public static Directory parse(String json) {
+      return directory(GSON.fromJson(json, JsonObject.class));
+    }
 
     public String json() {
       JsonObject o = new JsonObject();

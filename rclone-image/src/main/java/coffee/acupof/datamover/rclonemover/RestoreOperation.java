@@ -111,7 +111,7 @@ public final class RestoreOperation {
       long[] count = {0};
       String[] first = {""};
       wanted.leftJoin(have, (file, listed) -> {
-        long size = BackupOperation.parseFile(file.value()).size();
+        long size = Manifest.File.parse(file.value()).size();
         if (listed.isEmpty() || Listing.Stored.parse(listed.get().value()).size() != size) {
           if (count[0]++ == 0) {
             first[0] = file.key();
@@ -137,7 +137,7 @@ public final class RestoreOperation {
         }
       });
       files.forEach(e -> {
-        Manifest.File f = BackupOperation.parseFile(e.value());
+        Manifest.File f = Manifest.File.parse(e.value());
         Path path = data.resolve(f.localPath());
         if (root) {
           owner(out, path, f.uid(), f.gid());
@@ -147,7 +147,7 @@ public final class RestoreOperation {
         }
       });
       directories.forEach(e -> {
-        Manifest.Directory d = directory(e.value());
+        Manifest.Directory d = Manifest.Directory.parse(e.value());
         Path path = data.resolve(d.path());
         if (root) {
           owner(out, path, d.uid(), d.gid());
@@ -156,7 +156,7 @@ public final class RestoreOperation {
       });
       // Directory times last: nothing below changes them any more (deepest first).
       List<Manifest.Directory> all = new java.util.ArrayList<>();
-      directories.forEach(e -> all.add(directory(e.value())));
+      directories.forEach(e -> all.add(Manifest.Directory.parse(e.value())));
       for (int i = all.size() - 1; i >= 0; i--) {
         Manifest.Directory d = all.get(i);
         d.mtime().ifPresent(t -> {
@@ -167,16 +167,6 @@ public final class RestoreOperation {
           }
         });
       }
-    }
-
-    private static Manifest.Directory directory(String json) {
-      com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
-      java.util.function.Function<String, Optional<String>> s =
-          k -> o.has(k) && !o.get(k).isJsonNull() ? Optional.of(o.get(k).getAsString()) : Optional.empty();
-      java.util.function.Function<String, Optional<Long>> n =
-          k -> o.has(k) && !o.get(k).isJsonNull() ? Optional.of(o.get(k).getAsLong()) : Optional.empty();
-      return new Manifest.Directory(o.get("path").getAsString(), s.apply("mode"), s.apply("mtime"), n.apply("uid"),
-          n.apply("gid"));
     }
 
     private static void owner(Output out, Path path, Optional<Long> uid, Optional<Long> gid) {

@@ -1,11 +1,17 @@
 package coffee.acupof.datamover.rclonemover;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /** {@code rclone copy} of an exact list of files, with progress lines, as backup and restore run it. */
 public final class Transfer {
+
+  private static final Gson GSON = new GsonBuilder().serializeNulls().create();
 
   private Transfer() {}
 
@@ -33,7 +39,7 @@ public final class Transfer {
 
   /** A progress line for stdout (contract 1.1): bytes and files done and total, rate, ETA. */
   public static String progressLine(String operation, Rclone.Stats s) {
-    var o = new com.google.gson.JsonObject();
+    JsonObject o = new JsonObject();
     o.addProperty("type", "progress");
     o.addProperty("operation", operation);
     o.addProperty("bytes", s.bytes());
@@ -46,9 +52,9 @@ public final class Transfer {
     if (s.etaSeconds().isPresent()) {
       o.addProperty("etaSeconds", s.etaSeconds().get());
     } else {
-      o.add("etaSeconds", com.google.gson.JsonNull.INSTANCE);
+      o.add("etaSeconds", JsonNull.INSTANCE);
     }
     o.addProperty("elapsedSeconds", Math.round(s.elapsedSeconds()));
-    return new com.google.gson.GsonBuilder().serializeNulls().create().toJson(o);
+    return GSON.toJson(o);
   }
 }

@@ -49,7 +49,7 @@ public final class VerifyOperation {
     int percent = ctx.settings().verifyDownloadPercent();
     long[] index = {0};
     wanted.leftJoin(have, (entry, listed) -> {
-      Manifest.File f = BackupOperation.parseFile(entry.value());
+      Manifest.File f = Manifest.File.parse(entry.value());
       index[0]++;
       if (listed.isEmpty()) {
         missing[0]++;
