@@ -128,14 +128,14 @@ class ClaimsIT {
         .env("RCLONE_BWLIMIT", "1M").env("RCLONE_TRANSFERS", "1");
     CompletableFuture<Mover.Run> running = CompletableFuture.supplyAsync(mover::backup);
     awaitKey(prefix + "aaa-first.txt");
-    s3.putObject(BUCKET, prefix + ".datamover/claims/other-run.json",
-        "{\"source\":\"ns/other\",\"runId\":\"other-run\"}".getBytes(StandardCharsets.UTF_8));
+    s3.putObject(BUCKET, prefix + ".datamover/claims/zz-other-run.json",
+        "{\"source\":\"ns/other\",\"runId\":\"zz-other-run\"}".getBytes(StandardCharsets.UTF_8));
     s3.putObject(BUCKET, prefix + "aaa-first.txt", "the other run's content\n".getBytes(StandardCharsets.UTF_8));
     s3.putObject(BUCKET, prefix + "other-only.txt", "other\n".getBytes(StandardCharsets.UTF_8));
     Mover.Run run = running.join();
     assertThat(run.exitCode()).as(run.describe()).isEqualTo(3);
     assertThat(run.message()).contains("differ from the source after another run wrote there", "no marker");
-    assertThat(keys("sim")).contains(prefix + "other-only.txt", prefix + ".datamover/claims/other-run.json")
+    assertThat(keys("sim")).contains(prefix + "other-only.txt", prefix + ".datamover/claims/zz-other-run.json")
         .doesNotContain(prefix + ".datamover/manifest.json");
   }
 
@@ -151,15 +151,16 @@ class ClaimsIT {
         .env("RCLONE_BWLIMIT", "1M").env("RCLONE_TRANSFERS", "1");
     CompletableFuture<Mover.Run> running = CompletableFuture.supplyAsync(mover::backup);
     awaitKey(prefix + "aaa-first.txt");
-    s3.putObject(BUCKET, prefix + ".datamover/claims/later-run.json",
-        "{\"source\":\"ns/later\",\"runId\":\"later-run\"}".getBytes(StandardCharsets.UTF_8));
+    // Claims of the same server second are ordered by run id: "zz-…" sorts after this run's id either way.
+    s3.putObject(BUCKET, prefix + ".datamover/claims/zz-later-run.json",
+        "{\"source\":\"ns/later\",\"runId\":\"zz-later-run\"}".getBytes(StandardCharsets.UTF_8));
     s3.putObject(BUCKET, prefix + "later-only.txt", "later\n".getBytes(StandardCharsets.UTF_8));
     Mover.Run run = running.join();
     assertThat(run.exitCode()).as(run.describe()).isZero();
-    assertThat(keys("sim-ok")).contains(prefix + "later-only.txt", prefix + ".datamover/claims/later-run.json",
+    assertThat(keys("sim-ok")).contains(prefix + "later-only.txt", prefix + ".datamover/claims/zz-later-run.json",
         prefix + ".datamover/manifest.json");
     Mover.Run list = mover.copy().list();
-    assertThat(list.outputLines()).containsExactly(point + " complete claimed-by=later-run");
+    assertThat(list.outputLines()).containsExactly(point + " complete claimed-by=zz-later-run");
     Path restored = tmp.resolve("simultaneous-ok-restored");
     Mover.Run restore = mover.copy().env("MOVER_DATA_DIR", restored.toString()).restore();
     assertThat(restore.exitCode()).as(restore.describe()).isZero();

@@ -90,7 +90,7 @@ final class Mover {
   }
 
   /**
-   * Runs the entrypoint through {@code prefix} (e.g. {@code setpriv --reuid=65532 ...}) with rclone taken from
+   * Runs the mover through {@code prefix} (e.g. {@code setpriv --reuid=65532 ...}) with rclone taken from
    * {@code rcloneDirectory}; the run's temp dir and result file are then made writable for everyone.
    */
   Mover as(List<String> prefix, Path rcloneDirectory) {
@@ -128,13 +128,13 @@ final class Mover {
     return run("list");
   }
 
-  /** Runs the entrypoint with {@code operation} as first argument (none when null). */
+  /** Runs the mover with {@code operation} as first argument (none when null). */
   Run run(String operation) {
     return run(operation, null);
   }
 
   /**
-   * Runs the entrypoint in its own process group and, once its stderr contains {@code marker}, sends SIGTERM
+   * Runs the mover in its own process group and, once its stderr contains {@code marker}, sends SIGTERM
    * to the whole group, as {@code tini -g} does in the image when Kubernetes stops the pod.
    */
   Run runAndInterrupt(String operation, String marker) {
@@ -239,7 +239,7 @@ final class Mover {
   }
 
   /**
-   * Samples the command lines of the mover's child processes (rclone, jq, ...) while it runs, so tests can
+   * Samples the command lines of the mover's child processes (rclone) while it runs, so tests can
    * assert that no secret is ever passed as an argument (command lines are visible to every user of a node).
    */
   private static final class CommandLineWatcher extends Thread {
