@@ -2,17 +2,16 @@ package coffee.acupof.datamover.mover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import coffee.acupof.datamover.testkit.S3Server;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,24 +27,11 @@ class ClaimsIT {
   private static final Instant T = Instant.parse("2025-03-04T05:06:07Z");
 
   @TempDir static Path tmp;
-  static S3Server s3;
-
-  @BeforeAll
-  static void start() {
-    s3 = S3Server.start();
-    s3.createBucket(BUCKET);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
+  @RegisterExtension static final S3Bucket bucket = new S3Bucket(BUCKET);
 
   private Mover mover(String path, String source, Path data) {
-    Mover mover = new Mover(tmp).env(Mover.s3Form(s3, BUCKET)).env("MOVER_SOURCE", source)
-        .env("MOVER_DATA_DIR", data.toString()).secret(s3.secretKey());
+    Mover mover = bucket.mover(tmp).env("MOVER_SOURCE", source)
+        .env("MOVER_DATA_DIR", data.toString());
     return path == null ? mover : mover.env("MOVER_PATH", path);
   }
 
@@ -57,7 +43,7 @@ class ClaimsIT {
   }
 
   private static List<String> keys(String prefix) {
-    return prefix.isEmpty() ? s3.listObjects(BUCKET) : s3.listObjects(BUCKET, prefix);
+    return prefix.isEmpty() ? bucket.s3().listObjects(BUCKET) : bucket.s3().listObjects(BUCKET, prefix);
   }
 
   /** Same second, two sources: the first point stays intact and restorable, the second is refused. */
@@ -92,9 +78,8 @@ class ClaimsIT {
   void aRetryOfTheSameRunReusesItsPoint() throws IOException {
     Path a = volume("retry", "retried volume");
     String point = "2026-08-10-000000";
-    s3.putObject(BUCKET, "retry/" + point + "/.datamover/claims/uid-1234.json",
-        "{\"source\":\"ns/retry\",\"runId\":\"uid-1234\"}".getBytes(StandardCharsets.UTF_8));
-    s3.putObject(BUCKET, "retry/" + point + "/stale-from-attempt-1.txt", "x".getBytes(StandardCharsets.UTF_8));
+    put("retry/" + point + "/.datamover/claims/uid-1234.json", "{\"source\":\"ns/retry\",\"runId\":\"uid-1234\"}");
+    put("retry/" + point + "/stale-from-attempt-1.txt", "x");
     Mover mover = mover("retry", "ns/retry", a).env("ADD_TIMESTAMP_PREFIX", "true").env("MOVER_TIMESTAMP", point)
         .env("MOVER_RUN_ID", "uid-1234");
     Mover.Run run = mover.backup();
@@ -112,59 +97,70 @@ class ClaimsIT {
     assertThat(other.message()).contains("run uid-1234");
   }
 
+  /** A slow backup of a small and a 4 MiB file into {@code path}/{@code point}, started in the background. */
+  private record SlowBackup(Mover mover, Path data, String prefix, CompletableFuture<Mover.Run> running) {}
+
+  /**
+   * Starts a slow backup and, once its first (small) file is in the bucket, plants another run's claim (named so
+   * that it sorts after this run's even within the same server second) and that run's {@code objects}.
+   */
+  private SlowBackup plantClaimDuringBackup(String path, String point, long seed, String otherRun,
+      Map<String, String> objects) {
+    Path data = tmp.resolve(path);
+    try {
+      Trees.writeLarge(data.resolve("big.bin"), seed, 4L * 1024 * 1024);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Trees.write(data, "aaa-first.txt", "mine\n", T);
+    String prefix = path + "/" + point + "/";
+    Mover mover = mover(path, "ns/a", data).env("ADD_TIMESTAMP_PREFIX", "true").env("MOVER_TIMESTAMP", point)
+        .env("RCLONE_BWLIMIT", "1M").env("RCLONE_TRANSFERS", "1");
+    CompletableFuture<Mover.Run> running = CompletableFuture.supplyAsync(mover::backup);
+    awaitKey(prefix + "aaa-first.txt");
+    put(prefix + ".datamover/claims/" + otherRun + ".json",
+        "{\"source\":\"ns/other\",\"runId\":\"" + otherRun + "\"}");
+    objects.forEach((name, content) -> put(prefix + name, content));
+    return new SlowBackup(mover, data, prefix, running);
+  }
+
+  private static void put(String key, String content) {
+    bucket.s3().putObject(BUCKET, key, content.getBytes(StandardCharsets.UTF_8));
+  }
+
   /**
    * A second run claims the folder while this one copies and overwrites one of its files: this run, which
    * claimed first, finds the change before writing its marker and fails retryably; nothing of the other run is
    * deleted.
    */
   @Test
-  void aSimultaneousClaimThatChangedAFileIsCaught() throws IOException {
-    Path a = tmp.resolve("simultaneous");
-    Trees.writeLarge(a.resolve("big.bin"), 11, 4L * 1024 * 1024);
-    Trees.write(a, "aaa-first.txt", "mine\n", T);
-    String point = "2026-08-11-000000";
-    String prefix = "sim/" + point + "/";
-    Mover mover = mover("sim", "ns/a", a).env("ADD_TIMESTAMP_PREFIX", "true").env("MOVER_TIMESTAMP", point)
-        .env("RCLONE_BWLIMIT", "1M").env("RCLONE_TRANSFERS", "1");
-    CompletableFuture<Mover.Run> running = CompletableFuture.supplyAsync(mover::backup);
-    awaitKey(prefix + "aaa-first.txt");
-    s3.putObject(BUCKET, prefix + ".datamover/claims/zz-other-run.json",
-        "{\"source\":\"ns/other\",\"runId\":\"zz-other-run\"}".getBytes(StandardCharsets.UTF_8));
-    s3.putObject(BUCKET, prefix + "aaa-first.txt", "the other run's content\n".getBytes(StandardCharsets.UTF_8));
-    s3.putObject(BUCKET, prefix + "other-only.txt", "other\n".getBytes(StandardCharsets.UTF_8));
-    Mover.Run run = running.join();
+  void aSimultaneousClaimThatChangedAFileIsCaught() {
+    SlowBackup backup = plantClaimDuringBackup("sim", "2026-08-11-000000", 11, "zz-other-run",
+        Map.of("aaa-first.txt", "the other run's content\n", "other-only.txt", "other\n"));
+    Mover.Run run = backup.running().join();
     assertThat(run.exitCode()).as(run.describe()).isEqualTo(3);
     assertThat(run.message()).contains("differ from the source after another run wrote there", "no marker");
-    assertThat(keys("sim")).contains(prefix + "other-only.txt", prefix + ".datamover/claims/zz-other-run.json")
-        .doesNotContain(prefix + ".datamover/manifest.json");
+    assertThat(keys("sim")).contains(backup.prefix() + "other-only.txt",
+        backup.prefix() + ".datamover/claims/zz-other-run.json")
+        .doesNotContain(backup.prefix() + ".datamover/manifest.json");
   }
 
   /** A later claim that changed nothing: this run writes its marker and deletes nothing of the other. */
   @Test
   void aSimultaneousClaimThatChangedNothingLetsTheFirstRunComplete() throws IOException {
-    Path a = tmp.resolve("simultaneous-ok");
-    Trees.writeLarge(a.resolve("big.bin"), 12, 4L * 1024 * 1024);
-    Trees.write(a, "aaa-first.txt", "mine\n", T);
     String point = "2026-08-12-000000";
-    String prefix = "sim-ok/" + point + "/";
-    Mover mover = mover("sim-ok", "ns/a", a).env("ADD_TIMESTAMP_PREFIX", "true").env("MOVER_TIMESTAMP", point)
-        .env("RCLONE_BWLIMIT", "1M").env("RCLONE_TRANSFERS", "1");
-    CompletableFuture<Mover.Run> running = CompletableFuture.supplyAsync(mover::backup);
-    awaitKey(prefix + "aaa-first.txt");
-    // Claims of the same server second are ordered by run id: "zz-…" sorts after this run's id either way.
-    s3.putObject(BUCKET, prefix + ".datamover/claims/zz-later-run.json",
-        "{\"source\":\"ns/later\",\"runId\":\"zz-later-run\"}".getBytes(StandardCharsets.UTF_8));
-    s3.putObject(BUCKET, prefix + "later-only.txt", "later\n".getBytes(StandardCharsets.UTF_8));
-    Mover.Run run = running.join();
+    SlowBackup backup = plantClaimDuringBackup("sim-ok", point, 12, "zz-later-run",
+        Map.of("later-only.txt", "later\n"));
+    Mover.Run run = backup.running().join();
     assertThat(run.exitCode()).as(run.describe()).isZero();
-    assertThat(keys("sim-ok")).contains(prefix + "later-only.txt", prefix + ".datamover/claims/zz-later-run.json",
-        prefix + ".datamover/manifest.json");
-    Mover.Run list = mover.copy().list();
+    assertThat(keys("sim-ok")).contains(backup.prefix() + "later-only.txt",
+        backup.prefix() + ".datamover/claims/zz-later-run.json", backup.prefix() + ".datamover/manifest.json");
+    Mover.Run list = backup.mover().copy().list();
     assertThat(list.outputLines()).containsExactly(point + " complete claimed-by=zz-later-run");
     Path restored = tmp.resolve("simultaneous-ok-restored");
-    Mover.Run restore = mover.copy().env("MOVER_DATA_DIR", restored.toString()).restore();
+    Mover.Run restore = backup.mover().copy().env("MOVER_DATA_DIR", restored.toString()).restore();
     assertThat(restore.exitCode()).as(restore.describe()).isZero();
-    assertThat(Trees.snapshot(restored)).isEqualTo(Trees.snapshot(a));
+    assertThat(Trees.snapshot(restored)).isEqualTo(Trees.snapshot(backup.data()));
   }
 
   /** Two real runs of different sources started together for the same second: one wins, the other is refused. */
@@ -201,11 +197,11 @@ class ClaimsIT {
     Path b = volume("fixed-b", "fixed B");
     Mover.Run first = mover("fixed", "ns/a", a).backup();
     assertThat(first.exitCode()).as(first.describe()).isZero();
-    byte[] before = s3.getObject(BUCKET, "fixed/common.txt");
+    byte[] before = bucket.s3().getObject(BUCKET, "fixed/common.txt");
     Mover.Run second = mover("fixed", "ns/b", b).backup();
     assertThat(second.exitCode()).as(second.describe()).isEqualTo(4);
     assertThat(second.message()).contains("source 'ns_a'", "'common.txt'", "own path");
-    assertThat(s3.getObject(BUCKET, "fixed/common.txt")).isEqualTo(before);
+    assertThat(bucket.s3().getObject(BUCKET, "fixed/common.txt")).isEqualTo(before);
     assertThat(keys("fixed")).noneMatch(k -> k.contains("ns_b") || k.contains("only-fixed-b"));
 
     Path restored = tmp.resolve("fixed-restored");
@@ -216,7 +212,7 @@ class ClaimsIT {
 
   private static void awaitKey(String key) {
     long deadline = System.nanoTime() + 120_000_000_000L;
-    while (!s3.objectExists(BUCKET, key)) {
+    while (!bucket.s3().objectExists(BUCKET, key)) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError(key + " never appeared");
       }

@@ -2,16 +2,14 @@ package coffee.acupof.datamover.mover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import coffee.acupof.datamover.testkit.S3Server;
 import com.jayway.jsonpath.JsonPath;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,25 +22,11 @@ class CopyDestIT {
   private static final String BUCKET = "copydest";
 
   @TempDir static Path tmp;
-  static S3Server s3;
-
-  @BeforeAll
-  static void start() {
-    s3 = S3Server.start();
-    s3.createBucket(BUCKET);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
+  @RegisterExtension static final S3Bucket bucket = new S3Bucket(BUCKET);
 
   private Mover mover(Path data, String point) {
-    return new Mover(tmp).env(Mover.s3Form(s3, BUCKET)).env("MOVER_PATH", "app").env("MOVER_SOURCE", "ns/app")
-        .env("ADD_TIMESTAMP_PREFIX", "true").env("MOVER_TIMESTAMP", point).env("MOVER_DATA_DIR", data.toString())
-        .secret(s3.secretKey());
+    return bucket.mover(tmp).env("MOVER_PATH", "app").env("MOVER_SOURCE", "ns/app")
+        .env("ADD_TIMESTAMP_PREFIX", "true").env("MOVER_TIMESTAMP", point).env("MOVER_DATA_DIR", data.toString());
   }
 
   /**
@@ -74,7 +58,7 @@ class CopyDestIT {
     assertThat(second.<Number>get("$.serverSideCopies").longValue()).isEqualTo(4);
     assertThat(second.<Number>get("$.serverSideCopyBytes").longValue()).isEqualTo(large);
     assertThat(second.files()).isEqualTo(14);
-    assertThat(s3.listObjects(BUCKET, "app/2026-01-02-000000")).hasSize(15);
+    assertThat(bucket.s3().listObjects(BUCKET, "app/2026-01-02-000000")).hasSize(15);
 
     // A changed large file is uploaded, even with the same size and time; the others are copied server-side.
     Trees.write(data, "large/f-0.bin", Trees.randomBytes(99, mib), t);
@@ -92,7 +76,8 @@ class CopyDestIT {
     Mover.Run restore2 = mover(restored2, "2026-01-02-000000").env("MOVER_RESTORE_POINT", "2026-01-02-000000")
         .restore();
     assertThat(restore2.exitCode()).as(restore2.describe()).isZero();
-    assertThat(Trees.snapshot(restored2).get("large/f-0.bin").sha256()).isNotEqualTo(before.get("large/f-0.bin").sha256());
+    assertThat(Trees.snapshot(restored2).get("large/f-0.bin").sha256())
+        .isNotEqualTo(before.get("large/f-0.bin").sha256());
     assertThat(Trees.snapshot(restored2).get("large/f-1.bin")).isEqualTo(before.get("large/f-1.bin"));
   }
 

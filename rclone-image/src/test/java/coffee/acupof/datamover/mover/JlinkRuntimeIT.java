@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import coffee.acupof.datamover.testkit.MoverCommand;
 import coffee.acupof.datamover.testkit.Rclone;
-import coffee.acupof.datamover.testkit.S3Server;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +12,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,21 +27,12 @@ class JlinkRuntimeIT {
   private static final String BUCKET = "jlink";
 
   @TempDir static Path tmp;
-  static S3Server s3;
+  @RegisterExtension static final S3Bucket bucket = new S3Bucket(BUCKET);
   static Path runtime;
 
   @BeforeAll
   static void start() throws IOException, InterruptedException {
     runtime = buildRuntime();
-    s3 = S3Server.start();
-    s3.createBucket(BUCKET);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (s3 != null) {
-      s3.close();
-    }
   }
 
   /** Builds the runtime unless target/ already has one for the same module list. */
@@ -74,9 +64,8 @@ class JlinkRuntimeIT {
   void backupAndRestoreThroughTheJlinkRuntime() throws IOException {
     Path data = tmp.resolve("data");
     Trees.generate(data, 2, 2, 5, 0);
-    Mover mover = new Mover(tmp).launcher(MoverCommand.through(runtime)).env(Mover.s3Form(s3, BUCKET))
-        .env("MOVER_PATH", "jlink").env("MOVER_SOURCE", "ns/jlink").env("ADD_TIMESTAMP_PREFIX", "true")
-        .secret(s3.secretKey());
+    Mover mover = bucket.mover(tmp).launcher(MoverCommand.through(runtime))
+        .env("MOVER_PATH", "jlink").env("MOVER_SOURCE", "ns/jlink").env("ADD_TIMESTAMP_PREFIX", "true");
     Mover.Run backup = mover.copy().env("MOVER_DATA_DIR", data.toString()).backup();
     assertThat(backup.exitCode()).as(backup.describe()).isZero();
     assertThat(backup.commandLines()).anyMatch(line -> line.contains("copy"));

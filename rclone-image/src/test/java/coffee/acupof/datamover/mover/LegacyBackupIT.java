@@ -2,7 +2,6 @@ package coffee.acupof.datamover.mover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import coffee.acupof.datamover.testkit.S3Server;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,34 +26,24 @@ class LegacyBackupIT {
   private static final String POINT = "2025-01-02-030405";
 
   @TempDir static Path tmp;
-  static S3Server s3;
+  @RegisterExtension static final S3Bucket bucket = new S3Bucket(BUCKET);
   static Path fixture;
 
   @BeforeAll
   static void start() throws IOException, URISyntaxException {
-    s3 = S3Server.start();
-    s3.createBucket(BUCKET);
     fixture = Path.of(LegacyBackupIT.class.getResource("/bash-mover-backup").toURI());
     try (Stream<Path> walk = Files.walk(fixture)) {
       for (Path file : walk.filter(Files::isRegularFile).toList()) {
         String key = fixture.relativize(file).toString();
         if (!key.equals("README.md")) {
-          s3.putObject(BUCKET, key, Files.readAllBytes(file));
+          bucket.s3().putObject(BUCKET, key, Files.readAllBytes(file));
         }
       }
     }
   }
 
-  @AfterAll
-  static void stop() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
-
   private Mover mover(String path) {
-    return new Mover(tmp).env(Mover.s3Form(s3, BUCKET)).env("MOVER_PATH", path).env("MOVER_SOURCE", "legacy/pvc")
-        .secret(s3.secretKey());
+    return bucket.mover(tmp).env("MOVER_PATH", path).env("MOVER_SOURCE", "legacy/pvc");
   }
 
   /** Every object of the old backup is restored with exactly the bytes the bash mover stored. */
@@ -104,13 +93,13 @@ class LegacyBackupIT {
   void theOldPointIsNeverOverwritten() throws IOException {
     Path data = tmp.resolve("new-data");
     Trees.write(data, "hello.txt", "a newer volume\n", null);
-    List<String> before = s3.listObjects(BUCKET, "timestamped");
+    List<String> before = bucket.s3().listObjects(BUCKET, "timestamped");
     Mover.Run refused = mover("timestamped").env("MOVER_DATA_DIR", data.toString())
         .env("ADD_TIMESTAMP_PREFIX", "true").env("MOVER_TIMESTAMP", POINT).backup();
     assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(4);
     assertThat(refused.message()).contains("complete backup of source 'legacy/pvc'", "MOVER_PATH");
-    assertThat(s3.listObjects(BUCKET, "timestamped")).containsExactlyInAnyOrderElementsOf(before);
-    assertThat(s3.getObject(BUCKET, "timestamped/" + POINT + "/hello.txt"))
+    assertThat(bucket.s3().listObjects(BUCKET, "timestamped")).containsExactlyInAnyOrderElementsOf(before);
+    assertThat(bucket.s3().getObject(BUCKET, "timestamped/" + POINT + "/hello.txt"))
         .isEqualTo(Files.readAllBytes(fixture.resolve("timestamped/" + POINT + "/hello.txt")));
   }
 }

@@ -2,14 +2,13 @@ package coffee.acupof.datamover.mover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import coffee.acupof.datamover.testkit.S3Server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,27 +27,18 @@ class PruneIT {
   private static final String INCOMPLETE_UNCLAIMED = "2025-11-01-000000";
 
   @TempDir static Path tmp;
-  static S3Server s3;
+  @RegisterExtension static final S3Bucket bucket = new S3Bucket(BUCKET);
   static Path data;
 
   @BeforeAll
   static void start() {
-    s3 = S3Server.start();
-    s3.createBucket(BUCKET);
     data = tmp.resolve("data");
     Trees.write(data, "file.txt", "prune me\n", Instant.parse("2025-01-01T00:00:00Z"));
   }
 
-  @AfterAll
-  static void stop() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
-
   private Mover mover(String path, String source) {
-    return new Mover(tmp).env(Mover.s3Form(s3, BUCKET)).env("MOVER_PATH", path).env("MOVER_SOURCE", source)
-        .env("MOVER_DATA_DIR", data.toString()).secret(s3.secretKey());
+    return bucket.mover(tmp).env("MOVER_PATH", path).env("MOVER_SOURCE", source)
+        .env("MOVER_DATA_DIR", data.toString());
   }
 
   private void backup(String path, String source, String point) {
@@ -57,11 +47,11 @@ class PruneIT {
   }
 
   private static void put(String key, String content) {
-    s3.putObject(BUCKET, key, content.getBytes(StandardCharsets.UTF_8));
+    bucket.s3().putObject(BUCKET, key, content.getBytes(StandardCharsets.UTF_8));
   }
 
   private static List<String> folders(String path) {
-    return s3.listObjects(BUCKET, path).stream().map(k -> k.substring(path.length() + 1).split("/")[0])
+    return bucket.s3().listObjects(BUCKET, path).stream().map(k -> k.substring(path.length() + 1).split("/")[0])
         .distinct().sorted().toList();
   }
 

@@ -2,13 +2,12 @@ package coffee.acupof.datamover.mover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import coffee.acupof.datamover.testkit.S3Server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code verify}: a complete backup checks out; a corrupted and a missing object are found. */
@@ -18,13 +17,11 @@ class VerifyIT {
   private static final String POINT = "2026-05-06-070809";
 
   @TempDir static Path tmp;
-  static S3Server s3;
+  @RegisterExtension static final S3Bucket bucket = new S3Bucket(BUCKET);
   static Path data;
 
   @BeforeAll
   static void start() {
-    s3 = S3Server.start();
-    s3.createBucket(BUCKET);
     data = tmp.resolve("data");
     Instant t = Instant.parse("2025-01-01T00:00:00Z");
     for (int i = 0; i < 20; i++) {
@@ -32,16 +29,9 @@ class VerifyIT {
     }
   }
 
-  @AfterAll
-  static void stop() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
-
   private Mover mover(String path) {
-    return new Mover(tmp).env(Mover.s3Form(s3, BUCKET)).env("MOVER_PATH", path).env("MOVER_SOURCE", "ns/v")
-        .env("MOVER_DATA_DIR", data.toString()).secret(s3.secretKey());
+    return bucket.mover(tmp).env("MOVER_PATH", path).env("MOVER_SOURCE", "ns/v")
+        .env("MOVER_DATA_DIR", data.toString());
   }
 
   @Test
@@ -59,8 +49,8 @@ class VerifyIT {
 
     // Same size, other content: found through the hash the marker recorded.
     String prefix = "v/" + POINT + "/dir/";
-    s3.putObject(BUCKET, prefix + "file-3.txt", "content NUMBER 3\n".getBytes(StandardCharsets.UTF_8));
-    s3.deleteObject(BUCKET, prefix + "file-7.txt");
+    bucket.s3().putObject(BUCKET, prefix + "file-3.txt", "content NUMBER 3\n".getBytes(StandardCharsets.UTF_8));
+    bucket.s3().deleteObject(BUCKET, prefix + "file-7.txt");
     Mover.Run broken = mover("v").env("MOVER_RESTORE_POINT", POINT).run("verify");
     assertThat(broken.exitCode()).as(broken.describe()).isEqualTo(3);
     assertThat(broken.message()).contains("1 file(s) missing", "1 file(s) differ", "file-");
@@ -76,7 +66,7 @@ class VerifyIT {
         .run("verify");
     assertThat(verify.exitCode()).as(verify.describe()).isZero();
     assertThat(verify.<Integer>get("$.downloaded")).isEqualTo(2);
-    s3.putObject(BUCKET, "fixed/dir/file-1.txt", "x".getBytes(StandardCharsets.UTF_8));
+    bucket.s3().putObject(BUCKET, "fixed/dir/file-1.txt", "x".getBytes(StandardCharsets.UTF_8));
     Mover.Run broken = mover("fixed").env("MOVER_RESTORE_POINT", "fixed").run("verify");
     assertThat(broken.exitCode()).as(broken.describe()).isEqualTo(3);
     assertThat(broken.message()).contains("'dir/file-1.txt' has another size");
