@@ -41,9 +41,13 @@ final class PointInTimeTarget implements BackupOperation.Target {
 
   @Override
   public void prepare(Volume volume) {
-    List<Listing.Entry> top = remote.entries(ctx.config().at(point), "--max-depth", "1");
-    dataPresent = top.stream().anyMatch(e -> !e.path().equals(Catalog.META));
-    boolean hasMeta = top.stream().anyMatch(e -> e.path().equals(Catalog.META));
+    // Streamed: the top level of a point may hold as many entries as the volume's root directory.
+    boolean[] found = new boolean[2];
+    remote.lsjson(ctx.config().at(point), "--max-depth", "1").ifPresent(listing -> Listing.read(listing, e -> {
+      found[e.path().equals(Catalog.META) ? 1 : 0] = true;
+    }));
+    dataPresent = found[0];
+    boolean hasMeta = found[1];
     List<Claims.Claim> claims = hasMeta ? claims(true) : List.of();
     boolean hasMarker = false;
     Optional<Manifest.Header> marker = Optional.empty();
