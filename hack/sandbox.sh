@@ -49,7 +49,7 @@ mvn_quiet() {
 jar="app/target/datamover-operator-0.1.0-SNAPSHOT.jar"
 if [[ "${DATAMOVER_SKIP_BUILD:-}" == "1" ]]; then
   [[ -f "$jar" ]] || { echo "hack/sandbox.sh: DATAMOVER_SKIP_BUILD=1 but $jar does not exist" >&2; exit 1; }
-elif [[ ! -f "$jar" ]] || [[ -n "$(find app/src/main crd pom.xml app/pom.xml -newer "$jar" -print -quit)" ]]; then
+elif [[ ! -f "$jar" ]] || [[ -n "$(find app/src/main rclone-image/src/main crd pom.xml app/pom.xml -newer "$jar" -print -quit)" ]]; then
   echo "Building the operator jar..."
   mvn_quiet -pl app -am package -DskipTests
 fi

@@ -5,6 +5,7 @@ import coffee.acupof.datamover.it.TestCluster;
 import coffee.acupof.datamover.testkit.ApiServer;
 import coffee.acupof.datamover.testkit.Commands;
 import coffee.acupof.datamover.testkit.LocalExecutor;
+import coffee.acupof.datamover.testkit.MoverCommand;
 import coffee.acupof.datamover.testkit.Rclone;
 import coffee.acupof.datamover.testkit.S3Server;
 import io.kubernetes.client.openapi.ApiException;
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * default kustomize overlay, the operator jar running as its ServiceAccount (a real token, so the
  * base's RBAC is exactly what it may do), a real S3 server, and the {@link LocalExecutor} as the
  * kubelet's runtime for this namespace: every mover pod the Job controller makes runs the mover
- * entrypoint with real rclone.
+ * (the Java program, {@link MoverCommand}) with real rclone.
  */
 final class EndToEnd implements AutoCloseable {
   static final String OPERATOR_NAMESPACE = "datamover-system";
@@ -56,7 +57,7 @@ final class EndToEnd implements AutoCloseable {
     executor =
         LocalExecutor.builder(server.adminClient(), volumes)
             .namespace(namespace)
-            .command(List.of("bash", TestCluster.repoRoot().resolve("rclone-image/entrypoint.sh").toString()))
+            .command(MoverCommand.command())
             .baseEnvironment("PATH", Rclone.binary().getParent() + ":" + System.getenv("PATH"))
             .kubelet(TestCluster.cluster().kubelet())
             .start();
@@ -144,12 +145,13 @@ final class EndToEnd implements AutoCloseable {
   }
 
   /**
-   * Runs the mover entrypoint's restore as a user would run the image, with the same Secret
+   * Runs the mover's restore as a user would run the image, with the same Secret
    * values, into a new directory; returns that directory.
    */
   Path restore(Map<String, String> secret, Map<String, String> extra) throws IOException, InterruptedException {
     Path target = Files.createTempDirectory(volumes, "restored");
-    List<String> command = new ArrayList<>(List.of("bash", TestCluster.repoRoot().resolve("rclone-image/entrypoint.sh").toString(), "restore"));
+    List<String> command = new ArrayList<>(MoverCommand.command());
+    command.add("restore");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().clear();
     builder.environment().put("PATH", Rclone.binary().getParent() + ":" + System.getenv("PATH"));

@@ -6,6 +6,7 @@ import coffee.acupof.datamover.testkit.FreePorts;
 import coffee.acupof.datamover.testkit.LocalCluster;
 import coffee.acupof.datamover.testkit.LocalExecutor;
 import coffee.acupof.datamover.testkit.LoggedProcess;
+import coffee.acupof.datamover.testkit.MoverCommand;
 import coffee.acupof.datamover.testkit.Rclone;
 import coffee.acupof.datamover.testkit.S3Server;
 import coffee.acupof.datamover.testkit.node.Kubelet;
@@ -55,7 +56,7 @@ import sun.misc.Signal;
  *       node ({@link Kubelet}) and a CSI driver whose volumes are directories ({@link LocalProvisioner},
  *       storage class {@value #STORAGE_CLASS}), starts an S3 server ({@link S3Server}, bucket
  *       {@value SampleData#BUCKET}), the {@link LocalExecutor} (the kubelet's container runtime: every
- *       mover pod runs as a local process of {@code rclone-image/entrypoint.sh} with the pinned rclone)
+ *       mover pod runs as a local process of the Java mover of {@code rclone-image} with the pinned rclone)
  *       and the packaged operator jar as a child process.
  *   <li>Applies the sample with kubectl: namespace {@value SampleData#NAMESPACE}, PVC
  *       {@value SampleData#PVC} holding a few files, Secret {@value SampleData#SECRET} in the Go operator's
@@ -233,11 +234,11 @@ public final class Sandbox {
     Files.createDirectories(volumes.resolve(".logs"));
     link("movers", volumes.resolve(".logs"));
     executor = LocalExecutor.builder(server.adminClient(), volumes)
-        .command(List.of("bash", options.repo().resolve("rclone-image/entrypoint.sh").toString()))
+        .command(MoverCommand.command())
         .baseEnvironment("PATH", Rclone.directory() + ":" + System.getenv("PATH"))
         .kubelet(kubelet)
         .start();
-    component("local executor", "mover pods run rclone-image/entrypoint.sh, rclone " + Rclone.VERSION, started);
+    component("local executor", "mover pods run the Java mover (" + MoverCommand.jar().getFileName() + "), rclone " + Rclone.VERSION, started);
 
     awaitOperatorReady();
     component("operator", "http://127.0.0.1:" + operatorPort + " (leader, caches synced)", operatorStarted);
