@@ -44,9 +44,18 @@ final class EndToEnd implements AutoCloseable {
   private final Path kubeconfig;
 
   EndToEnd(String namespacePrefix) {
+    this(namespacePrefix, false);
+  }
+
+  /** The whole system serving the namespace of exactly this name (created when missing). */
+  static EndToEnd inNamespace(String name) {
+    return new EndToEnd(name, true);
+  }
+
+  private EndToEnd(String name, boolean exact) {
     ApiServer server = TestCluster.server();
     install();
-    namespace = TestCluster.newNamespace(namespacePrefix);
+    namespace = exact ? TestCluster.namespace(name) : TestCluster.newNamespace(name);
     s3 = S3Server.start();
     try {
       volumes = Files.createTempDirectory("e2e-volumes");

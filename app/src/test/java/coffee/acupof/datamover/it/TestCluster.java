@@ -90,11 +90,18 @@ public final class TestCluster {
   }
 
   /**
-   * Creates a namespace with a random suffix. It enforces the "restricted" Pod Security Standard, so
-   * every pod a test makes from the operator's Job template passes the real admission check.
+   * Creates a namespace with a random suffix (see {@link #namespace(String)}).
    */
   public static String newNamespace(String prefix) {
-    String name = prefix + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    return namespace(prefix + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff)));
+  }
+
+  /**
+   * Creates the namespace of exactly this name unless it exists. It enforces the "restricted" Pod
+   * Security Standard, so every pod a test makes from the operator's Job template passes the real
+   * admission check.
+   */
+  public static String namespace(String name) {
     try {
       core()
           .createNamespace(
@@ -105,10 +112,13 @@ public final class TestCluster {
                           .labels(Map.of("pod-security.kubernetes.io/enforce", "restricted", "pod-security.kubernetes.io/enforce-version", "latest"))))
           .execute();
     } catch (ApiException e) {
-      throw new IllegalStateException("cannot create namespace " + name + ": " + e.getResponseBody(), e);
+      if (e.getCode() != 409) {
+        throw new IllegalStateException("cannot create namespace " + name + ": " + e.getResponseBody(), e);
+      }
     }
     return name;
   }
+
 
   public static DataMover get(String namespace, String name) {
     try {
