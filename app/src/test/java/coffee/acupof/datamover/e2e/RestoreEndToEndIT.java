@@ -7,6 +7,7 @@ import coffee.acupof.datamover.api.DataMoverRestoreStatus;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.it.Given;
 import coffee.acupof.datamover.it.TestCluster;
+import coffee.acupof.datamover.testkit.storage.LocalProvisioner;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
@@ -37,6 +38,8 @@ class RestoreEndToEndIT {
     e2e = EndToEnd.inNamespace("legacy");
     e2e.s3.createBucket("backups");
     Given.secret(e2e.namespace, "s3", e2e.s3Secret("backups"));
+    // The class the restores' templates name (the CSI driver the test kit plays).
+    LocalProvisioner.ensureStorageClass(TestCluster.admin(), "csi", "Immediate");
     operator = e2e.startOperator();
   }
 

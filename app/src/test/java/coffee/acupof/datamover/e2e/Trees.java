@@ -6,10 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -28,7 +32,7 @@ final class Trees {
       Files.writeString(root.resolve("data/record-" + i + ".json"), "{\"id\":" + i + ",\"flavour\":\"" + flavour + "\"}\n");
     }
     byte[] big = new byte[3 * 1024 * 1024];
-    new java.util.Random(flavour.hashCode()).nextBytes(big);
+    new Random(flavour.hashCode()).nextBytes(big);
     Files.write(root.resolve("data/blob.bin"), big);
     Files.writeString(root.resolve("logs/journal-été.log"), "naïve café ✓\n");
     Files.createSymbolicLink(root.resolve("current"), Path.of("data/record-0.json"));
@@ -41,8 +45,8 @@ final class Trees {
    * spread over years. Deterministic for a seed.
    */
   static void writeLarge(Path root, long seed, int dirs, int filesPerDir, long largeBytes) throws IOException {
-    java.util.Random random = new java.util.Random(seed);
-    java.time.Instant base = java.time.Instant.parse("2021-03-04T05:06:07.123456789Z");
+    Random random = new Random(seed);
+    Instant base = Instant.parse("2021-03-04T05:06:07.123456789Z");
     for (int d = 0; d < dirs; d++) {
       Path dir = root.resolve("tree-" + (d % 10)).resolve("dir-" + d + (d % 17 == 0 ? "-ünïcødé-日本" : ""));
       Files.createDirectories(dir);
@@ -52,11 +56,11 @@ final class Trees {
         Path file = dir.resolve("file-" + f + (f % 50 == 0 ? " with spaces & 'quotes'.dat" : ".dat"));
         Files.write(file, content);
         if (f % 7 == 0) {
-          Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(f % 2 == 0 ? "rw-------" : "rw-r-----"));
+          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(f % 2 == 0 ? "rw-------" : "rw-r-----"));
         } else if (f % 11 == 0) {
-          Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(base.plusSeconds(random.nextInt(100_000_000))));
+        Files.setLastModifiedTime(file, FileTime.from(base.plusSeconds(random.nextInt(100_000_000))));
       }
     }
     Path big = root.resolve("big/database.img");
@@ -70,7 +74,7 @@ final class Trees {
     }
     Files.createDirectories(root.resolve("empty/nested-empty"));
     Files.createDirectories(root.resolve("shared"));
-    Files.setPosixFilePermissions(root.resolve("shared"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxrws---"));
+    Files.setAttribute(root.resolve("shared"), "unix:mode", 02770); // setgid directory
     Files.createSymbolicLink(root.resolve("latest"), Path.of("big/database.img"));
     Files.createSymbolicLink(root.resolve("tree-link"), Path.of("tree-0"));
     Files.createSymbolicLink(root.resolve("dangling"), Path.of("/nowhere/at/all"));

@@ -135,7 +135,7 @@ class SandboxIT {
     assertThat(phases).containsSubsequence("CreatingClonedPVC", "ClonedPVCReady", "CreatingPod", "CleaningUp", "Completed");
     assertThat(phases.getLast()).isEqualTo("Completed");
 
-    String result = section(out, "Result", "The sandbox is running");
+    String result = section(out, "Result", "Sample restore");
     assertThat(result).containsPattern("sample-backup +Completed +sample-data +True");
 
     Map<String, Long> objects = new LinkedHashMap<>();
@@ -151,6 +151,11 @@ class SandboxIT {
         "README.txt", "config/settings.yaml", "data/customers.csv", "logs/2026-01-15/app.log", ".datamover/manifest.json");
     assertThat(objects).containsEntry("data/images/logo.bin", 4096L);
     assertThat(result).contains(objects.size() + " objects");
+
+    String restore = section(out, "Sample restore", "The sandbox is running");
+    assertThat(restore).contains("datamoverrestore.datamover.a-cup-of.coffee/sample-restore created");
+    assertThat(restore).containsPattern("sample-restore +Completed +sample-data +sample-data-restored +" + folders.getFirst() + " +True");
+    assertThat(restore).contains("All 5 files match the original.").doesNotContain("DIFFERENT");
   }
 
   private static void checkTheClusterWithKubectl(String out) throws Exception {
@@ -158,9 +163,10 @@ class SandboxIT {
     String kubectl = find(out, "alias kubectl=(\\S+)");
     assertThat(run(List.of(kubectl, "get", "datamover", "-n", "demo", "sample-backup", "-o", "jsonpath={.status.phase}"), kubeconfig))
         .isEqualTo("Completed");
-    // The clone is gone for good (PVC protection and garbage collection run): only the sample's PVC is left.
-    assertThat(run(List.of(kubectl, "get", "pvc", "-n", "demo", "-o", "name"), kubeconfig).strip())
-        .isEqualTo("persistentvolumeclaim/sample-data");
+    // The clone is gone for good (PVC protection and garbage collection run): the sample's PVC and the
+    // restored one are left.
+    assertThat(run(List.of(kubectl, "get", "pvc", "-n", "demo", "-o", "name"), kubeconfig).strip().lines())
+        .containsExactlyInAnyOrder("persistentvolumeclaim/sample-data", "persistentvolumeclaim/sample-data-restored");
 
     String health = find(out, "(http://127\\.0\\.0\\.1:\\d+/actuator/health)");
     try (HttpClient http = HttpClient.newHttpClient()) {

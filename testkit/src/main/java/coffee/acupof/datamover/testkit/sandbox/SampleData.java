@@ -17,6 +17,8 @@ final class SampleData {
   static final String PVC = "sample-data";
   static final String SECRET = "storage-credentials";
   static final String DATAMOVER = "sample-backup";
+  static final String RESTORE = "sample-restore";
+  static final String RESTORED_PVC = "sample-data-restored";
   static final String BUCKET = "backups";
 
   private SampleData() {}
@@ -125,6 +127,29 @@ final class SampleData {
           addTimestampPrefix: true          # backups/YYYY-MM-DD-HHMMSS/...
           deletePvcAfterBackup: true        # remove the clone once the backup is written
         """;
+  }
+
+  /** The DataMoverRestore of the sample: the newest complete backup into a new PVC. */
+  static String restoreYaml() {
+    return """
+        # The sandbox's sample restore. Applied with: kubectl apply -f <this file>
+        apiVersion: datamover.a-cup-of.coffee/v1alpha1
+        kind: DataMoverRestore
+        metadata:
+          name: %s
+          namespace: %s
+        spec:
+          sourcePvc: %s                # whose backups
+          secretName: %s
+          pointInTime: latest               # the newest complete backup
+          targetPvc: %s     # created from the template below, kept when this object is deleted
+          targetPvcTemplate:
+            storageClassName: sandbox-local
+            accessModes: [ReadWriteOnce]
+            resources:
+              requests:
+                storage: 1Gi
+        """.formatted(RESTORE, NAMESPACE, PVC, SECRET, RESTORED_PVC);
   }
 
   /** Writes {@code text} to {@code file}, readable by the owner only (it may hold credentials). */

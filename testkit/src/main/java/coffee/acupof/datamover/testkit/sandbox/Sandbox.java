@@ -27,10 +27,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +121,7 @@ public final class Sandbox {
   private Path kubeconfig;
   private Path rcloneConfig;
   private Path dataMoverFile;
+  private Path restoreFile;
 
   private Sandbox(Options options, Path dir) {
     this.options = options;
@@ -201,7 +205,7 @@ public final class Sandbox {
 
     started = System.nanoTime();
     server.applyYaml(options.repo().resolve("crd"));
-    component("CustomResourceDefinition", "datamovers." + DataMoverWatch.GROUP, started);
+    component("CustomResourceDefinitions", "datamovers, datamoverrestores." + DataMoverWatch.GROUP, started);
 
     // The operator starts in the background while the other parts come up; it is awaited last.
     long operatorStarted = System.nanoTime();
@@ -335,6 +339,58 @@ public final class Sandbox {
       printHistory(history);
     }
     printResult();
+    restoreSample(files);
+  }
+
+  /** Restores the sample's newest backup into a new PVC with a DataMoverRestore and compares every file. */
+  private void restoreSample(Map<String, Long> files) throws Exception {
+    out.section("Sample restore");
+    restoreFile = SampleData.writePrivate(dir.resolve("manifests/sample-restore.yaml"), SampleData.restoreYaml());
+    kubectlShown("apply", "-f", restoreFile.toString());
+    String phase = awaitRestore();
+    kubectlShown("get", "datamoverrestores", "-n", SampleData.NAMESPACE, "-o", "wide");
+    out.blank();
+    if (!"Completed".equals(phase)) {
+      throw new Failure("The sample restore ended " + phase + ".", "kubectl describe datamoverrestore -n " + SampleData.NAMESPACE + " " + SampleData.RESTORE);
+    }
+    Path original = provisioner.volume(SampleData.NAMESPACE, SampleData.PVC);
+    Path restored = provisioner.directoryOf(awaitBound(SampleData.NAMESPACE, SampleData.RESTORED_PVC)).orElseThrow();
+    out.line(Console.INDENT + "PVC " + SampleData.NAMESPACE + "/" + SampleData.RESTORED_PVC + " (in " + restored + ") against the original:");
+    List<List<String>> rows = new ArrayList<>();
+    int matching = 0;
+    for (String path : new TreeMap<>(files).keySet()) {
+      Path copy = restored.resolve(path);
+      boolean same = Files.isRegularFile(copy) && Arrays.equals(sha256(original.resolve(path)), sha256(copy));
+      matching += same ? 1 : 0;
+      rows.add(List.of(Long.toString(files.get(path)), same ? "same" : "DIFFERENT", path));
+    }
+    out.table(List.of("SIZE", "SHA-256", "PATH"), rows, 2, 0);
+    if (matching != files.size()) {
+      throw new Failure((files.size() - matching) + " of " + files.size() + " restored files differ from the original.", "Compare " + original + " with " + restored);
+    }
+    out.line(Console.INDENT.repeat(2) + "All " + files.size() + " files match the original.");
+  }
+
+  /** Waits until the sample restore is Completed or Failed; returns the phase. */
+  private String awaitRestore() throws InterruptedException {
+    Instant deadline = Instant.now().plus(RUN_TIMEOUT);
+    while (Instant.now().isBefore(deadline)) {
+      String phase = server.runKubectl("get", "datamoverrestores", "-n", SampleData.NAMESPACE, SampleData.RESTORE, "-o", "jsonpath={.status.phase}").strip();
+      if (phase.equals("Completed") || phase.equals("Failed")) {
+        return phase;
+      }
+      Thread.sleep(250);
+    }
+    throw new Failure("The sample restore did not end within " + RUN_TIMEOUT.toMinutes() + " min.",
+        "kubectl describe datamoverrestore -n " + SampleData.NAMESPACE + " " + SampleData.RESTORE);
+  }
+
+  private static byte[] sha256(Path file) throws IOException {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Waits until the PVC is Bound; returns the name of its PV. */
@@ -532,7 +588,9 @@ public final class Sandbox {
     out.field("", "kubectl events -n " + SampleData.NAMESPACE, width);
     out.field("", "kubectl get pvc,jobs,pods -n " + SampleData.NAMESPACE, width);
     out.field("", "kubectl get nodes,pv,storageclasses", width);
+    out.field("", "kubectl get datamoverrestores,pvc -n " + SampleData.NAMESPACE, width);
     out.field("Run again", "change metadata.name in " + dataMoverFile + ", then kubectl apply -f it", width);
+    out.field("Restore", "change metadata.name and targetPvc in " + restoreFile + ", then kubectl apply -f it", width);
     out.field("S3", s3.endpoint() + ", bucket " + SampleData.BUCKET + "; keys in Secret "
         + SampleData.NAMESPACE + "/" + SampleData.SECRET + " and in " + rcloneConfig, width);
     out.field("", rclone + " --config " + rcloneConfig + " lsf -R sandbox:" + SampleData.BUCKET, width);
