@@ -9,6 +9,7 @@ import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.cluster.Ownership;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverJobBuilder;
+import coffee.acupof.datamover.mover.MoverJobState;
 import coffee.acupof.datamover.mover.MoverResult;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.openapi.models.V1Job;

@@ -1,5 +1,6 @@
 package coffee.acupof.datamover.cluster;
 
+import coffee.acupof.datamover.api.DataMover;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -19,6 +20,7 @@ public class FakeCluster implements ClusterView, ClusterOperations {
   public final Map<String, V1PersistentVolumeClaim> pvcs = new HashMap<>();
   public final Map<String, V1Secret> secrets = new HashMap<>();
   public final Map<String, V1Job> jobs = new HashMap<>();
+  public final Map<String, DataMover> dataMovers = new HashMap<>();
   public final List<V1Pod> pods = new ArrayList<>();
   public final List<String> writes = new ArrayList<>();
   private ClusterException nextFailure;
@@ -100,6 +102,20 @@ public class FakeCluster implements ClusterView, ClusterOperations {
     throwIfFailing();
     writes.add("delete job " + name);
     return jobs.remove(key(namespace, name)) != null;
+  }
+
+  @Override
+  public boolean createDataMover(DataMover dataMover) {
+    throwIfFailing();
+    writes.add("create datamover " + dataMover.name());
+    return dataMovers.putIfAbsent(key(dataMover.namespace(), dataMover.name()), dataMover) == null;
+  }
+
+  @Override
+  public boolean deleteDataMover(String namespace, String name) {
+    throwIfFailing();
+    writes.add("delete datamover " + name);
+    return dataMovers.remove(key(namespace, name)) != null;
   }
 
   private void throwIfFailing() {

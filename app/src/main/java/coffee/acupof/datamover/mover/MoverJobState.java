@@ -1,7 +1,5 @@
-package coffee.acupof.datamover.phase;
+package coffee.acupof.datamover.mover;
 
-import coffee.acupof.datamover.mover.MoverContract;
-import coffee.acupof.datamover.mover.MoverResult;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Job;
@@ -14,9 +12,9 @@ import java.util.List;
 import java.util.Optional;
 
 /** What a mover Job and its pods say about the run: finished or not, attempts, the mover's words. */
-record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods) {
+public record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods) {
 
-  static MoverJobState of(V1Job job, List<V1Pod> pods) {
+  public static MoverJobState of(V1Job job, List<V1Pod> pods) {
     V1JobStatus status = job.getStatus() == null ? new V1JobStatus() : job.getStatus();
     List<V1Pod> sorted =
         pods.stream()
@@ -25,38 +23,38 @@ record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods) {
     return new MoverJobState(job.getMetadata().getName(), status, sorted);
   }
 
-  boolean succeeded() {
+  public boolean succeeded() {
     return condition("Complete").isPresent();
   }
 
-  boolean failed() {
+  public boolean failed() {
     return condition("Failed").isPresent();
   }
 
   /** The Job controller's reason for failing the Job, e.g. BackoffLimitExceeded or DeadlineExceeded. */
-  String failureReason() {
+  public String failureReason() {
     return condition("Failed").map(V1JobCondition::getReason).filter(r -> r != null && !r.isBlank()).orElse("MoverFailed");
   }
 
   /** Pods started so far: failed, succeeded and running ones. */
-  int attempts() {
+  public int attempts() {
     int counted = count(status.getFailed()) + count(status.getSucceeded()) + count(status.getActive());
     return Math.max(counted, (int) pods.stream().filter(p -> terminated(p).isPresent()).count());
   }
 
   /** Whether a mover pod is running or about to (the Job counts it as active). */
-  boolean podActive() {
+  public boolean podActive() {
     return count(status.getActive()) > 0;
   }
 
-  boolean anyPodStarted() {
+  public boolean anyPodStarted() {
     return pods.stream()
         .map(p -> p.getStatus() == null ? null : p.getStatus().getPhase())
         .anyMatch(phase -> "Running".equals(phase) || "Succeeded".equals(phase) || "Failed".equals(phase));
   }
 
   /** The result of the pod that succeeded, read from its termination message. */
-  Optional<MoverResult> successResult() {
+  public Optional<MoverResult> successResult() {
     return pods.reversed().stream()
         .map(MoverJobState::terminated)
         .flatMap(Optional::stream)
@@ -66,7 +64,7 @@ record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods) {
   }
 
   /** The last failed attempt's message (the mover's result message, or its last log line). */
-  Optional<String> lastFailureMessage() {
+  public Optional<String> lastFailureMessage() {
     return pods.reversed().stream()
         .map(MoverJobState::terminated)
         .flatMap(Optional::stream)
@@ -80,12 +78,12 @@ record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods) {
   }
 
   /** When the Job reached its final condition (Complete or Failed), if it says. */
-  Optional<OffsetDateTime> finishedAt() {
+  public Optional<OffsetDateTime> finishedAt() {
     return condition(succeeded() ? "Complete" : "Failed").map(V1JobCondition::getLastTransitionTime);
   }
 
   /** Whether the pods in the cache show a terminated mover container for every attempt the Job counted. */
-  boolean podsCaughtUp() {
+  public boolean podsCaughtUp() {
     long terminated = pods.stream().filter(p -> terminated(p).isPresent()).count();
     return terminated >= count(status.getFailed()) + count(status.getSucceeded());
   }
