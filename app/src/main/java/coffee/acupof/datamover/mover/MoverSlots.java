@@ -80,7 +80,9 @@ public class MoverSlots {
   private final Limits limits;
   private final Supplier<List<Source>> sources;
   private final Clock clock;
-  private final Map<String, Instant> reservations = new HashMap<>();
+  private final Map<String, Reservation> reservations = new HashMap<>();
+
+  private record Reservation(Claim claim, Instant at) {}
 
   public MoverSlots(Limits limits, Supplier<List<Source>> sources, Clock clock) {
     this.limits = limits;
@@ -102,19 +104,15 @@ public class MoverSlots {
     Set<String> held = new HashSet<>();
     holding.forEach(c -> held.add(c.key()));
     Instant now = clock.instant();
-    reservations.entrySet().removeIf(e -> held.contains(e.getKey()) || e.getValue().plus(RESERVATION_TTL).isBefore(now));
+    reservations.entrySet().removeIf(e -> held.contains(e.getKey()) || e.getValue().at().plus(RESERVATION_TTL).isBefore(now));
     if (reservations.containsKey(asking.key())) {
       return new Granted();
     }
-    for (Claim waiter : waiting) {
-      if (reservations.containsKey(waiter.key())) {
-        holding.add(waiter);
-      }
-    }
+    reservations.values().forEach(r -> holding.add(r.claim()));
     waiting.removeIf(w -> reservations.containsKey(w.key()));
     Decision decision = decide(limits, holding, waiting, asking);
     if (decision instanceof Granted) {
-      reservations.put(asking.key(), now);
+      reservations.put(asking.key(), new Reservation(asking, now));
     }
     return decision;
   }
