@@ -51,6 +51,7 @@ class KustomizeIT {
   private static final String APP_NAMESPACE = "team-a";
   private static final String FIELD_MANAGER = "datamover-kustomize-it";
   private static final String DATAMOVERS = "datamovers.datamover.a-cup-of.coffee";
+  private static final String SCHEDULES = "datamoverschedules.datamover.a-cup-of.coffee";
   private static final String STAND_IN_CRDS = "/deploy/prometheus-operator-crds.yaml";
 
   /** Everything the operator does cluster-wide, as group/resource:verb (group "" is core). */
@@ -58,6 +59,15 @@ class KustomizeIT {
       "datamover.a-cup-of.coffee/datamovers:get",
       "datamover.a-cup-of.coffee/datamovers:list",
       "datamover.a-cup-of.coffee/datamovers:watch",
+      "datamover.a-cup-of.coffee/datamovers:create",
+      "datamover.a-cup-of.coffee/datamovers:delete",
+      "datamover.a-cup-of.coffee/datamoverschedules:get",
+      "datamover.a-cup-of.coffee/datamoverschedules:list",
+      "datamover.a-cup-of.coffee/datamoverschedules:watch",
+      "datamover.a-cup-of.coffee/datamoverschedules/status:get",
+      "datamover.a-cup-of.coffee/datamoverschedules/status:patch",
+      "datamover.a-cup-of.coffee/datamoverschedules/status:update",
+      "datamover.a-cup-of.coffee/datamoverschedules/finalizers:update",
       "datamover.a-cup-of.coffee/datamovers/status:get",
       "datamover.a-cup-of.coffee/datamovers/status:patch",
       "datamover.a-cup-of.coffee/datamovers/status:update",
@@ -159,6 +169,7 @@ class KustomizeIT {
     assertThat(manifests.objects()).extracting(o -> Manifests.kind(o) + "/" + Manifests.name(o)).containsExactlyInAnyOrder(
         "Namespace/datamover-system",
         "CustomResourceDefinition/datamovers.datamover.a-cup-of.coffee",
+        "CustomResourceDefinition/datamoverschedules.datamover.a-cup-of.coffee",
         "ServiceAccount/datamover-operator",
         "ClusterRole/datamover-operator",
         "ClusterRoleBinding/datamover-operator",
@@ -266,6 +277,14 @@ class KustomizeIT {
         "list " + DATAMOVERS + " " + app,
         "patch " + DATAMOVERS + " --subresource=status " + app,
         "update " + DATAMOVERS + " --subresource=finalizers " + app,
+        // Schedules: their informer and status; their runs are DataMovers the operator creates and deletes.
+        "list " + SCHEDULES + " " + all,
+        "watch " + SCHEDULES + " " + all,
+        "get " + SCHEDULES + " " + app,
+        "patch " + SCHEDULES + " --subresource=status " + app,
+        "update " + SCHEDULES + " --subresource=finalizers " + app,
+        "create " + DATAMOVERS + " " + app,
+        "delete " + DATAMOVERS + " " + app,
         "list persistentvolumeclaims " + all,
         "watch persistentvolumeclaims " + all,
         "get persistentvolumeclaims " + app,
@@ -299,10 +318,12 @@ class KustomizeIT {
         "delete pods " + app,
         "create pods --subresource=exec " + app,
         "get pods --subresource=log " + app,
-        "create " + DATAMOVERS + " " + app,
         "update " + DATAMOVERS + " " + app,
         "patch " + DATAMOVERS + " " + app,
-        "delete " + DATAMOVERS + " " + app,
+        "create " + SCHEDULES + " " + app,
+        "update " + SCHEDULES + " " + app,
+        "patch " + SCHEDULES + " " + app,
+        "delete " + SCHEDULES + " " + app,
         "update persistentvolumeclaims " + app,
         "patch persistentvolumeclaims " + app,
         "update jobs.batch " + app,

@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import coffee.acupof.datamover.api.Condition;
 import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverApi;
+import coffee.acupof.datamover.api.DataMoverSchedule;
+import coffee.acupof.datamover.api.DataMoverScheduleSpec;
+import coffee.acupof.datamover.api.DataMoverScheduleStatus;
+import coffee.acupof.datamover.api.LastRun;
+import coffee.acupof.datamover.api.RetentionSpec;
+import coffee.acupof.datamover.api.RetentionStatus;
+import coffee.acupof.datamover.api.RunReference;
 import coffee.acupof.datamover.api.DataMoverSpec;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.ImageSpec;
@@ -52,21 +59,81 @@ class CrdRoundTripIT {
   @MethodSource("examples")
   void anExampleSurvivesKubectlAndTheJavaTypes(Path example) throws Exception {
     Given.kubectlApply(ns, Files.readString(example));
-    String name = new Yaml().<Map<String, Map<String, String>>>load(Files.readString(example)).get("metadata").get("name");
+    Map<String, Object> manifest = new Yaml().load(Files.readString(example));
+    String kind = (String) manifest.get("kind");
+    @SuppressWarnings("unchecked")
+    String name = ((Map<String, String>) manifest.get("metadata")).get("name");
 
-    DataMover read = TestCluster.get(ns, name);
-    DataMover copy = new DataMover().metadata(new V1ObjectMeta().name(name + "-copy").namespace(ns)).spec(read.getSpec());
-    TestCluster.create(copy);
+    String sourcePvc;
+    if (DataMoverApi.SCHEDULE_KIND.equals(kind)) {
+      DataMoverSchedule read = Schedules.get(ns, name);
+      Schedules.api().create(new DataMoverSchedule().metadata(new V1ObjectMeta().name(name + "-copy").namespace(ns)).spec(read.getSpec()))
+          .throwsApiException();
+      sourcePvc = read.getSpec().sourcePvc();
+    } else {
+      DataMover read = TestCluster.get(ns, name);
+      TestCluster.create(new DataMover().metadata(new V1ObjectMeta().name(name + "-copy").namespace(ns)).spec(read.getSpec()));
+      sourcePvc = read.getSpec().sourcePvc();
+    }
 
-    JsonObject original = specOf(name);
-    JsonObject roundTripped = specOf(name + "-copy");
+    JsonObject original = specOf(kind, name);
+    JsonObject roundTripped = specOf(kind, name + "-copy");
     assertThat(roundTripped).isEqualTo(original);
-    assertThat(original.get("sourcePvc").getAsString()).isEqualTo(read.getSpec().sourcePvc());
+    assertThat(original.get("sourcePvc").getAsString()).isEqualTo(sourcePvc);
   }
 
-  private static JsonObject specOf(String name) {
-    String json = TestCluster.server().runKubectl("get", "datamover", name, "-n", ns, "-o", "json");
+  private static JsonObject specOf(String kind, String name) {
+    String json = TestCluster.server().runKubectl("get", kind.toLowerCase(), name, "-n", ns, "-o", "json");
     return JsonParser.parseString(json).getAsJsonObject().getAsJsonObject("spec");
+  }
+
+  @Test
+  void everyScheduleStatusFieldSurvivesTheSchema() throws Exception {
+    Schedules.apply(ns, "schedule-status", "0 2 * * *", "d", "s", "");
+    DataMoverSchedule schedule = Schedules.get(ns, "schedule-status");
+    OffsetDateTime t = OffsetDateTime.of(2026, 11, 21, 10, 15, 0, 0, ZoneOffset.UTC);
+    DataMoverScheduleStatus full =
+        new DataMoverScheduleStatus(
+            1L,
+            List.of(new Condition(Condition.READY, "True", "Scheduled", "Next run at 2026-11-22T02:00Z", 1L, t)),
+            t, t.plusDays(1), t, t, t, "now-1",
+            List.of(new RunReference(DataMoverApi.API_VERSION, DataMoverApi.KIND, ns, "schedule-status-202611211015", "uid-1")),
+            new LastRun("schedule-status-202611211015", t, "schedule", "Succeeded", "2026-11-21-101500", "Backup written"),
+            ns + "/d", ns + "/d", "2026-11-21-101500",
+            new RetentionStatus("2026-11-21-101500", t, "Succeeded", "schedule-status-prune-20261121101500", 2,
+                List.of("2026-11-21-101500", "2026-11-20-101500"), 1, List.of("2026-11-19-101500"), 0, t, "kept 2 and deleted 1"));
+    for (Record value : List.<Record>of(full, full.lastRun(), full.retention(), full.active().getFirst())) {
+      assertThat(Arrays.stream(value.getClass().getRecordComponents()).allMatch(c -> {
+        try {
+          return c.getAccessor().invoke(value) != null;
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      })).as("the test sets every field of %s", value.getClass().getSimpleName()).isTrue();
+    }
+
+    new StatusWriter(TestCluster.admin()).write(DataMoverApi.SCHEDULES, schedule, full);
+
+    assertThat(Schedules.get(ns, "schedule-status").getStatus()).isEqualTo(full);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theScheduleSchemaAndTheJavaTypesHaveTheSameFields() throws IOException {
+    Map<String, Object> crd = new Yaml().load(Files.readString(TestCluster.repoRoot().resolve("crd/datamover.a-cup-of.coffee_datamoverschedules.yaml")));
+    Map<String, Object> root =
+        (Map<String, Object>) ((Map<String, Object>) ((List<Map<String, Object>>) ((Map<String, Object>) crd.get("spec")).get("versions")).getFirst().get("schema")).get("openAPIV3Schema");
+    Map<String, Object> spec = properties(root, "spec");
+    Map<String, Object> status = properties(root, "status");
+
+    assertThat(spec.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverScheduleSpec.class));
+    assertThat(properties(spec, "retention").keySet()).containsExactlyInAnyOrderElementsOf(components(RetentionSpec.class));
+    assertThat(properties(spec, "image").keySet()).containsExactlyInAnyOrderElementsOf(components(ImageSpec.class));
+    assertThat(status.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverScheduleStatus.class));
+    assertThat(properties(status, "lastRun").keySet()).containsExactlyInAnyOrderElementsOf(components(LastRun.class));
+    assertThat(properties(status, "retention").keySet()).containsExactlyInAnyOrderElementsOf(components(RetentionStatus.class));
+    Map<String, Object> activeItem = (Map<String, Object>) ((Map<String, Object>) status.get("active")).get("items");
+    assertThat(((Map<String, Object>) activeItem.get("properties")).keySet()).containsExactlyInAnyOrderElementsOf(components(RunReference.class));
   }
 
   @Test
