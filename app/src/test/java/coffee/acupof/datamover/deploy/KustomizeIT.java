@@ -394,7 +394,15 @@ class KustomizeIT {
         alerts.put((String) map(rule).get("alert"), map(rule));
       }
     }
-    assertThat(alerts).containsOnlyKeys("DataMoverRunFailed", "DataMoverRunStuck", "DataMoverOperatorDown");
+    assertThat(alerts).containsOnlyKeys("DataMoverRunFailed", "DataMoverRunStuck", "DataMoverOperatorDown",
+        "DataMoverScheduleNoRecentSuccess", "DataMoverScheduleFailing", "DataMoverScheduleStalled", "DataMoverRetentionFailing");
+    assertThat((String) alerts.get("DataMoverScheduleNoRecentSuccess").get("expr"))
+        .contains("time() - datamover_schedule_last_success_timestamp_seconds", "> 2 * datamover_schedule_interval_seconds");
+    assertThat((String) alerts.get("DataMoverRetentionFailing").get("expr")).contains("increase(datamover_schedule_prune_failures_total[2h])");
+    // The Grafana dashboard ships as a ConfigMap for Grafana's dashboard sidecar.
+    Map<String, Object> dashboard = manifests.get("ConfigMap", "datamover-grafana-dashboard");
+    assertThat(map(at(dashboard, "metadata", "labels"))).containsEntry("grafana_dashboard", "1");
+    assertThat((String) map(dashboard.get("data")).get("grafana-dashboard.json")).contains("\"uid\": \"datamover-operator\"");
     assertThat((String) alerts.get("DataMoverRunFailed").get("expr"))
         .contains("increase(datamover_operations_total{status=\"failure\"}[15m])");
     assertThat((String) alerts.get("DataMoverRunStuck").get("expr"))

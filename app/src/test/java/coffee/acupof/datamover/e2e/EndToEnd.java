@@ -53,10 +53,26 @@ final class EndToEnd implements AutoCloseable {
     executor =
         LocalExecutor.builder(server.adminClient(), volumes)
             .namespace(namespace)
-            .command(List.of("bash", TestCluster.repoRoot().resolve("rclone-image/entrypoint.sh").toString()))
+            .command(moverCommand())
             .baseEnvironment("PATH", Rclone.binary().getParent() + ":" + System.getenv("PATH"))
             .backoff(Duration.ofMillis(500))
             .start();
+  }
+
+  /** How the local executor starts the mover, as a Job's container would start the image's entrypoint. */
+  static List<String> moverCommand() {
+    return List.of("bash", TestCluster.repoRoot().resolve("rclone-image/entrypoint.sh").toString());
+  }
+
+  /**
+   * Whether the mover knows the {@code prune} operation (contract 1.1, the Java mover): asked with no
+   * retention policy, a mover that knows it refuses the policy, one that does not refuses the operation.
+   */
+  static boolean moverSupportsPrune() {
+    Commands.Result result = Commands.exec(moverCommand(), TestCluster.repoRoot(), null,
+        Map.of("MOVER_OPERATION", "prune", "PATH", Rclone.binary().getParent() + ":" + System.getenv("PATH"), "MOVER_RESULT_FILE", "/dev/null"),
+        Duration.ofMinutes(1));
+    return !(result.stdout() + result.stderr()).contains("must be backup, restore or list");
   }
 
   /** Applies the default overlay once per JVM: CRD, namespace, ServiceAccount, RBAC, Deployment. */

@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * DataMoverSchedules on a real API server, with the operator's clock moved by the test instead of
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * Forbid/Allow/Replace, suspend and manual runs, history limits, stalled schedules, retention, metrics.
  * The test plays the kubelet and Job controller for the runs' and retention's Jobs.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScheduleIT {
   private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
   private static final MovableClock clock = new MovableClock(Instant.now());
@@ -344,6 +348,43 @@ class ScheduleIT {
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> readJob(retry) == null);
     moveTo(clock.instant().plus(Duration.ofMinutes(4)), "kept");
     await().atMost(Duration.ofSeconds(30)).until(() -> readJob(retry) != null);
+  }
+
+  /**
+   * Last, when the other tests have made every kind of series: each query of the Grafana dashboard and
+   * of the alerts in the prometheus overlay names only metrics this operator exports.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  @SuppressWarnings("unchecked")
+  void theDashboardAndTheAlertsQueryOnlyMetricsTheOperatorExports() throws Exception {
+    java.nio.file.Path overlay = TestCluster.repoRoot().resolve("deploy/kustomize/overlays/prometheus");
+    List<String> queries = new java.util.ArrayList<>();
+    com.google.gson.JsonObject dashboard =
+        com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(overlay.resolve("grafana-dashboard.json"))).getAsJsonObject();
+    for (var panel : dashboard.getAsJsonArray("panels")) {
+      for (var target : panel.getAsJsonObject().getAsJsonArray("targets")) {
+        queries.add(target.getAsJsonObject().get("expr").getAsString());
+      }
+    }
+    java.util.Map<String, Object> rule = new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(overlay.resolve("prometheusrule.yaml")));
+    for (Object group : (List<Object>) ((java.util.Map<String, Object>) rule.get("spec")).get("groups")) {
+      for (Object r : (List<Object>) ((java.util.Map<String, Object>) group).get("rules")) {
+        queries.add((String) ((java.util.Map<String, Object>) r).get("expr"));
+      }
+    }
+    assertThat(queries).hasSizeGreaterThan(10);
+    String scrape = operator.http("/actuator/prometheus").body();
+    java.util.regex.Matcher names = java.util.regex.Pattern.compile("\\bdatamover_[a-z_]+").matcher(String.join("\n", queries));
+    java.util.Set<String> used = new java.util.TreeSet<>();
+    while (names.find()) {
+      used.add(names.group());
+    }
+    assertThat(used).contains("datamover_schedule_last_success_timestamp_seconds", "datamover_schedule_prune_failures_total");
+    for (String name : used) {
+      assertThat(scrape.lines().anyMatch(l -> l.startsWith(name + "{") || l.startsWith(name + " ")))
+          .as("metric %s, used by a query, is exported", name).isTrue();
+    }
   }
 
   private static V1Job readJob(String name) {

@@ -17,6 +17,7 @@ final class SampleData {
   static final String PVC = "sample-data";
   static final String SECRET = "storage-credentials";
   static final String DATAMOVER = "sample-backup";
+  static final String SCHEDULE = "sample-schedule";
   static final String BUCKET = "backups";
 
   private SampleData() {}
@@ -124,6 +125,29 @@ final class SampleData {
           secretName: storage-credentials
           addTimestampPrefix: true          # backups/YYYY-MM-DD-HHMMSS/...
           deletePvcAfterBackup: true        # remove the clone once the backup is written
+        """;
+  }
+
+  static String scheduleYaml() {
+    return """
+        # The sandbox's sample schedule: a backup every two minutes (and one right away), keeping the
+        # newest 3 points in time. Applied with: kubectl apply -f <this file>
+        # Run one now: kubectl patch dms -n demo sample-schedule --type merge -p '{"spec":{"manualTrigger":"<any new value>"}}'
+        apiVersion: datamover.a-cup-of.coffee/v1alpha1
+        kind: DataMoverSchedule
+        metadata:
+          name: sample-schedule
+          namespace: demo
+        spec:
+          schedule: "*/2 * * * *"
+          runOnCreation: true
+          sourcePvc: sample-data
+          secretName: storage-credentials
+          addTimestampPrefix: true          # backups/demo/sample-data/YYYY-MM-DD-HHMMSS/...
+          deletePvcAfterBackup: true
+          successfulJobsHistoryLimit: 3
+          retention:
+            keepLast: 3                     # after each backup, older points in time are pruned
         """;
   }
 
