@@ -8,6 +8,7 @@ import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.Ownership;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.metrics.DataMoverMetrics;
+import coffee.acupof.datamover.mover.MoverJobState;
 import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.mover.PointAllocator;
 import coffee.acupof.datamover.phase.DataMoverPhaseHandler;
@@ -81,7 +82,7 @@ public class DataMoverConfiguration {
         for (Phase phase : HOLDING) {
           for (DataMover dm : dataMoverInformer.getIndexer().byIndex(INDEX_BY_PHASE, phase.wireName())) {
             V1Job job = jobs.namespace(dm.namespace()).get(ChildNames.moverJob(dm.name()));
-            if (job == null || !finished(job)) {
+            if (job == null || !MoverJobState.finished(job)) {
               claims.add(new MoverSlots.Claim(DataMoverApi.KIND, dm.namespace(), dm.name(), dm.getStatus().phaseTransitionTime()));
             }
           }
@@ -98,11 +99,7 @@ public class DataMoverConfiguration {
     };
   }
 
-  static boolean finished(V1Job job) {
-    return job.getStatus() != null && job.getStatus().getConditions() != null
-        && job.getStatus().getConditions().stream()
-            .anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
-  }
+
 
   @Bean
   PointAllocator pointAllocator(SharedIndexInformer<DataMover> dataMoverInformer) {
@@ -149,7 +146,7 @@ public class DataMoverConfiguration {
 
       @Override
       public void onUpdate(V1Job before, V1Job after) {
-        if (!finished(before) && finished(after)) {
+        if (!MoverJobState.finished(before) && MoverJobState.finished(after)) {
           wake.run();
         }
       }

@@ -9,6 +9,7 @@ import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.cluster.Ownership;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.metrics.ScheduleMetrics;
+import coffee.acupof.datamover.mover.MoverJobState;
 import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.mover.PruneJobBuilder;
 import coffee.acupof.datamover.runtime.EventRecorder;
@@ -80,7 +81,7 @@ public class DataMoverScheduleConfiguration {
         return jobInformer.getIndexer().list().stream()
             .filter(j -> j.getMetadata().getLabels() != null
                 && PruneJobBuilder.COMPONENT.equals(j.getMetadata().getLabels().get(DataMoverApi.LABEL_COMPONENT)))
-            .filter(j -> !DataMoverConfiguration.finished(j))
+            .filter(j -> !MoverJobState.finished(j))
             .map(j -> new MoverSlots.Claim(DataMoverApi.SCHEDULE_KIND, j.getMetadata().getNamespace(), j.getMetadata().getLabels().get(OWNER_LABEL),
                 j.getMetadata().getCreationTimestamp()))
             .toList();

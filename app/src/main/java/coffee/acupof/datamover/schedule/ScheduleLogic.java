@@ -15,6 +15,7 @@ import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.cluster.Ownership;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.metrics.ScheduleMetrics;
+import coffee.acupof.datamover.mover.MoverJobState;
 import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.runtime.Conditions;
 import coffee.acupof.datamover.runtime.KindLogic;
@@ -288,7 +289,7 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
     if (active.stream().anyMatch(r -> r.name().equals(name)) || work.created.stream().anyMatch(r -> r.name().equals(name))) {
       return true;
     }
-    Optional<V1Job> pruning = pruneJobs.stream().filter(j -> !finished(j)).findFirst();
+    Optional<V1Job> pruning = pruneJobs.stream().filter(j -> !MoverJobState.finished(j)).findFirst();
     if (pruning.isPresent()) {
       work.waiting = "run " + name + " waits for retention Job " + pruning.get().getMetadata().getName() + " to finish";
       return false;
@@ -324,11 +325,6 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
     return true;
   }
 
-  private static boolean finished(V1Job job) {
-    return job.getStatus() != null && job.getStatus().getConditions() != null
-        && job.getStatus().getConditions().stream()
-            .anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
-  }
 
   private static List<Condition> conditions(
       DataMoverSchedule schedule, Problem problem, Optional<Instant> next, DataMover newestFinished, RetentionStatus retention,

@@ -103,13 +103,7 @@ class CrdRoundTripIT {
             new RetentionStatus("2026-11-21-101500", t, "Succeeded", "schedule-status-prune-20261121101500", 2,
                 List.of("2026-11-21-101500", "2026-11-20-101500"), 1, List.of("2026-11-19-101500"), 0, t, "kept 2 and deleted 1"));
     for (Record value : List.<Record>of(full, full.lastRun(), full.retention(), full.active().getFirst())) {
-      assertThat(Arrays.stream(value.getClass().getRecordComponents()).allMatch(c -> {
-        try {
-          return c.getAccessor().invoke(value) != null;
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException(e);
-        }
-      })).as("the test sets every field of %s", value.getClass().getSimpleName()).isTrue();
+      assertThat(everyFieldSet(value)).as("the test sets every field of %s", value.getClass().getSimpleName()).isTrue();
     }
 
     new StatusWriter(TestCluster.admin()).write(DataMoverApi.SCHEDULES, schedule, full);
@@ -127,11 +121,11 @@ class CrdRoundTripIT {
     Map<String, Object> status = properties(root, "status");
 
     assertThat(spec.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverScheduleSpec.class));
-    assertThat(properties(spec, "retention").keySet()).containsExactlyInAnyOrderElementsOf(components(RetentionSpec.class));
-    assertThat(properties(spec, "image").keySet()).containsExactlyInAnyOrderElementsOf(components(ImageSpec.class));
+    assertThat(nested(spec, "retention").keySet()).containsExactlyInAnyOrderElementsOf(components(RetentionSpec.class));
+    assertThat(nested(spec, "image").keySet()).containsExactlyInAnyOrderElementsOf(components(ImageSpec.class));
     assertThat(status.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverScheduleStatus.class));
-    assertThat(properties(status, "lastRun").keySet()).containsExactlyInAnyOrderElementsOf(components(LastRun.class));
-    assertThat(properties(status, "retention").keySet()).containsExactlyInAnyOrderElementsOf(components(RetentionStatus.class));
+    assertThat(nested(status, "lastRun").keySet()).containsExactlyInAnyOrderElementsOf(components(LastRun.class));
+    assertThat(nested(status, "retention").keySet()).containsExactlyInAnyOrderElementsOf(components(RetentionStatus.class));
     Map<String, Object> activeItem = (Map<String, Object>) ((Map<String, Object>) status.get("active")).get("items");
     assertThat(((Map<String, Object>) activeItem.get("properties")).keySet()).containsExactlyInAnyOrderElementsOf(components(RunReference.class));
   }
@@ -159,13 +153,7 @@ class CrdRoundTripIT {
             .reason("MoverSucceeded")
             .message("done")
             .build();
-    assertThat(Arrays.stream(DataMoverStatus.class.getRecordComponents()).allMatch(c -> {
-      try {
-        return c.getAccessor().invoke(full) != null;
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-    })).as("the test sets every status field").isTrue();
+    assertThat(everyFieldSet(full)).as("the test sets every status field").isTrue();
 
     new StatusWriter(TestCluster.admin()).write(DataMoverApi.DATAMOVERS, dm, full);
 
@@ -186,6 +174,22 @@ class CrdRoundTripIT {
     assertThat(status.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverStatus.class));
     Map<String, Object> conditionItem = (Map<String, Object>) ((Map<String, Object>) status.get("conditions")).get("items");
     assertThat(((Map<String, Object>) conditionItem.get("properties")).keySet()).containsExactlyInAnyOrderElementsOf(components(Condition.class));
+  }
+
+  /** The properties of the object property {@code name} among {@code properties}. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> nested(Map<String, Object> properties, String name) {
+    return (Map<String, Object>) ((Map<String, Object>) properties.get(name)).get("properties");
+  }
+
+  private static boolean everyFieldSet(Record value) {
+    return Arrays.stream(value.getClass().getRecordComponents()).allMatch(c -> {
+      try {
+        return c.getAccessor().invoke(value) != null;
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   @SuppressWarnings("unchecked")

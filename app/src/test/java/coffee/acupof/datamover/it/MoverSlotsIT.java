@@ -28,7 +28,7 @@ class MoverSlotsIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> "Pending".equals(TestCluster.get(ns, "second").getStatus().phase()));
         DataMoverStatus pending = TestCluster.get(ns, "second").getStatus();
         assertThat(pending.reason()).isEqualTo("WaitingForMoverSlot");
-        assertThat(pending.message()).contains("waiting for a mover slot: 1 of 1 mover Jobs running; 0 runs wait ahead of this one");
+        assertThat(pending.message()).containsIgnoringCase("waiting for a mover slot: 1 of 1 mover Jobs running; 0 runs wait ahead of this one");
         assertThat(pending.condition("Reconciling").orElseThrow().isTrue()).isTrue();
         assertThat(pending.condition("Stalled").orElseThrow().isTrue()).isFalse();
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> !Schedules.jobExists(ns, "second"));
