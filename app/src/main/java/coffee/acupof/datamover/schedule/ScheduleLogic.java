@@ -239,7 +239,7 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
     }
     boolean neverTicked = work.lastTickTime == null && work.lastScheduleTime == null;
     OffsetDateTime created = schedule.getMetadata().getCreationTimestamp();
-    if (neverTicked && Boolean.TRUE.equals(spec.runOnCreation())) {
+    if (neverTicked && Boolean.TRUE.equals(spec.runOnCreation()) && !spec.suspended()) {
       Instant at = created.toInstant().truncatedTo(ChronoUnit.MINUTES);
       String name = RunBuilder.scheduledName(schedule.name(), at);
       if (start(schedule, name, created.toInstant(), RunBuilder.TRIGGER_CREATION, active, pruneJobs, work)) {
