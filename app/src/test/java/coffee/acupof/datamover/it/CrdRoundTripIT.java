@@ -114,9 +114,7 @@ class CrdRoundTripIT {
   @Test
   @SuppressWarnings("unchecked")
   void theScheduleSchemaAndTheJavaTypesHaveTheSameFields() throws IOException {
-    Map<String, Object> crd = new Yaml().load(Files.readString(TestCluster.repoRoot().resolve("crd/datamover.a-cup-of.coffee_datamoverschedules.yaml")));
-    Map<String, Object> root =
-        (Map<String, Object>) ((Map<String, Object>) ((List<Map<String, Object>>) ((Map<String, Object>) crd.get("spec")).get("versions")).getFirst().get("schema")).get("openAPIV3Schema");
+    Map<String, Object> root = schema("crd/datamover.a-cup-of.coffee_datamoverschedules.yaml");
     Map<String, Object> spec = properties(root, "spec");
     Map<String, Object> status = properties(root, "status");
 
@@ -163,9 +161,7 @@ class CrdRoundTripIT {
   @Test
   @SuppressWarnings("unchecked")
   void theSchemaAndTheJavaTypesHaveTheSameFields() throws IOException {
-    Map<String, Object> crd = new Yaml().load(Files.readString(TestCluster.repoRoot().resolve("crd/datamover.a-cup-of.coffee_datamovers.yaml")));
-    Map<String, Object> root =
-        (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) ((List<Map<String, Object>>) ((Map<String, Object>) crd.get("spec")).get("versions")).getFirst().get("schema")).get("openAPIV3Schema"));
+    Map<String, Object> root = schema("crd/datamover.a-cup-of.coffee_datamovers.yaml");
     Map<String, Object> spec = properties(root, "spec");
     Map<String, Object> status = properties(root, "status");
 
@@ -174,6 +170,14 @@ class CrdRoundTripIT {
     assertThat(status.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverStatus.class));
     Map<String, Object> conditionItem = (Map<String, Object>) ((Map<String, Object>) status.get("conditions")).get("items");
     assertThat(((Map<String, Object>) conditionItem.get("properties")).keySet()).containsExactlyInAnyOrderElementsOf(components(Condition.class));
+  }
+
+  /** The OpenAPI schema of the first version of the CRD in {@code file}. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> schema(String file) throws IOException {
+    Map<String, Object> crd = new Yaml().load(Files.readString(TestCluster.repoRoot().resolve(file)));
+    Map<String, Object> version = ((List<Map<String, Object>>) ((Map<String, Object>) crd.get("spec")).get("versions")).getFirst();
+    return (Map<String, Object>) ((Map<String, Object>) version.get("schema")).get("openAPIV3Schema");
   }
 
   /** The properties of the object property {@code name} among {@code properties}. */
