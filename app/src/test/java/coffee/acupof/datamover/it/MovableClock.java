@@ -8,27 +8,26 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A clock that a test moves forward, given to the operator as its {@code Clock} bean: schedules see
- * the time the test sets instead of waiting for real minutes. It stands still until moved.
+ * A clock that a test moves, given to the operator as its {@code Clock} bean: schedules see the time
+ * the test sets instead of waiting for real minutes. Between moves it runs on with real time (so
+ * whatever waits a few real seconds, such as a run settling after its creation, still gets them).
  */
 public final class MovableClock extends Clock {
-  private final AtomicReference<Instant> now;
+  private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
 
-  public MovableClock(Instant start) {
-    this.now = new AtomicReference<>(start);
-  }
-
+  /** Jumps ahead by {@code duration}. */
   public void advance(Duration duration) {
-    now.updateAndGet(t -> t.plus(duration));
+    offset.updateAndGet(o -> o.plus(duration));
   }
 
+  /** Jumps to {@code instant}, from where it runs on. */
   public void set(Instant instant) {
-    now.set(instant);
+    offset.set(Duration.between(Instant.now(), instant));
   }
 
   @Override
   public Instant instant() {
-    return now.get();
+    return Instant.now().plus(offset.get());
   }
 
   @Override

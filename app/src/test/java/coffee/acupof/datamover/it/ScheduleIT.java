@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScheduleIT {
   private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
-  private static final MovableClock clock = new MovableClock(Instant.now());
+  private static final MovableClock clock = new MovableClock();
   private static String ns;
   private static RunningOperator operator;
 
@@ -105,7 +105,7 @@ class ScheduleIT {
     assertThat(status.nextScheduleTime().toInstant()).isEqualTo(t1);
     assertThat(status.path()).isEqualTo(ns + "/ticks-data");
 
-    moveTo(t1.minusSeconds(5), "ticks");
+    moveTo(t1.minusSeconds(60), "ticks");
     stillRuns("ticks");
     moveTo(t1.plusSeconds(3), "ticks");
     awaitRuns("ticks", run("ticks", t1));
@@ -344,9 +344,10 @@ class ScheduleIT {
 
     // The retry waits for its back-off (5 minutes by default), then runs as attempt 2.
     String retry = ChildNames.pruneJob("kept", second, 2);
-    moveTo(clock.instant().plus(Duration.ofMinutes(2)), "kept");
+    Instant next = status.retention().nextAttemptTime().toInstant();
+    moveTo(next.minus(Duration.ofMinutes(2)), "kept");
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> readJob(retry) == null);
-    moveTo(clock.instant().plus(Duration.ofMinutes(4)), "kept");
+    moveTo(next.plusSeconds(5), "kept");
     await().atMost(Duration.ofSeconds(30)).until(() -> readJob(retry) != null);
   }
 

@@ -21,7 +21,7 @@ class ScheduleRestartIT {
 
   @Test
   void aTickDuringARestartRunsExactlyOnce() throws ApiException {
-    MovableClock clock = new MovableClock(Instant.now());
+    MovableClock clock = new MovableClock();
     String ns = TestCluster.newNamespace("schedule-restart");
     Given.secret(ns, "s3", Given.S3_KEYS);
     Given.boundPvc(ns, "app-data", "csi");
