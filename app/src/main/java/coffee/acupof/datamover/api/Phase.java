@@ -7,6 +7,8 @@ import java.util.Optional;
 /** The phases of a DataMover run, with the wire names of the Go DataMover Operator. */
 public enum Phase implements RunPhase<DataMoverStatus.Builder> {
   NEW(""),
+  /** Validated, waiting for a mover slot (the operator-wide cap on running mover Jobs). */
+  PENDING("Pending"),
   CREATING_CLONED_PVC("CreatingClonedPVC"),
   CLONED_PVC_READY("ClonedPVCReady"),
   CREATING_POD("CreatingPod"),

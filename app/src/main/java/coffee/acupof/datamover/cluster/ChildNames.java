@@ -36,6 +36,15 @@ public final class ChildNames {
     return derive(restoreName, "prime");
   }
 
+  /**
+   * Name of a schedule's retention Job after the point in time {@code point} ({@code YYYY-MM-DD-HHMMSS}),
+   * for its {@code attempt}-th try: one name per point and attempt, so a retry never waits for the
+   * deletion of the failed Job.
+   */
+  public static String pruneJob(String scheduleName, String point, int attempt) {
+    return derive(scheduleName, "prune-" + point.replace("-", "") + (attempt > 1 ? "-" + attempt : ""));
+  }
+
   static String derive(String owner, String suffix) {
     String full = owner + "-" + suffix;
     if (full.length() <= MAX_LENGTH) {

@@ -6,6 +6,7 @@ import coffee.acupof.datamover.cluster.ClusterOperations;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.cluster.InformerClusterView;
 import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.runtime.ApiEventSink;
 import coffee.acupof.datamover.runtime.CoreKinds;
 import coffee.acupof.datamover.runtime.EventRecorder;
@@ -31,7 +32,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -144,7 +147,15 @@ public class OperatorConfiguration {
 
   @Bean
   ClusterOperations clusterOperations(ApiClient apiClient) {
-    return new ApiClusterOperations(new CoreV1Api(apiClient), new BatchV1Api(apiClient));
+    return new ApiClusterOperations(new CoreV1Api(apiClient), new BatchV1Api(apiClient), DataMoverApi.DATAMOVERS.api(apiClient));
+  }
+
+  /** The cap on running mover Jobs; each kind adds a {@link MoverSlots.Source} bean for its runs. */
+  @Bean
+  MoverSlots moverSlots(DataMoverProperties properties, ObjectProvider<MoverSlots.Source> sources, Clock clock) {
+    DataMoverProperties.Mover mover = properties.mover();
+    return new MoverSlots(
+        new MoverSlots.Limits(mover.maxRunning(), mover.maxRunningPerNamespace()), () -> sources.orderedStream().toList(), clock);
   }
 
   @Bean
@@ -162,7 +173,9 @@ public class OperatorConfiguration {
     return OperatorIdentity.detect();
   }
 
+  /** The operator's clock; integration tests register their own (a clock they move) before the context starts. */
   @Bean
+  @ConditionalOnMissingBean(Clock.class)
   Clock clock() {
     return Clock.systemUTC();
   }

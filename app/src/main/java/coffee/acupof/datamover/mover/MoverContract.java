@@ -27,6 +27,16 @@ public final class MoverContract {
   public static final String ENV_ALLOW_NONEMPTY_TARGET = "MOVER_ALLOW_NONEMPTY_TARGET";
   /** Contract 1.1, restore: read a named folder that has no completion marker (backups of the Go operator). */
   public static final String ENV_ALLOW_UNVERIFIED = "MOVER_ALLOW_UNVERIFIED_BACKUP";
+  /** Contract 1.1: retention of the complete points in time of one source in one path. */
+  public static final String OPERATION_PRUNE = "prune";
+  public static final String ENV_KEEP_LAST = "MOVER_KEEP_LAST";
+  public static final String ENV_KEEP_HOURLY = "MOVER_KEEP_HOURLY";
+  public static final String ENV_KEEP_DAILY = "MOVER_KEEP_DAILY";
+  public static final String ENV_KEEP_WEEKLY = "MOVER_KEEP_WEEKLY";
+  public static final String ENV_KEEP_MONTHLY = "MOVER_KEEP_MONTHLY";
+  public static final String ENV_KEEP_YEARLY = "MOVER_KEEP_YEARLY";
+  public static final String ENV_KEEP_WITHIN = "MOVER_KEEP_WITHIN";
+  public static final String ENV_KEEP_TIMEZONE = "MOVER_KEEP_TIMEZONE";
   public static final String DATA_DIR = "/data";
   public static final String TMP_DIR = "/tmp";
   public static final String CONTAINER_NAME = "mover";

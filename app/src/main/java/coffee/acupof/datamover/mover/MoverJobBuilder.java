@@ -9,7 +9,6 @@ import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Job;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Builds the mover Job of a DataMover (a backup): the clone at {@code /data}, the contract's
@@ -24,7 +23,7 @@ public final class MoverJobBuilder {
   public static V1Job build(DataMover owner, DataMoverProperties.Mover defaults) {
     DataMoverSpec spec = owner.getSpec();
     return MoverJobs.build(
-        new MoverJobRequest(
+        MoverJobRequest.onClaim(
             DataMoverApi.DATAMOVERS,
             owner,
             ChildNames.moverJob(owner.name()),
@@ -32,8 +31,7 @@ public final class MoverJobBuilder {
             ChildNames.clonePvc(owner.name()),
             spec.secretName(),
             env(owner, spec),
-            spec.image(),
-            Optional.empty()),
+            spec.image()),
         defaults);
   }
 

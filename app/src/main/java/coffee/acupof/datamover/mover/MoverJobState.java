@@ -23,6 +23,12 @@ public record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods
     return new MoverJobState(job.getMetadata().getName(), status, sorted);
   }
 
+  /** Whether the Job has finished, Complete or Failed (whatever its pods say). */
+  public static boolean finished(V1Job job) {
+    MoverJobState state = of(job, List.of());
+    return state.succeeded() || state.failed();
+  }
+
   /**
    * The Job succeeded: {@code Complete}, or already {@code SuccessCriteriaMet}, which the Job controller
    * writes first and which always ends in {@code Complete}.

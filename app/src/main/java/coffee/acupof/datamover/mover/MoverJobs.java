@@ -25,6 +25,7 @@ import io.kubernetes.client.openapi.models.V1SecretEnvSource;
 import io.kubernetes.client.openapi.models.V1SecurityContext;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class MoverJobs {
     V1JobSpec jobSpec =
         new V1JobSpec()
             .backoffLimit(Math.max(0, defaults.attempts() - 1))
-            .activeDeadlineSeconds(defaults.activeDeadline().toSeconds())
+            .activeDeadlineSeconds(request.activeDeadline().orElse(defaults.activeDeadline()).toSeconds())
             .podFailurePolicy(permanentFailures())
             .template(new V1PodTemplateSpec().metadata(new V1ObjectMeta().labels(labels)).spec(podSpec(request, defaults)));
     return new V1Job().apiVersion("batch/v1").kind("Job").metadata(metadata).spec(jobSpec);
@@ -88,12 +89,7 @@ public final class MoverJobs {
                     .fsGroupChangePolicy("OnRootMismatch")
                     .seccompProfile(new V1SeccompProfile().type("RuntimeDefault")))
             .containers(List.of(container(request, defaults)))
-            .volumes(
-                List.of(
-                    new V1Volume()
-                        .name(DATA_VOLUME)
-                        .persistentVolumeClaim(new V1PersistentVolumeClaimVolumeSource().claimName(request.claimName())),
-                    new V1Volume().name(TMP_VOLUME).emptyDir(new V1EmptyDirVolumeSource())));
+            .volumes(volumes(request));
     request.nodeName().ifPresent(pod::nodeName);
     if (!defaults.serviceAccountName().isBlank()) {
       pod.serviceAccountName(defaults.serviceAccountName());
@@ -111,10 +107,7 @@ public final class MoverJobs {
         .imagePullPolicy(pullPolicy)
         .env(request.env())
         .envFrom(List.of(new V1EnvFromSource().secretRef(new V1SecretEnvSource().name(request.secretName()))))
-        .volumeMounts(
-            List.of(
-                new V1VolumeMount().name(DATA_VOLUME).mountPath(MoverContract.DATA_DIR),
-                new V1VolumeMount().name(TMP_VOLUME).mountPath(MoverContract.TMP_DIR)))
+        .volumeMounts(mounts(request))
         .resources(
             new V1ResourceRequirements()
                 .requests(quantities(defaults.requests()))
@@ -126,6 +119,22 @@ public final class MoverJobs {
                 .readOnlyRootFilesystem(true)
                 .runAsNonRoot(true)
                 .capabilities(new V1Capabilities().drop(List.of("ALL"))));
+  }
+
+  /** The claim at {@code /data} (when the operation has one) and a writable emptyDir at {@code /tmp}. */
+  private static List<V1Volume> volumes(MoverJobRequest request) {
+    List<V1Volume> volumes = new ArrayList<>();
+    request.claimName().ifPresent(claim ->
+        volumes.add(new V1Volume().name(DATA_VOLUME).persistentVolumeClaim(new V1PersistentVolumeClaimVolumeSource().claimName(claim))));
+    volumes.add(new V1Volume().name(TMP_VOLUME).emptyDir(new V1EmptyDirVolumeSource()));
+    return volumes;
+  }
+
+  private static List<V1VolumeMount> mounts(MoverJobRequest request) {
+    List<V1VolumeMount> mounts = new ArrayList<>();
+    request.claimName().ifPresent(claim -> mounts.add(new V1VolumeMount().name(DATA_VOLUME).mountPath(MoverContract.DATA_DIR)));
+    mounts.add(new V1VolumeMount().name(TMP_VOLUME).mountPath(MoverContract.TMP_DIR));
+    return mounts;
   }
 
   private static Map<String, Quantity> quantities(Map<String, String> values) {

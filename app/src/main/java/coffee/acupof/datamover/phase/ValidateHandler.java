@@ -7,6 +7,7 @@ import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverContract;
+import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.mover.PointAllocator;
 import coffee.acupof.datamover.mover.RemoteSecret;
 import coffee.acupof.datamover.runtime.phase.MissingInputs;
@@ -23,18 +24,21 @@ import org.springframework.stereotype.Component;
 /**
  * Phase {@code ""}: the source PVC must exist and be bound, and the Secret must exist with the keys
  * the mover needs. While something is missing the status says exactly what; after
- * {@code datamover.deadlines.validation} the run is Failed with that message.
+ * {@code datamover.deadlines.validation} the run is Failed with that message. A valid run then asks
+ * for a mover slot ({@link MoverSlots}): it goes on to clone its source, or waits in {@code Pending}.
  */
 @Component
 public class ValidateHandler implements DataMoverPhaseHandler {
   private final ClusterView cluster;
   private final Duration deadline;
   private final PointAllocator points;
+  private final MoverSlots slots;
 
-  public ValidateHandler(ClusterView cluster, DataMoverProperties properties, PointAllocator points) {
+  public ValidateHandler(ClusterView cluster, DataMoverProperties properties, PointAllocator points, MoverSlots slots) {
     this.cluster = cluster;
     this.deadline = properties.deadlines().validation();
     this.points = points;
+    this.slots = slots;
   }
 
   @Override
@@ -50,7 +54,7 @@ public class ValidateHandler implements DataMoverPhaseHandler {
       String clone = ChildNames.clonePvc(run.name());
       String found = "Source PVC " + spec.sourcePvc() + " and Secret " + spec.secretName() + " found; cloning the source to " + clone;
       if (!spec.timestampPrefix()) {
-        return Transition.to(Phase.CREATING_CLONED_PVC, "Validated", found).with(b -> b.restoredPvcName(clone));
+        return startOrWait(run, found).with(b -> b.restoredPvcName(clone));
       }
       // Runs created in the same second are all in the cache once that second has passed; only then
       // can the allocation follow the same order whichever of them is validated first.
@@ -66,10 +70,19 @@ public class ValidateHandler implements DataMoverPhaseHandler {
       String chosen = point.equals(created)
           ? "; point in time " + point
           : "; point in time " + point + " (" + created + " is taken by another run at " + where + ")";
-      return Transition.to(Phase.CREATING_CLONED_PVC, "Validated", found + chosen)
-          .with(b -> b.restoredPvcName(clone).pointInTime(point));
+      return startOrWait(run, found + chosen).with(b -> b.restoredPvcName(clone).pointInTime(point));
     }
     return MissingInputs.waitOrFail(run, problems, Phase.NEW, Phase.FAILED, deadline);
+  }
+
+  /** On to the clone when a mover slot is free, else {@code Pending}. */
+  private Transition<DataMoverStatus.Builder> startOrWait(Run run, String found) {
+    MoverSlots.Decision decision = slots.request(PendingHandler.claim(run, run.now()));
+    if (decision instanceof MoverSlots.Wait wait) {
+      return Transition.to(Phase.PENDING, PendingHandler.WAITING, found + "; waiting for a mover slot: " + wait.message())
+          .requeueAfter(PendingHandler.RECHECK);
+    }
+    return Transition.to(Phase.CREATING_CLONED_PVC, "Validated", found);
   }
 
   private List<Problem> problems(Run run) {

@@ -12,7 +12,6 @@ import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Job;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Builds a restore's mover Job: the mover's {@code restore} on the claim to fill, reading the backups
@@ -26,16 +25,8 @@ public final class RestoreJobBuilder {
   public static V1Job build(DataMoverRestore restore, String claim, DataMoverProperties.Mover defaults) {
     DataMoverRestoreSpec spec = restore.getSpec();
     return MoverJobs.build(
-        new MoverJobRequest(
-            DataMoverApi.RESTORES,
-            restore,
-            ChildNames.restoreJob(restore.name()),
-            COMPONENT,
-            claim,
-            spec.secretName(),
-            env(restore),
-            spec.image(),
-            Optional.empty()),
+        MoverJobRequest.onClaim(
+            DataMoverApi.RESTORES, restore, ChildNames.restoreJob(restore.name()), COMPONENT, claim, spec.secretName(), env(restore), spec.image()),
         defaults);
   }
 

@@ -1,5 +1,6 @@
 package coffee.acupof.datamover.cluster;
 
+import coffee.acupof.datamover.api.DataMover;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -26,6 +27,7 @@ public class FakeCluster implements ClusterView, ClusterOperations {
   public final Map<String, V1PersistentVolumeClaim> pvcs = new HashMap<>();
   public final Map<String, V1Secret> secrets = new HashMap<>();
   public final Map<String, V1Job> jobs = new HashMap<>();
+  public final Map<String, DataMover> dataMovers = new HashMap<>();
   public final List<V1Pod> pods = new ArrayList<>();
   public final Map<String, V1PersistentVolume> pvs = new HashMap<>();
   public final Map<String, V1StorageClass> storageClasses = new HashMap<>();
@@ -169,6 +171,20 @@ public class FakeCluster implements ClusterView, ClusterOperations {
     throwIfFailing();
     writes.add("delete job " + name);
     return jobs.remove(key(namespace, name)) != null;
+  }
+
+  @Override
+  public boolean createDataMover(DataMover dataMover) {
+    throwIfFailing();
+    writes.add("create datamover " + dataMover.name());
+    return dataMovers.putIfAbsent(key(dataMover.namespace(), dataMover.name()), dataMover) == null;
+  }
+
+  @Override
+  public boolean deleteDataMover(String namespace, String name) {
+    throwIfFailing();
+    writes.add("delete datamover " + name);
+    return dataMovers.remove(key(namespace, name)) != null;
   }
 
   private void throwIfFailing() {

@@ -52,6 +52,7 @@ class KustomizeIT {
   private static final String FIELD_MANAGER = "datamover-kustomize-it";
   private static final String DATAMOVERS = "datamovers.datamover.a-cup-of.coffee";
   private static final String RESTORES = "datamoverrestores.datamover.a-cup-of.coffee";
+  private static final String SCHEDULES = "datamoverschedules.datamover.a-cup-of.coffee";
   private static final String STAND_IN_CRDS = "/deploy/prometheus-operator-crds.yaml";
 
   /** Everything the operator does cluster-wide, as group/resource:verb (group "" is core). */
@@ -59,6 +60,15 @@ class KustomizeIT {
       "datamover.a-cup-of.coffee/datamovers:get",
       "datamover.a-cup-of.coffee/datamovers:list",
       "datamover.a-cup-of.coffee/datamovers:watch",
+      "datamover.a-cup-of.coffee/datamovers:create",
+      "datamover.a-cup-of.coffee/datamovers:delete",
+      "datamover.a-cup-of.coffee/datamoverschedules:get",
+      "datamover.a-cup-of.coffee/datamoverschedules:list",
+      "datamover.a-cup-of.coffee/datamoverschedules:watch",
+      "datamover.a-cup-of.coffee/datamoverschedules/status:get",
+      "datamover.a-cup-of.coffee/datamoverschedules/status:patch",
+      "datamover.a-cup-of.coffee/datamoverschedules/status:update",
+      "datamover.a-cup-of.coffee/datamoverschedules/finalizers:update",
       "datamover.a-cup-of.coffee/datamovers/status:get",
       "datamover.a-cup-of.coffee/datamovers/status:patch",
       "datamover.a-cup-of.coffee/datamovers/status:update",
@@ -177,6 +187,7 @@ class KustomizeIT {
         "Namespace/datamover-system",
         "CustomResourceDefinition/datamovers.datamover.a-cup-of.coffee",
         "CustomResourceDefinition/datamoverrestores.datamover.a-cup-of.coffee",
+        "CustomResourceDefinition/datamoverschedules.datamover.a-cup-of.coffee",
         "ServiceAccount/datamover-operator",
         "ClusterRole/datamover-operator",
         "ClusterRoleBinding/datamover-operator",
@@ -297,6 +308,14 @@ class KustomizeIT {
         "watch storageclasses.storage.k8s.io --all-namespaces",
         "get volumepopulators.populator.storage.k8s.io --all-namespaces",
         "create volumepopulators.populator.storage.k8s.io --all-namespaces",
+        // Schedules: their informer and status; their runs are DataMovers the operator creates and deletes.
+        "list " + SCHEDULES + " " + all,
+        "watch " + SCHEDULES + " " + all,
+        "get " + SCHEDULES + " " + app,
+        "patch " + SCHEDULES + " --subresource=status " + app,
+        "update " + SCHEDULES + " --subresource=finalizers " + app,
+        "create " + DATAMOVERS + " " + app,
+        "delete " + DATAMOVERS + " " + app,
         "list persistentvolumeclaims " + all,
         "watch persistentvolumeclaims " + all,
         "get persistentvolumeclaims " + app,
@@ -331,10 +350,12 @@ class KustomizeIT {
         "delete pods " + app,
         "create pods --subresource=exec " + app,
         "get pods --subresource=log " + app,
-        "create " + DATAMOVERS + " " + app,
         "update " + DATAMOVERS + " " + app,
         "patch " + DATAMOVERS + " " + app,
-        "delete " + DATAMOVERS + " " + app,
+        "create " + SCHEDULES + " " + app,
+        "update " + SCHEDULES + " " + app,
+        "patch " + SCHEDULES + " " + app,
+        "delete " + SCHEDULES + " " + app,
         "update persistentvolumeclaims " + app,
         "patch persistentvolumeclaims " + app,
         "update jobs.batch " + app,
@@ -411,7 +432,15 @@ class KustomizeIT {
         alerts.put((String) map(rule).get("alert"), map(rule));
       }
     }
-    assertThat(alerts).containsOnlyKeys("DataMoverRunFailed", "DataMoverRunStuck", "DataMoverOperatorDown");
+    assertThat(alerts).containsOnlyKeys("DataMoverRunFailed", "DataMoverRunStuck", "DataMoverOperatorDown",
+        "DataMoverScheduleNoRecentSuccess", "DataMoverScheduleFailing", "DataMoverScheduleStalled", "DataMoverRetentionFailing");
+    assertThat((String) alerts.get("DataMoverScheduleNoRecentSuccess").get("expr"))
+        .contains("time() - datamover_schedule_last_success_timestamp_seconds", "> 2 * datamover_schedule_interval_seconds");
+    assertThat((String) alerts.get("DataMoverRetentionFailing").get("expr")).contains("increase(datamover_schedule_prune_failures_total[2h])");
+    // The Grafana dashboard ships as a ConfigMap for Grafana's dashboard sidecar.
+    Map<String, Object> dashboard = manifests.get("ConfigMap", "datamover-grafana-dashboard");
+    assertThat(map(at(dashboard, "metadata", "labels"))).containsEntry("grafana_dashboard", "1");
+    assertThat((String) map(dashboard.get("data")).get("grafana-dashboard.json")).contains("\"uid\": \"datamover-operator\"");
     assertThat((String) alerts.get("DataMoverRunFailed").get("expr"))
         .contains("increase(datamover_operations_total{status=\"failure\"}[15m])");
     assertThat((String) alerts.get("DataMoverRunStuck").get("expr"))

@@ -9,11 +9,18 @@ import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverRestore;
 import coffee.acupof.datamover.api.DataMoverRestoreSpec;
 import coffee.acupof.datamover.api.DataMoverRestoreStatus;
+import coffee.acupof.datamover.api.DataMoverSchedule;
+import coffee.acupof.datamover.api.DataMoverScheduleSpec;
+import coffee.acupof.datamover.api.DataMoverScheduleStatus;
 import coffee.acupof.datamover.api.DataMoverSpec;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.ImageSpec;
+import coffee.acupof.datamover.api.LastRun;
 import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.api.RestorePhase;
+import coffee.acupof.datamover.api.RetentionSpec;
+import coffee.acupof.datamover.api.RetentionStatus;
+import coffee.acupof.datamover.api.RunReference;
 import coffee.acupof.datamover.runtime.ResourceKind;
 import coffee.acupof.datamover.runtime.StatusWriter;
 import com.google.gson.JsonObject;
@@ -56,7 +63,8 @@ class CrdRoundTripIT {
 
   /** The kinds examples may have, by their {@code kind}. */
   private static final Map<String, ResourceKind<? extends CustomResource<?, ?, ?>, ?>> KINDS =
-      Map.of(DataMoverApi.KIND, DataMoverApi.DATAMOVERS, DataMoverApi.RESTORE_KIND, DataMoverApi.RESTORES);
+      Map.<String, ResourceKind<? extends CustomResource<?, ?, ?>, ?>>of(
+          DataMoverApi.KIND, DataMoverApi.DATAMOVERS, DataMoverApi.RESTORE_KIND, DataMoverApi.RESTORES, DataMoverApi.SCHEDULE_KIND, DataMoverApi.SCHEDULES);
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
@@ -88,6 +96,45 @@ class CrdRoundTripIT {
   }
 
   @Test
+  void everyScheduleStatusFieldSurvivesTheSchema() throws Exception {
+    Schedules.apply(ns, "schedule-status", "0 2 * * *", "d", "s", "");
+    DataMoverSchedule schedule = Schedules.get(ns, "schedule-status");
+    OffsetDateTime t = OffsetDateTime.of(2026, 11, 21, 10, 15, 0, 0, ZoneOffset.UTC);
+    DataMoverScheduleStatus full =
+        new DataMoverScheduleStatus(
+            1L,
+            List.of(new Condition(Condition.READY, "True", "Scheduled", "Next run at 2026-11-22T02:00Z", 1L, t)),
+            t, t.plusDays(1), t, t, t, "now-1",
+            List.of(new RunReference(DataMoverApi.API_VERSION, DataMoverApi.KIND, ns, "schedule-status-202611211015", "uid-1")),
+            new LastRun("schedule-status-202611211015", t, "schedule", "Succeeded", "2026-11-21-101500", "Backup written"),
+            ns + "/d", ns + "/d", "2026-11-21-101500",
+            new RetentionStatus("2026-11-21-101500", t, "Succeeded", "schedule-status-prune-20261121101500", 2,
+                List.of("2026-11-21-101500", "2026-11-20-101500"), 1, List.of("2026-11-19-101500"), 0, t, "kept 2 and deleted 1"));
+    for (Record value : List.<Record>of(full, full.lastRun(), full.retention(), full.active().getFirst())) {
+      assertThat(everyFieldSet(value)).as("the test sets every field of %s", value.getClass().getSimpleName()).isTrue();
+    }
+
+    new StatusWriter(TestCluster.admin()).write(DataMoverApi.SCHEDULES, schedule, full);
+
+    assertThat(Schedules.get(ns, "schedule-status").getStatus()).isEqualTo(full);
+  }
+
+  @Test
+  void theScheduleSchemaAndTheJavaTypesHaveTheSameFields() throws IOException {
+    Map<String, Object> root = schema("crd/datamover.a-cup-of.coffee_datamoverschedules.yaml");
+    Map<String, Object> spec = properties(field(properties(root), "spec"));
+    Map<String, Object> status = properties(field(properties(root), "status"));
+
+    assertThat(spec.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverScheduleSpec.class));
+    assertThat(properties(field(spec, "retention")).keySet()).containsExactlyInAnyOrderElementsOf(components(RetentionSpec.class));
+    assertThat(properties(field(spec, "image")).keySet()).containsExactlyInAnyOrderElementsOf(components(ImageSpec.class));
+    assertThat(status.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverScheduleStatus.class));
+    assertThat(properties(field(status, "lastRun")).keySet()).containsExactlyInAnyOrderElementsOf(components(LastRun.class));
+    assertThat(properties(field(status, "retention")).keySet()).containsExactlyInAnyOrderElementsOf(components(RetentionStatus.class));
+    assertThat(properties(field(field(status, "active"), "items")).keySet()).containsExactlyInAnyOrderElementsOf(components(RunReference.class));
+  }
+
+  @Test
   void everyStatusFieldSurvivesTheSchema() {
     Given.kubectlApply(ns, "apiVersion: datamover.a-cup-of.coffee/v1alpha1\nkind: DataMover\nmetadata:\n  name: status-fields\nspec:\n  sourcePvc: d\n  secretName: s\n");
     DataMover dm = TestCluster.get(ns, "status-fields");
@@ -110,13 +157,7 @@ class CrdRoundTripIT {
             .reason("MoverSucceeded")
             .message("done")
             .build();
-    assertThat(Arrays.stream(DataMoverStatus.class.getRecordComponents()).allMatch(c -> {
-      try {
-        return c.getAccessor().invoke(full) != null;
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-    })).as("the test sets every status field").isTrue();
+    assertThat(everyFieldSet(full)).as("the test sets every status field").isTrue();
 
     new StatusWriter(TestCluster.admin()).write(DataMoverApi.DATAMOVERS, dm, full);
 
@@ -180,13 +221,7 @@ class CrdRoundTripIT {
             .reason("Completed")
             .message("done")
             .build();
-    assertThat(Arrays.stream(DataMoverRestoreStatus.class.getRecordComponents()).allMatch(c -> {
-      try {
-        return c.getAccessor().invoke(full) != null;
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-    })).as("the test sets every status field").isTrue();
+    assertThat(everyFieldSet(full)).as("the test sets every status field").isTrue();
 
     new StatusWriter(TestCluster.admin()).write(DataMoverApi.RESTORES, restore, full);
 
@@ -194,10 +229,22 @@ class CrdRoundTripIT {
         .isEqualTo(full);
   }
 
+  /** The OpenAPI schema of the first version of the CRD in {@code file}. */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> schema(String crdFile) throws IOException {
-    Map<String, Object> crd = new Yaml().load(Files.readString(TestCluster.repoRoot().resolve(crdFile)));
-    return (Map<String, Object>) ((Map<String, Object>) ((List<Map<String, Object>>) ((Map<String, Object>) crd.get("spec")).get("versions")).getFirst().get("schema")).get("openAPIV3Schema");
+  private static Map<String, Object> schema(String file) throws IOException {
+    Map<String, Object> crd = new Yaml().load(Files.readString(TestCluster.repoRoot().resolve(file)));
+    Map<String, Object> version = ((List<Map<String, Object>>) ((Map<String, Object>) crd.get("spec")).get("versions")).getFirst();
+    return (Map<String, Object>) ((Map<String, Object>) version.get("schema")).get("openAPIV3Schema");
+  }
+
+  private static boolean everyFieldSet(Record value) {
+    return Arrays.stream(value.getClass().getRecordComponents()).allMatch(c -> {
+      try {
+        return c.getAccessor().invoke(value) != null;
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   /** The properties of a schema node. */

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class MoverJobBuilderTest {
-  private final DataMoverProperties.Mover defaults = new DataMoverProperties(null, null, null, null, null, null, null).mover();
+  private final DataMoverProperties.Mover defaults = new DataMoverProperties(null, null, null, null, null, null, null, null).mover();
 
   private static Map<String, String> env(V1Container c) {
     return c.getEnv().stream().filter(e -> e.getValue() != null).collect(Collectors.toMap(V1EnvVar::getName, V1EnvVar::getValue, (a, b) -> b));

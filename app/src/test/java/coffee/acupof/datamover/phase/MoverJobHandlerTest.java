@@ -39,7 +39,7 @@ class MoverJobHandlerTest {
       "{\"operation\":\"backup\",\"status\":\"failed\",\"exitCode\":3,\"message\":\"remote refused the credentials (AccessDenied): check AWS_ACCESS_KEY_ID\"}";
 
   private final FakeCluster cluster = new FakeCluster();
-  private final MoverJobHandler handler = new MoverJobHandler(cluster, cluster, new DataMoverProperties(null, null, null, null, null, null, null));
+  private final MoverJobHandler handler = new MoverJobHandler(cluster, cluster, new DataMoverProperties(null, null, null, null, null, null, null, null));
   private DataMover dm = inPhase(dataMover("backup"), Phase.CREATING_POD, CREATED);
 
   @BeforeEach

@@ -27,7 +27,11 @@ class ValidateHandlerTest {
   private final FakeCluster cluster = new FakeCluster();
   private final List<DataMover> runs = new java.util.ArrayList<>();
   private final ValidateHandler handler =
-      new ValidateHandler(cluster, new DataMoverProperties(null, null, null, null, null, null, null), new PointAllocator(path -> runs));
+      new ValidateHandler(
+          cluster,
+          new DataMoverProperties(null, null, null, null, null, null, null, null),
+          new PointAllocator(path -> runs),
+          new coffee.acupof.datamover.mover.MoverSlots(new coffee.acupof.datamover.mover.MoverSlots.Limits(0, 0), List::of, java.time.Clock.systemUTC()));
 
   private Transition<DataMoverStatus.Builder> handleAt(Duration sinceCreation) {
     return handler.handle(new Run(dataMover("backup"), CREATED.plus(sinceCreation)));

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class BindVolumeHandlerTest {
   private final FakeCluster cluster = new FakeCluster();
   private final BindVolumeHandler handler =
-      new BindVolumeHandler(cluster, cluster, new RestoreCleanup(cluster), new DataMoverProperties(null, null, null, null, null, null, null));
+      new BindVolumeHandler(cluster, cluster, new RestoreCleanup(cluster), new DataMoverProperties(null, null, null, null, null, null, null, null));
   private final DataMoverRestore fill = restore("fill", restoreSpec(null));
   private final V1PersistentVolumeClaim user =
       new V1PersistentVolumeClaim().metadata(new V1ObjectMeta().name("data").namespace(NS).uid("uid-data")).spec(new V1PersistentVolumeClaimSpec());

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 
 class RestoreHandlersTest {
   private final FakeCluster cluster = new FakeCluster().add(s3Secret("s3-credentials"));
-  private final DataMoverProperties properties = new DataMoverProperties(null, null, null, null, null, null, null);
+  private final DataMoverProperties properties = new DataMoverProperties(null, null, null, null, null, null, null, null);
   private final RestoreCleanup cleanup = new RestoreCleanup(cluster);
   private final ValidateRestoreHandler validate = new ValidateRestoreHandler(cluster, properties);
   private final PrepareTargetHandler prepare = new PrepareTargetHandler(cluster, cluster, cleanup);

@@ -19,6 +19,7 @@ final class SampleData {
   static final String DATAMOVER = "sample-backup";
   static final String RESTORE = "sample-restore";
   static final String RESTORED_PVC = "sample-data-restored";
+  static final String SCHEDULE = "sample-schedule";
   static final String BUCKET = "backups";
 
   private SampleData() {}
@@ -150,6 +151,29 @@ final class SampleData {
               requests:
                 storage: 1Gi
         """.formatted(RESTORE, NAMESPACE, PVC, SECRET, RESTORED_PVC);
+  }
+
+  static String scheduleYaml() {
+    return """
+        # The sandbox's sample schedule: a backup every two minutes (and one right away), keeping the
+        # newest 3 points in time. Applied with: kubectl apply -f <this file>
+        # Run one now: kubectl patch dms -n demo sample-schedule --type merge -p '{"spec":{"manualTrigger":"<any new value>"}}'
+        apiVersion: datamover.a-cup-of.coffee/v1alpha1
+        kind: DataMoverSchedule
+        metadata:
+          name: sample-schedule
+          namespace: demo
+        spec:
+          schedule: "*/2 * * * *"
+          runOnCreation: true
+          sourcePvc: sample-data
+          secretName: storage-credentials
+          addTimestampPrefix: true          # backups/demo/sample-data/YYYY-MM-DD-HHMMSS/...
+          deletePvcAfterBackup: true
+          successfulJobsHistoryLimit: 3
+          retention:
+            keepLast: 3                     # after each backup, older points in time are pruned
+        """;
   }
 
   /** Writes {@code text} to {@code file}, readable by the owner only (it may hold credentials). */

@@ -122,6 +122,7 @@ public final class Sandbox {
   private Path rcloneConfig;
   private Path dataMoverFile;
   private Path restoreFile;
+  private Path scheduleFile;
 
   private Sandbox(Options options, Path dir) {
     this.options = options;
@@ -165,6 +166,7 @@ public final class Sandbox {
       out.line("All files of this sandbox are in " + dir);
       start();
       runSample();
+      runScheduleSample();
       if (!options.exitWhenDone()) {
         printGuide();
         awaitStopRequest();
@@ -569,6 +571,27 @@ public final class Sandbox {
         + "; .datamover/manifest.json is the completion marker, written last.");
   }
 
+  /**
+   * The sample schedule: applied with kubectl, it starts its first run at once (runOnCreation) and then
+   * one every two minutes, keeping 3 points in time; shown once the first run has completed.
+   */
+  private void runScheduleSample() throws InterruptedException {
+    out.section("Sample schedule");
+    scheduleFile = SampleData.writePrivate(dir.resolve("manifests/sample-schedule.yaml"), SampleData.scheduleYaml());
+    kubectlShown("apply", "-f", scheduleFile.toString());
+    Instant deadline = Instant.now().plus(RUN_TIMEOUT);
+    String jsonPath = "-o=jsonpath={.status.lastSuccessfulTime}";
+    while (server.runKubectl("get", "datamoverschedule", SampleData.SCHEDULE, "-n", SampleData.NAMESPACE, jsonPath).isBlank()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new Failure("The first run of DataMoverSchedule " + SampleData.NAMESPACE + "/" + SampleData.SCHEDULE + " did not complete within "
+            + RUN_TIMEOUT.toMinutes() + " minutes.", "Last lines of " + operator.logFile() + ":\n" + operator.logTail(LOG_TAIL_LINES));
+      }
+      Thread.sleep(250);
+    }
+    out.line(Console.INDENT + "Its first run has completed; a new one starts every two minutes and keeps the newest 3 points in time.");
+    kubectlShown("get", "datamoverschedules", "-n", SampleData.NAMESPACE, "-o", "wide");
+  }
+
   // --- exploring ----------------------------------------------------------------------------------
 
   private void printGuide() {
@@ -591,6 +614,9 @@ public final class Sandbox {
     out.field("", "kubectl get datamoverrestores,pvc -n " + SampleData.NAMESPACE, width);
     out.field("Run again", "change metadata.name in " + dataMoverFile + ", then kubectl apply -f it", width);
     out.field("Restore", "change metadata.name and targetPvc in " + restoreFile + ", then kubectl apply -f it", width);
+    out.field("Schedule", "kubectl get dms,dm -n " + SampleData.NAMESPACE + "   (" + scheduleFile + ")", width);
+    out.field("", "kubectl patch dms -n " + SampleData.NAMESPACE + " " + SampleData.SCHEDULE
+        + " --type merge -p '{\"spec\":{\"manualTrigger\":\"'$(date +%s)'\"}}'   # run now", width);
     out.field("S3", s3.endpoint() + ", bucket " + SampleData.BUCKET + "; keys in Secret "
         + SampleData.NAMESPACE + "/" + SampleData.SECRET + " and in " + rcloneConfig, width);
     out.field("", rclone + " --config " + rcloneConfig + " lsf -R sandbox:" + SampleData.BUCKET, width);
