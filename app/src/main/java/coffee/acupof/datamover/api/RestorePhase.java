@@ -8,6 +8,8 @@ import java.util.Optional;
 public enum RestorePhase implements RunPhase<DataMoverRestoreStatus.Builder> {
   /** Checking the inputs: the Secret, the target (or the PVC that names this restore as its data source). */
   NEW(""),
+  /** Valid, waiting for a mover slot (the operator-wide cap on running mover Jobs). */
+  PENDING("Pending"),
   /** Creating the target PVC from the template, or the prime PVC of a volume populator. */
   PREPARING_TARGET("PreparingTarget"),
   /** The mover Job copies the backup into the target. */

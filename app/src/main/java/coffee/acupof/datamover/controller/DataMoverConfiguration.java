@@ -8,8 +8,8 @@ import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.Ownership;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.metrics.DataMoverMetrics;
-import coffee.acupof.datamover.mover.MoverJobState;
 import coffee.acupof.datamover.mover.MoverSlots;
+import coffee.acupof.datamover.mover.PhasedSlotSource;
 import coffee.acupof.datamover.mover.PointAllocator;
 import coffee.acupof.datamover.phase.DataMoverPhaseHandler;
 import coffee.acupof.datamover.phase.Run;
@@ -22,7 +22,6 @@ import coffee.acupof.datamover.runtime.StatusWriter;
 import coffee.acupof.datamover.runtime.phase.PhaseMachine;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.workqueue.RateLimitingQueue;
-import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.cache.Lister;
 import io.kubernetes.client.openapi.models.V1Job;
@@ -31,7 +30,6 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +49,9 @@ public class DataMoverConfiguration {
   static final String INDEX_BY_SECRET = "bySecret";
   /** Timestamped DataMovers by the path they write to (see {@link PointAllocator}). */
   static final String INDEX_BY_LOCATION = "byLocation";
-  /** DataMovers by {@code status.phase} (the ones waiting in Pending are woken when a slot frees). */
-  static final String INDEX_BY_PHASE = "byPhase";
   /** Phases of a run that holds a mover slot until its Job ends. */
-  private static final Set<Phase> HOLDING = Set.of(Phase.CREATING_CLONED_PVC, Phase.CLONED_PVC_READY, Phase.CREATING_POD);
+  private static final Set<String> HOLDING =
+      Set.of(Phase.CREATING_CLONED_PVC.wireName(), Phase.CLONED_PVC_READY.wireName(), Phase.CREATING_POD.wireName());
 
   @Bean
   SharedIndexInformer<DataMover> dataMoverInformer(Informers informers) {
@@ -63,8 +60,7 @@ public class DataMoverConfiguration {
         Map.of(
             INDEX_BY_SOURCE_PVC, dm -> dm.getSpec() == null ? List.of() : List.of(dm.namespace() + "/" + dm.getSpec().sourcePvc()),
             INDEX_BY_SECRET, dm -> dm.getSpec() == null ? List.of() : List.of(dm.namespace() + "/" + dm.getSpec().secretName()),
-            INDEX_BY_LOCATION, dm -> dm.getSpec() == null || !dm.getSpec().timestampPrefix() ? List.of() : List.of(dm.getSpec().effectivePath()),
-            INDEX_BY_PHASE, dm -> List.of(dm.getStatus().phaseValue().wireName())));
+            INDEX_BY_LOCATION, dm -> dm.getSpec() == null || !dm.getSpec().timestampPrefix() ? List.of() : List.of(dm.getSpec().effectivePath())));
     return informer;
   }
 
@@ -73,33 +69,10 @@ public class DataMoverConfiguration {
    * CreatingClonedPVC) until its Job has finished; a run in Pending waits, since it entered Pending.
    */
   @Bean
-  MoverSlots.Source dataMoverSlots(SharedIndexInformer<DataMover> dataMoverInformer, SharedIndexInformer<V1Job> jobInformer) {
-    Lister<V1Job> jobs = new Lister<>(jobInformer.getIndexer());
-    return new MoverSlots.Source() {
-      @Override
-      public List<MoverSlots.Claim> holding() {
-        List<MoverSlots.Claim> claims = new ArrayList<>();
-        for (Phase phase : HOLDING) {
-          for (DataMover dm : dataMoverInformer.getIndexer().byIndex(INDEX_BY_PHASE, phase.wireName())) {
-            V1Job job = jobs.namespace(dm.namespace()).get(ChildNames.moverJob(dm.name()));
-            if (job == null || !MoverJobState.finished(job)) {
-              claims.add(new MoverSlots.Claim(DataMoverApi.KIND, dm.namespace(), dm.name(), dm.getStatus().phaseTransitionTime()));
-            }
-          }
-        }
-        return claims;
-      }
-
-      @Override
-      public List<MoverSlots.Claim> waiting() {
-        return dataMoverInformer.getIndexer().byIndex(INDEX_BY_PHASE, Phase.PENDING.wireName()).stream()
-            .map(dm -> new MoverSlots.Claim(DataMoverApi.KIND, dm.namespace(), dm.name(), dm.getStatus().phaseTransitionTime()))
-            .toList();
-      }
-    };
+  PhasedSlotSource<DataMover> dataMoverSlots(SharedIndexInformer<DataMover> dataMoverInformer, SharedIndexInformer<V1Job> jobInformer) {
+    return new PhasedSlotSource<>(
+        DataMoverApi.KIND, dataMoverInformer, HOLDING, Phase.PENDING.wireName(), dm -> ChildNames.moverJob(dm.name()), jobInformer);
   }
-
-
 
   @Bean
   PointAllocator pointAllocator(SharedIndexInformer<DataMover> dataMoverInformer) {
@@ -132,48 +105,6 @@ public class DataMoverConfiguration {
         DataMoverApi.DATAMOVERS, new Lister<>(dataMoverInformer.getIndexer()), machine, statusWriter, events, clock, registry);
   }
 
-  /**
-   * A slot frees when a mover Job finishes or goes, or a run leaves the phases that hold one: then the
-   * runs waiting in Pending are reconciled and the first in the fair order takes it.
-   */
-  private static void wakePendingWhenASlotFrees(
-      SharedIndexInformer<DataMover> dataMovers, SharedIndexInformer<V1Job> jobs, RateLimitingQueue<Request> queue) {
-    Runnable wake = () -> dataMovers.getIndexer().byIndex(INDEX_BY_PHASE, Phase.PENDING.wireName())
-        .forEach(dm -> queue.add(new Request(dm.namespace(), dm.name())));
-    jobs.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(V1Job job) {}
-
-      @Override
-      public void onUpdate(V1Job before, V1Job after) {
-        if (!MoverJobState.finished(before) && MoverJobState.finished(after)) {
-          wake.run();
-        }
-      }
-
-      @Override
-      public void onDelete(V1Job job, boolean unknown) {
-        wake.run();
-      }
-    });
-    dataMovers.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(DataMover dm) {}
-
-      @Override
-      public void onUpdate(DataMover before, DataMover after) {
-        if (HOLDING.contains(before.getStatus().phaseValue()) && !HOLDING.contains(after.getStatus().phaseValue())) {
-          wake.run();
-        }
-      }
-
-      @Override
-      public void onDelete(DataMover dm, boolean unknown) {
-        wake.run();
-      }
-    });
-  }
-
   /** The controller: informer events feed the queue, N workers run the reconciler. */
   @Bean
   KindController dataMoverController(
@@ -184,14 +115,18 @@ public class DataMoverConfiguration {
       SharedIndexInformer<V1PersistentVolumeClaim> pvcInformer,
       SharedIndexInformer<V1Secret> secretInformer,
       SharedIndexInformer<V1Job> jobInformer,
-      SharedIndexInformer<V1Pod> podInformer) {
+      SharedIndexInformer<V1Pod> podInformer,
+      PhasedSlotSource<DataMover> dataMoverSlots,
+      MoverSlots slots) {
     QueueFeeder feeder = new QueueFeeder(DataMoverApi.DATAMOVERS, Ownership.ownerLabel(DataMoverApi.DATAMOVERS), dataMoverQueue);
     feeder.watchSelf(dataMoverInformer);
     feeder.watchReferenced(pvcInformer, dataMoverInformer, INDEX_BY_SOURCE_PVC);
     feeder.watchReferenced(secretInformer, dataMoverInformer, INDEX_BY_SECRET);
     feeder.watchOwned(jobInformer);
     feeder.watchOwned(podInformer);
-    wakePendingWhenASlotFrees(dataMoverInformer, jobInformer, dataMoverQueue);
+    // A slot that frees (a mover Job of any kind ended) wakes the runs waiting in Pending.
+    dataMoverSlots.onSlotFreed(jobInformer, slots::freed);
+    slots.whenFreed(() -> dataMoverSlots.forEachWaiting(dm -> dataMoverQueue.add(new Request(dm.namespace(), dm.name()))));
     return KindController.of(
         "datamover",
         dataMoverQueue,

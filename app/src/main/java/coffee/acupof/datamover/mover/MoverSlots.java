@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -81,6 +82,7 @@ public class MoverSlots {
   private final Supplier<List<Source>> sources;
   private final Clock clock;
   private final Map<String, Reservation> reservations = new HashMap<>();
+  private final List<Runnable> wakers = new CopyOnWriteArrayList<>();
 
   private record Reservation(Claim claim, Instant at) {}
 
@@ -88,6 +90,16 @@ public class MoverSlots {
     this.limits = limits;
     this.sources = sources;
     this.clock = clock;
+  }
+
+  /** Runs {@code waker} whenever a slot may have freed (each kind wakes its waiting runs). */
+  public void whenFreed(Runnable waker) {
+    wakers.add(waker);
+  }
+
+  /** A slot may have freed (a mover Job of some kind ended, a run left a holding phase): wake the waiting runs of every kind. */
+  public void freed() {
+    wakers.forEach(Runnable::run);
   }
 
   /** Whether {@code asking} may start its mover Job now; a grant holds the slot until the cache shows it. */

@@ -4,9 +4,12 @@ import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverRestore;
 import coffee.acupof.datamover.api.DataMoverRestoreStatus;
 import coffee.acupof.datamover.api.RestorePhase;
+import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.InformerClusterView;
 import coffee.acupof.datamover.cluster.Ownership;
 import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.mover.MoverSlots;
+import coffee.acupof.datamover.mover.PhasedSlotSource;
 import coffee.acupof.datamover.runtime.EventRecorder;
 import coffee.acupof.datamover.runtime.Informers;
 import coffee.acupof.datamover.runtime.KindController;
@@ -29,6 +32,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -54,6 +58,21 @@ public class RestoreConfiguration {
             INDEX_BY_SECRET,
             r -> r.getSpec() == null ? List.of() : List.of(r.namespace() + "/" + r.getSpec().secretName())));
     return informer;
+  }
+
+  /**
+   * Restores as the mover-slot cap sees them: a restore holds a slot from the grant (phase
+   * PreparingTarget) until its Job has finished; one in Pending waits.
+   */
+  @Bean
+  PhasedSlotSource<DataMoverRestore> restoreSlots(SharedIndexInformer<DataMoverRestore> restoreInformer, SharedIndexInformer<V1Job> jobInformer) {
+    return new PhasedSlotSource<>(
+        DataMoverApi.RESTORE_KIND,
+        restoreInformer,
+        Set.of(RestorePhase.PREPARING_TARGET.wireName(), RestorePhase.RESTORING.wireName()),
+        RestorePhase.PENDING.wireName(),
+        r -> ChildNames.restoreJob(r.name()),
+        jobInformer);
   }
 
   @Bean
@@ -92,7 +111,9 @@ public class RestoreConfiguration {
       SharedIndexInformer<V1PersistentVolume> pvInformer,
       SharedIndexInformer<V1Secret> secretInformer,
       SharedIndexInformer<V1Job> jobInformer,
-      SharedIndexInformer<V1Pod> podInformer) {
+      SharedIndexInformer<V1Pod> podInformer,
+      PhasedSlotSource<DataMoverRestore> restoreSlots,
+      MoverSlots slots) {
     QueueFeeder feeder = new QueueFeeder(DataMoverApi.RESTORES, Ownership.ownerLabel(DataMoverApi.RESTORES), restoreQueue);
     feeder.watchSelf(restoreInformer);
     feeder.watchReferenced(pvcInformer, restoreInformer, INDEX_BY_TARGET_PVC);
@@ -101,6 +122,8 @@ public class RestoreConfiguration {
     feeder.watchReferenced(secretInformer, restoreInformer, INDEX_BY_SECRET);
     feeder.watchOwned(jobInformer);
     feeder.watchOwned(podInformer);
+    restoreSlots.onSlotFreed(jobInformer, slots::freed);
+    slots.whenFreed(() -> restoreSlots.forEachWaiting(r -> restoreQueue.add(new Request(r.namespace(), r.name()))));
     return KindController.of(
         "datamoverrestore",
         restoreQueue,

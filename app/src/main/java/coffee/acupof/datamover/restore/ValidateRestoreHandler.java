@@ -6,6 +6,7 @@ import coffee.acupof.datamover.api.DataMoverRestoreStatus;
 import coffee.acupof.datamover.api.RestorePhase;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.mover.RemoteSecret;
 import coffee.acupof.datamover.runtime.CoreKinds;
 import coffee.acupof.datamover.runtime.phase.MissingInputs;
@@ -35,10 +36,12 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
 
   private final ClusterView cluster;
   private final Duration deadline;
+  private final MoverSlots slots;
 
-  public ValidateRestoreHandler(ClusterView cluster, DataMoverProperties properties) {
+  public ValidateRestoreHandler(ClusterView cluster, DataMoverProperties properties, MoverSlots slots) {
     this.cluster = cluster;
     this.deadline = properties.deadlines().validation();
+    this.slots = slots;
   }
 
   @Override
@@ -81,8 +84,7 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
       return inUse && !waiting.next().isTerminal() ? waiting.requeueAfter(IN_USE_RECHECK) : waiting;
     }
     String how = target.isEmpty() ? "creating target PVC " + spec.targetPvc() + " from the template" : "restoring into PVC " + spec.targetPvc();
-    return Transition.to(RestorePhase.PREPARING_TARGET, "Validated", "Secret " + spec.secretName() + " found; " + how)
-        .with(b -> b.targetPvc(spec.targetPvc()));
+    return startOrWait(run, "Secret " + spec.secretName() + " found; " + how).with(b -> b.targetPvc(spec.targetPvc()));
   }
 
   private Transition<DataMoverRestoreStatus.Builder> populator(RestoreRun run, List<Problem> problems) {
@@ -120,12 +122,18 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
           .with(b -> b.targetPvc(claim))
           .alsoOn(consumer, CoreKinds.PVCS);
     }
-    return Transition.<DataMoverRestoreStatus.Builder>to(
-            RestorePhase.PREPARING_TARGET,
-            "Validated",
-            "Secret " + run.spec().secretName() + " found; filling PVC " + claim + " before it binds (it stays Pending until the data is in)")
+    return startOrWait(run, "Secret " + run.spec().secretName() + " found; filling PVC " + claim + " before it binds (it stays Pending until the data is in)")
         .with(b -> b.targetPvc(claim))
         .alsoOn(consumer, CoreKinds.PVCS);
+  }
+
+  /** On to preparing the target when a mover slot is free, else {@code Pending}. */
+  private Transition<DataMoverRestoreStatus.Builder> startOrWait(RestoreRun run, String found) {
+    if (slots.request(RestorePendingHandler.claim(run, run.now())) instanceof MoverSlots.Wait wait) {
+      return Transition.<DataMoverRestoreStatus.Builder>to(RestorePhase.PENDING, RestorePendingHandler.WAITING, found + "; waiting for a mover slot: " + wait.message())
+          .requeueAfter(RestorePendingHandler.RECHECK);
+    }
+    return Transition.to(RestorePhase.PREPARING_TARGET, "Validated", found);
   }
 
   private boolean waitsForFirstConsumer(V1PersistentVolumeClaim pvc) {

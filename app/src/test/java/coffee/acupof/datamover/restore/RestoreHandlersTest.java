@@ -16,6 +16,7 @@ import coffee.acupof.datamover.api.PvcTemplate;
 import coffee.acupof.datamover.api.RestorePhase;
 import coffee.acupof.datamover.cluster.FakeCluster;
 import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.runtime.EventType;
 import coffee.acupof.datamover.runtime.Notice;
 import coffee.acupof.datamover.runtime.phase.Transition;
@@ -30,6 +31,7 @@ import io.kubernetes.client.openapi.models.V1StorageClass;
 import io.kubernetes.client.openapi.models.V1TypedObjectReference;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeResourceRequirements;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,7 @@ class RestoreHandlersTest {
   private final FakeCluster cluster = new FakeCluster().add(s3Secret("s3-credentials"));
   private final DataMoverProperties properties = new DataMoverProperties(null, null, null, null, null, null, null, null);
   private final RestoreCleanup cleanup = new RestoreCleanup(cluster);
-  private final ValidateRestoreHandler validate = new ValidateRestoreHandler(cluster, properties);
+  private final ValidateRestoreHandler validate = new ValidateRestoreHandler(cluster, properties, new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()));
   private final PrepareTargetHandler prepare = new PrepareTargetHandler(cluster, cluster, cleanup);
 
   private static V1PersistentVolumeClaim consumer(String name, String storageClass) {
@@ -64,6 +66,29 @@ class RestoreHandlersTest {
 
     assertThat(t.next()).isEqualTo(RestorePhase.PREPARING_TARGET);
     assertThat(status(t).targetPvc()).isEqualTo("restored");
+  }
+
+  @Test
+  void aRestoreOverTheMoverSlotCapWaitsInPending() {
+    cluster.add(boundPvc("restored"));
+    MoverSlots.Source busy = new MoverSlots.Source() {
+      @Override
+      public List<MoverSlots.Claim> holding() {
+        return List.of(new MoverSlots.Claim("DataMover", NS, "nightly", CREATED));
+      }
+
+      @Override
+      public List<MoverSlots.Claim> waiting() {
+        return List.of();
+      }
+    };
+    var capped = new ValidateRestoreHandler(cluster, properties, new MoverSlots(new MoverSlots.Limits(1, 0), () -> List.of(busy), Clock.systemUTC()));
+
+    var t = capped.handle(new RestoreRun(restore("r", restoreSpec("restored")), CREATED));
+
+    assertThat(t.next()).isEqualTo(RestorePhase.PENDING);
+    assertThat(t.reason()).isEqualTo("WaitingForMoverSlot");
+    assertThat(t.message()).contains("1 of 1 mover Jobs running");
   }
 
   @Test
