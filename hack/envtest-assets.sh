@@ -26,6 +26,8 @@
 # wrapper module that pins the replaced modules to their released versions.
 set -Eeuo pipefail
 shopt -s inherit_errexit
+# shellcheck source=lib/go-modules.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-modules.sh"
 
 # Kubernetes 1.34: newest patch that passes Go's checksum verification. (v1.34.11 and v1.34.12
 # are on the module proxy too, but their checksum database lookups failed (404) when this was
@@ -103,35 +105,6 @@ copy_from_older_layouts() {
       fi
     done
   done
-}
-
-# Prints the field "$2" (e.g. GoMod) of `go mod download -json $1`.
-go_mod_download_field() {
-  local module="$1" field="$2" json
-  if ! json="$(go mod download -json "${module}")"; then
-    echo "${json}" >&2
-    return 1
-  fi
-  sed -n "s/^[[:space:]]*\"${field}\": \"\(.*\)\",\{0,1\}\$/\1/p" <<<"${json}" | head -n 1
-}
-
-# Prints the "go" directive line of the go.mod file $1 (e.g. "go 1.24.0").
-go_directive_of() { grep -E '^go [0-9]' "$1" | head -n 1; }
-
-# Prints the module paths that the go.mod file $1 replaces with a local directory
-# whose path starts with $2 (e.g. "./staging/src/k8s.io/" or "../").
-locally_replaced_modules() {
-  local gomod="$1" prefix="$2"
-  awk -v prefix="${prefix}" '
-    { sub(/^replace[[:space:]]+/, "") }
-    $2 == "=>" && index($3, prefix) == 1 { print $1 }
-  ' "${gomod}" | sort -u
-}
-
-# Builds package $3 with the wrapper module in directory $1 into the file $2.
-go_build() {
-  local module_dir="$1" out="$2" pkg="$3" ldflags="$4"
-  go build -C "${module_dir}" -trimpath -ldflags "${ldflags}" -o "${out}" "${pkg}" >&2
 }
 
 # Builds the Kubernetes executables named in the remaining arguments (a subset of
