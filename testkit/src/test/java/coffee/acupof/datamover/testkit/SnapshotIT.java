@@ -1,0 +1,286 @@
+package coffee.acupof.datamover.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import coffee.acupof.datamover.testkit.storage.LocalProvisioner;
+import coffee.acupof.datamover.testkit.storage.LocalSnapshotter;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import io.kubernetes.client.openapi.models.V1CSIPersistentVolumeSource;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PersistentVolume;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimSpec;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeSpec;
+import io.kubernetes.client.openapi.models.V1TypedLocalObjectReference;
+import io.kubernetes.client.openapi.models.V1VolumeResourceRequirements;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
+import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * VolumeSnapshots on the real snapshot-controller of the external-snapshotter, with the driver's
+ * snapshot part played by the test kit, and PVCs restored from them by the played provisioner and
+ * bound by the real PV binder. Runs on an API server of its own, so the other tests of the JVM see a
+ * server without the snapshot CRDs.
+ */
+class SnapshotIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+  private static final String STORAGE_CLASS = "immediate";
+  private static final String DEFAULT_SNAPSHOT_CLASS = "snapshots";
+  private static final String SLOW_SNAPSHOT_CLASS = "slow-snapshots";
+
+  @TempDir
+  static Path files;
+
+  private static ApiServer server;
+  private static LocalCluster cluster;
+  private static LocalSnapshotter snapshotter;
+  private static CoreV1Api core;
+  private static DynamicKubernetesApi snapshots;
+  private static DynamicKubernetesApi contents;
+
+  @BeforeAll
+  static void start() {
+    server = ApiServer.start();
+    cluster = LocalCluster.start(server, files.resolve("cluster"));
+    snapshotter = cluster.snapshots();
+    core = new CoreV1Api(server.adminClient());
+    snapshots = new DynamicKubernetesApi("snapshot.storage.k8s.io", "v1", "volumesnapshots", server.adminClient());
+    contents = new DynamicKubernetesApi("snapshot.storage.k8s.io", "v1", "volumesnapshotcontents", server.adminClient());
+    LocalProvisioner.ensureStorageClass(server.adminClient(), STORAGE_CLASS, "Immediate");
+    LocalSnapshotter.ensureSnapshotClass(server.adminClient(), DEFAULT_SNAPSHOT_CLASS, true);
+    LocalSnapshotter.ensureSnapshotClass(server.adminClient(), SLOW_SNAPSHOT_CLASS, false);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void aSnapshotBecomesReadyAndAPvcFromItHoldsTheFilesOfThatMomentOnly() throws Exception {
+    String ns = namespace("restore");
+    Path source = seededVolume(ns, "source", "before");
+    createClaim(ns, "source", "1Gi", null);
+    awaitBound(ns, "source");
+
+    createSnapshot(ns, "snap", "source", null);
+    JsonObject status = awaitReady(ns, "snap");
+    Files.writeString(source.resolve("file.txt"), "after");
+    Files.writeString(source.resolve("new.txt"), "later");
+
+    assertThat(string(status, "restoreSize")).isEqualTo("1Gi");
+    assertThat(string(status, "creationTime")).isNotBlank();
+    JsonObject snapshot = get(snapshots, ns, "snap");
+    assertThat(string(snapshot.getAsJsonObject("spec"), "volumeSnapshotClassName"))
+        .as("the snapshot-controller chose the driver's default class").isEqualTo(DEFAULT_SNAPSHOT_CLASS);
+    JsonObject content = get(contents, null, string(status, "boundVolumeSnapshotContentName"));
+    assertThat(string(content.getAsJsonObject("spec"), "driver")).isEqualTo(LocalProvisioner.NAME);
+    Path copy = snapshotter.directoryOf(ns, "snap").orElseThrow();
+    assertThat(copy).startsWith(snapshotter.root());
+    assertThat(string(content.getAsJsonObject("status"), "snapshotHandle")).isEqualTo(copy.toString());
+
+    createClaim(ns, "restored", "1Gi", "snap");
+    V1PersistentVolume volume = awaitBound(ns, "restored");
+
+    Path restored = LocalProvisioner.directoryOf(volume).orElseThrow();
+    assertThat(restored).isEqualTo(cluster.provisioner().volume(ns, "restored"));
+    assertThat(Files.readString(restored.resolve("file.txt"))).isEqualTo("before");
+    assertThat(restored.resolve("new.txt")).doesNotExist();
+    assertThat(Files.readString(source.resolve("file.txt"))).as("the source is left as it is").isEqualTo("after");
+  }
+
+  @Test
+  void deletingTheSnapshotRemovesItsContentAndItsCopy() throws Exception {
+    String ns = namespace("delete");
+    seededVolume(ns, "source", "data");
+    createClaim(ns, "source", "1Gi", null);
+    awaitBound(ns, "source");
+    createSnapshot(ns, "snap", "source", null);
+    String contentName = string(awaitReady(ns, "snap"), "boundVolumeSnapshotContentName");
+    Path copy = snapshotter.directoryOf(ns, "snap").orElseThrow();
+    assertThat(Files.readString(copy.resolve("file.txt"))).isEqualTo("data");
+
+    snapshots.delete(ns, "snap").throwsApiException();
+
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      assertThat(snapshots.get(ns, "snap").getHttpStatusCode()).as("the VolumeSnapshot is gone").isEqualTo(404);
+      assertThat(contents.get(contentName).getHttpStatusCode()).as("its content is gone").isEqualTo(404);
+    });
+    assertThat(copy).as("the snapshot's copy is deleted").doesNotExist();
+    assertThat(cluster.provisioner().volume(ns, "source").resolve("file.txt")).as("the source volume stays").exists();
+  }
+
+  @Test
+  void aPausedClassKeepsTheSnapshotNotReadyAndAPvcFromItPendingUntilResumed() throws Exception {
+    String ns = namespace("paused");
+    seededVolume(ns, "source", "cut while paused");
+    createClaim(ns, "source", "1Gi", null);
+    awaitBound(ns, "source");
+    snapshotter.pause(SLOW_SNAPSHOT_CLASS);
+    try {
+      createSnapshot(ns, "slow", "source", SLOW_SNAPSHOT_CLASS);
+      // The driver has taken the copy (the snapshot has a creation time) but says it is not ready.
+      await().atMost(TIMEOUT).until(() -> status(ns, "slow").map(s -> s.has("creationTime")).orElse(false));
+      JsonObject status = status(ns, "slow").orElseThrow();
+      assertThat(status.get("readyToUse").getAsBoolean()).isFalse();
+      Files.writeString(cluster.provisioner().volume(ns, "source").resolve("file.txt"), "changed after the cut");
+
+      createClaim(ns, "restored", "1Gi", "slow");
+      await().atMost(TIMEOUT).untilAsserted(() -> assertThat(eventMessages(ns, "restored"))
+          .anySatisfy(m -> assertThat(m).contains("VolumeSnapshot " + ns + "/slow is not ready to use")));
+      assertThat(phase(ns, "restored")).isEqualTo("Pending");
+      assertThat(status(ns, "slow").orElseThrow().get("readyToUse").getAsBoolean()).isFalse();
+    } finally {
+      snapshotter.resume(SLOW_SNAPSHOT_CLASS);
+    }
+
+    awaitReady(ns, "slow");
+    V1PersistentVolume volume = awaitBound(ns, "restored");
+    assertThat(Files.readString(LocalProvisioner.directoryOf(volume).orElseThrow().resolve("file.txt"))).isEqualTo("cut while paused");
+  }
+
+  @Test
+  void aPvcSmallerThanTheSnapshotIsRefusedWithAMessage() throws Exception {
+    String ns = namespace("small");
+    seededVolume(ns, "source", "data");
+    createClaim(ns, "source", "2Gi", null);
+    awaitBound(ns, "source");
+    createSnapshot(ns, "snap", "source", null);
+    assertThat(string(awaitReady(ns, "snap"), "restoreSize")).isEqualTo("2Gi");
+
+    createClaim(ns, "too-small", "1Gi", "snap");
+
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(eventMessages(ns, "too-small"))
+        .anySatisfy(m -> assertThat(m).contains("requested volume size 1073741824 is less than the size 2147483648")));
+    assertThat(phase(ns, "too-small")).isEqualTo("Pending");
+  }
+
+  @Test
+  void aSnapshotOfAVolumeTheDriverDoesNotHaveFailsWithAMessageOnTheSnapshot() throws Exception {
+    String ns = namespace("foreign");
+    String volumeName = "foreign-" + ns;
+    core.createPersistentVolume(new V1PersistentVolume()
+        .metadata(new V1ObjectMeta().name(volumeName))
+        .spec(new V1PersistentVolumeSpec()
+            .capacity(Map.of("storage", Quantity.fromString("1Gi")))
+            .accessModes(List.of("ReadWriteOnce"))
+            .storageClassName("")
+            .csi(new V1CSIPersistentVolumeSource().driver("other.example.com").volumeHandle("/not/a/testkit/volume"))))
+        .execute();
+    core.createNamespacedPersistentVolumeClaim(ns, new V1PersistentVolumeClaim().metadata(new V1ObjectMeta().name("foreign"))
+        .spec(new V1PersistentVolumeClaimSpec()
+            .storageClassName("")
+            .volumeName(volumeName)
+            .accessModes(List.of("ReadWriteOnce"))
+            .resources(new V1VolumeResourceRequirements().requests(Map.of("storage", Quantity.fromString("1Gi"))))))
+        .execute();
+    awaitBound(ns, "foreign");
+
+    createSnapshot(ns, "snap", "foreign", DEFAULT_SNAPSHOT_CLASS);
+
+    await().atMost(TIMEOUT).untilAsserted(() -> {
+      JsonObject status = status(ns, "snap").orElseThrow();
+      assertThat(status.get("readyToUse").getAsBoolean()).isFalse();
+      assertThat(status.has("error")).as("the snapshot has an error").isTrue();
+      assertThat(string(status.getAsJsonObject("error"), "message"))
+          .contains("the volume /not/a/testkit/volume is not a volume of " + LocalProvisioner.NAME);
+    });
+  }
+
+  private static String namespace(String name) throws ApiException {
+    core.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(name))).execute();
+    return name;
+  }
+
+  /** The directory of the volume {@code claim} will get, with file.txt holding {@code text}. */
+  private static Path seededVolume(String ns, String claim, String text) throws Exception {
+    Path directory = cluster.provisioner().volume(ns, claim);
+    Files.createDirectories(directory);
+    Files.writeString(directory.resolve("file.txt"), text);
+    return directory;
+  }
+
+  private static void createClaim(String ns, String name, String size, String fromSnapshot) throws ApiException {
+    V1PersistentVolumeClaimSpec spec = new V1PersistentVolumeClaimSpec()
+        .storageClassName(STORAGE_CLASS)
+        .accessModes(List.of("ReadWriteOnce"))
+        .resources(new V1VolumeResourceRequirements().requests(Map.of("storage", Quantity.fromString(size))));
+    if (fromSnapshot != null) {
+      spec.dataSource(new V1TypedLocalObjectReference().apiGroup("snapshot.storage.k8s.io").kind("VolumeSnapshot").name(fromSnapshot));
+    }
+    core.createNamespacedPersistentVolumeClaim(ns, new V1PersistentVolumeClaim().metadata(new V1ObjectMeta().name(name)).spec(spec)).execute();
+  }
+
+  private static void createSnapshot(String ns, String name, String claim, String snapshotClass) throws ApiException {
+    Map<String, Object> spec = new HashMap<>(Map.of("source", Map.of("persistentVolumeClaimName", claim)));
+    if (snapshotClass != null) {
+      spec.put("volumeSnapshotClassName", snapshotClass);
+    }
+    JsonObject raw = JSON.getGson().toJsonTree(Map.of(
+        "apiVersion", "snapshot.storage.k8s.io/v1",
+        "kind", "VolumeSnapshot",
+        "metadata", Map.of("name", name, "namespace", ns),
+        "spec", spec)).getAsJsonObject();
+    snapshots.create(new DynamicKubernetesObject(raw)).throwsApiException();
+  }
+
+  private static JsonObject awaitReady(String ns, String name) throws ApiException {
+    await().atMost(TIMEOUT).until(() -> status(ns, name)
+        .map(s -> s.has("readyToUse") && s.get("readyToUse").getAsBoolean())
+        .orElse(false));
+    return status(ns, name).orElseThrow();
+  }
+
+  private static Optional<JsonObject> status(String ns, String name) throws ApiException {
+    return Optional.ofNullable(get(snapshots, ns, name).getAsJsonObject("status"));
+  }
+
+  private static JsonObject get(DynamicKubernetesApi api, String ns, String name) throws ApiException {
+    return (ns == null ? api.get(name) : api.get(ns, name)).throwsApiException().getObject().getRaw();
+  }
+
+  private static String string(JsonObject object, String field) {
+    JsonElement value = object.get(field);
+    return value == null || value.isJsonNull() ? null : value.getAsString();
+  }
+
+  private static V1PersistentVolume awaitBound(String ns, String claim) throws Exception {
+    await().atMost(TIMEOUT).until(() -> "Bound".equals(phase(ns, claim)));
+    return core.readPersistentVolume(core.readNamespacedPersistentVolumeClaim(claim, ns).execute().getSpec().getVolumeName()).execute();
+  }
+
+  private static String phase(String ns, String claim) throws ApiException {
+    V1PersistentVolumeClaim current = core.readNamespacedPersistentVolumeClaim(claim, ns).execute();
+    return current.getStatus() == null ? null : current.getStatus().getPhase();
+  }
+
+  private static List<String> eventMessages(String ns, String claim) throws ApiException {
+    return core.listNamespacedEvent(ns).fieldSelector("involvedObject.name=" + claim).execute().getItems().stream()
+        .map(CoreV1Event::getMessage)
+        .toList();
+  }
+}
