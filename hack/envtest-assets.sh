@@ -26,8 +26,9 @@
 # wrapper module that pins the replaced modules to their released versions.
 set -Eeuo pipefail
 shopt -s inherit_errexit
-# shellcheck source=lib/go-modules.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/go-modules.sh"
+LOG_NAME="envtest-assets"
+# shellcheck source=lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
 
 # Kubernetes 1.34: newest patch that passes Go's checksum verification. (v1.34.11 and v1.34.12
 # are on the module proxy too, but their checksum database lookups failed (404) when this was
@@ -42,21 +43,6 @@ KUBERNETES_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubec
 # replaces a directory that runs of other checkouts (expecting fewer executables) may be using.
 # The first layout had no suffix; "kcm" added kube-controller-manager; "kcm-sched" kube-scheduler.
 CACHE_LAYOUT="kcm-sched"
-STEP="starting"
-WORK_DIR=""
-STAGE_DIR=""
-
-log() { echo "envtest-assets: $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-# Reports the failed step once, from the main shell (not from command substitutions).
-on_error() {
-  if [[ "${BASHPID}" == "$$" ]]; then
-    log "ERROR: step failed: ${STEP} (exit code $1)"
-  fi
-}
-cleanup() { rm -rf "${WORK_DIR}" "${STAGE_DIR}"; }
-trap 'on_error $?' ERR
-trap cleanup EXIT
 
 # True when $1/$2 is an executable regular file.
 has_binary() { [[ -x "$1/$2" && -f "$1/$2" ]]; }

@@ -21,8 +21,9 @@
 # other (versioned) replacements, so the build uses the same dependency versions as the release.
 set -Eeuo pipefail
 shopt -s inherit_errexit
-# shellcheck source=lib/go-modules.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/go-modules.sh"
+LOG_NAME="snapshot-controller"
+# shellcheck source=lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
 
 # The newest external-snapshotter release; its go.mod asks for Go 1.26 (the toolchain the other
 # tools use) and client-go 0.37, which talks to the 1.34 test API server without trouble (the
@@ -35,21 +36,6 @@ CRDS=(
   snapshot.storage.k8s.io_volumesnapshotcontents.yaml
   snapshot.storage.k8s.io_volumesnapshots.yaml
 )
-STEP="starting"
-WORK_DIR=""
-STAGE_DIR=""
-
-log() { echo "snapshot-controller: $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-# Reports the failed step once, from the main shell (not from command substitutions).
-on_error() {
-  if [[ "${BASHPID}" == "$$" ]]; then
-    log "ERROR: step failed: ${STEP} (exit code $1)"
-  fi
-}
-cleanup() { rm -rf "${WORK_DIR}" "${STAGE_DIR}"; }
-trap 'on_error $?' ERR
-trap cleanup EXIT
 
 # True when directory $1 holds the executable and every CRD file.
 is_complete() {

@@ -1,7 +1,27 @@
-# Helpers for building executables from Go modules whose go.mod carries `replace` directives, which
-# `go install pkg@version` refuses: the scripts write a throw-away wrapper module that requires the
-# release and pins the replaced modules, then build with it. Sourced by hack/envtest-assets.sh and
-# hack/snapshot-controller.sh; the functions print results on stdout and Go's output on stderr.
+# What the scripts that build pinned executables from Go modules share (hack/envtest-assets.sh,
+# hack/snapshot-controller.sh): reporting the failed step, scratch directories removed at exit, and
+# helpers for modules whose go.mod carries `replace` directives, which `go install pkg@version`
+# refuses (the scripts write a throw-away wrapper module that requires the release and pins the
+# replaced modules, then build with it). Functions print results on stdout, everything else on stderr.
+#
+# Set LOG_NAME (the prefix of messages) before sourcing; assign STEP before each step, and WORK_DIR
+# and STAGE_DIR to directories to remove at exit.
+
+STEP="starting"
+WORK_DIR=""
+STAGE_DIR=""
+
+log() { echo "${LOG_NAME}: $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+# Reports the failed step once, from the main shell (not from command substitutions).
+on_error() {
+  if [[ "${BASHPID}" == "$$" ]]; then
+    log "ERROR: step failed: ${STEP} (exit code $1)"
+  fi
+}
+cleanup() { rm -rf "${WORK_DIR}" "${STAGE_DIR}"; }
+trap 'on_error $?' ERR
+trap cleanup EXIT
 
 # Prints the field "$2" (e.g. GoMod, Dir) of `go mod download -json $1`.
 go_mod_download_field() {
