@@ -10,10 +10,8 @@ import com.google.gson.JsonObject;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.JSON;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1CSIPersistentVolumeSource;
-import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PersistentVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
@@ -25,15 +23,12 @@ import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesApi;
 import io.kubernetes.client.util.generic.dynamic.DynamicKubernetesObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * VolumeSnapshots on the real snapshot-controller of the external-snapshotter, with the driver's
@@ -41,28 +36,18 @@ import org.junit.jupiter.api.io.TempDir;
  * bound by the real PV binder. Runs on an API server of its own, so the other tests of the JVM see a
  * server without the snapshot CRDs.
  */
-class SnapshotIT {
-  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+class SnapshotIT extends WithOwnCluster {
   private static final String STORAGE_CLASS = "immediate";
   private static final String DEFAULT_SNAPSHOT_CLASS = "snapshots";
   private static final String SLOW_SNAPSHOT_CLASS = "slow-snapshots";
 
-  @TempDir
-  static Path files;
-
-  private static ApiServer server;
-  private static LocalCluster cluster;
   private static LocalSnapshotter snapshotter;
-  private static CoreV1Api core;
   private static DynamicKubernetesApi snapshots;
   private static DynamicKubernetesApi contents;
 
   @BeforeAll
   static void start() {
-    server = ApiServer.start();
-    cluster = LocalCluster.start(server, files.resolve("cluster"));
     snapshotter = cluster.snapshots();
-    core = new CoreV1Api(server.adminClient());
     snapshots = new DynamicKubernetesApi("snapshot.storage.k8s.io", "v1", "volumesnapshots", server.adminClient());
     contents = new DynamicKubernetesApi("snapshot.storage.k8s.io", "v1", "volumesnapshotcontents", server.adminClient());
     LocalProvisioner.ensureStorageClass(server.adminClient(), STORAGE_CLASS, "Immediate");
@@ -70,22 +55,10 @@ class SnapshotIT {
     LocalSnapshotter.ensureSnapshotClass(server.adminClient(), SLOW_SNAPSHOT_CLASS, false);
   }
 
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
   @Test
   void aSnapshotBecomesReadyAndAPvcFromItHoldsTheFilesOfThatMomentOnly() throws Exception {
     String ns = namespace("restore");
-    Path source = seededVolume(ns, "source", "before");
-    createClaim(ns, "source", "1Gi", null);
-    awaitBound(ns, "source");
+    Path source = boundSource(ns, "1Gi", "before");
 
     createSnapshot(ns, "snap", "source", null);
     JsonObject status = awaitReady(ns, "snap");
@@ -116,9 +89,7 @@ class SnapshotIT {
   @Test
   void deletingTheSnapshotRemovesItsContentAndItsCopy() throws Exception {
     String ns = namespace("delete");
-    seededVolume(ns, "source", "data");
-    createClaim(ns, "source", "1Gi", null);
-    awaitBound(ns, "source");
+    boundSource(ns, "1Gi", "data");
     createSnapshot(ns, "snap", "source", null);
     String contentName = string(awaitReady(ns, "snap"), "boundVolumeSnapshotContentName");
     Path copy = snapshotter.directoryOf(ns, "snap").orElseThrow();
@@ -137,9 +108,7 @@ class SnapshotIT {
   @Test
   void aPausedClassKeepsTheSnapshotNotReadyAndAPvcFromItPendingUntilResumed() throws Exception {
     String ns = namespace("paused");
-    seededVolume(ns, "source", "cut while paused");
-    createClaim(ns, "source", "1Gi", null);
-    awaitBound(ns, "source");
+    Path source = boundSource(ns, "1Gi", "cut while paused");
     snapshotter.pause(SLOW_SNAPSHOT_CLASS);
     try {
       createSnapshot(ns, "slow", "source", SLOW_SNAPSHOT_CLASS);
@@ -147,7 +116,7 @@ class SnapshotIT {
       await().atMost(TIMEOUT).until(() -> status(ns, "slow").map(s -> s.has("creationTime")).orElse(false));
       JsonObject status = status(ns, "slow").orElseThrow();
       assertThat(status.get("readyToUse").getAsBoolean()).isFalse();
-      Files.writeString(cluster.provisioner().volume(ns, "source").resolve("file.txt"), "changed after the cut");
+      Files.writeString(source.resolve("file.txt"), "changed after the cut");
 
       createClaim(ns, "restored", "1Gi", "slow");
       await().atMost(TIMEOUT).untilAsserted(() -> assertThat(eventMessages(ns, "restored"))
@@ -166,9 +135,7 @@ class SnapshotIT {
   @Test
   void aPvcSmallerThanTheSnapshotIsRefusedWithAMessage() throws Exception {
     String ns = namespace("small");
-    seededVolume(ns, "source", "data");
-    createClaim(ns, "source", "2Gi", null);
-    awaitBound(ns, "source");
+    boundSource(ns, "2Gi", "data");
     createSnapshot(ns, "snap", "source", null);
     assertThat(string(awaitReady(ns, "snap"), "restoreSize")).isEqualTo("2Gi");
 
@@ -211,16 +178,13 @@ class SnapshotIT {
     });
   }
 
-  private static String namespace(String name) throws ApiException {
-    core.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(name))).execute();
-    return name;
-  }
-
-  /** The directory of the volume {@code claim} will get, with file.txt holding {@code text}. */
-  private static Path seededVolume(String ns, String claim, String text) throws Exception {
-    Path directory = cluster.provisioner().volume(ns, claim);
+  /** A bound PVC "source" of {@code size} whose volume has file.txt holding {@code text}; its directory. */
+  private static Path boundSource(String ns, String size, String text) throws Exception {
+    Path directory = cluster.provisioner().volume(ns, "source");
     Files.createDirectories(directory);
     Files.writeString(directory.resolve("file.txt"), text);
+    createClaim(ns, "source", size, null);
+    awaitBound(ns, "source");
     return directory;
   }
 
@@ -266,16 +230,6 @@ class SnapshotIT {
   private static String string(JsonObject object, String field) {
     JsonElement value = object.get(field);
     return value == null || value.isJsonNull() ? null : value.getAsString();
-  }
-
-  private static V1PersistentVolume awaitBound(String ns, String claim) throws Exception {
-    await().atMost(TIMEOUT).until(() -> "Bound".equals(phase(ns, claim)));
-    return core.readPersistentVolume(core.readNamespacedPersistentVolumeClaim(claim, ns).execute().getSpec().getVolumeName()).execute();
-  }
-
-  private static String phase(String ns, String claim) throws ApiException {
-    V1PersistentVolumeClaim current = core.readNamespacedPersistentVolumeClaim(claim, ns).execute();
-    return current.getStatus() == null ? null : current.getStatus().getPhase();
   }
 
   private static List<String> eventMessages(String ns, String claim) throws ApiException {
