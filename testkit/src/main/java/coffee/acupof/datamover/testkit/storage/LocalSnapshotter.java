@@ -124,7 +124,9 @@ public final class LocalSnapshotter implements AutoCloseable {
       }
       api.createClass(name, LocalProvisioner.NAME, "Delete", isDefault);
     } catch (ApiException e) {
-      throw new IllegalStateException("cannot create VolumeSnapshotClass " + name + ": HTTP " + e.getCode() + " " + e.getResponseBody(), e);
+      String hint = e.getCode() == 404 ? " (are the VolumeSnapshot CRDs installed? LocalCluster.snapshots() installs them)" : "";
+      throw new IllegalStateException(
+          "cannot create VolumeSnapshotClass " + name + ": HTTP " + e.getCode() + " " + e.getResponseBody() + hint, e);
     }
   }
 
