@@ -115,14 +115,14 @@ class SnapshotIT extends WithOwnCluster {
       // The driver has taken the copy (the snapshot has a creation time) but says it is not ready.
       await().atMost(TIMEOUT).until(() -> status(ns, "slow").map(s -> s.has("creationTime")).orElse(false));
       JsonObject status = status(ns, "slow").orElseThrow();
-      assertThat(status.get("readyToUse").getAsBoolean()).isFalse();
+      assertThat(isReady(status)).isFalse();
       Files.writeString(source.resolve("file.txt"), "changed after the cut");
 
       createClaim(ns, "restored", "1Gi", "slow");
       await().atMost(TIMEOUT).untilAsserted(() -> assertThat(eventMessages(ns, "restored"))
           .anySatisfy(m -> assertThat(m).contains("VolumeSnapshot " + ns + "/slow is not ready to use")));
       assertThat(phase(ns, "restored")).isEqualTo("Pending");
-      assertThat(status(ns, "slow").orElseThrow().get("readyToUse").getAsBoolean()).isFalse();
+      assertThat(isReady(status(ns, "slow").orElseThrow())).isFalse();
     } finally {
       snapshotter.resume(SLOW_SNAPSHOT_CLASS);
     }
@@ -170,10 +170,11 @@ class SnapshotIT extends WithOwnCluster {
     createSnapshot(ns, "snap", "foreign", DEFAULT_SNAPSHOT_CLASS);
 
     await().atMost(TIMEOUT).untilAsserted(() -> {
-      JsonObject status = status(ns, "snap").orElseThrow();
-      assertThat(status.get("readyToUse").getAsBoolean()).isFalse();
-      assertThat(status.has("error")).as("the snapshot has an error").isTrue();
-      assertThat(string(status.getAsJsonObject("error"), "message"))
+      Optional<JsonObject> status = status(ns, "snap");
+      assertThat(status).as("the snapshot has a status").isPresent();
+      assertThat(isReady(status.get())).isFalse();
+      assertThat(status.get().has("error")).as("the snapshot has an error").isTrue();
+      assertThat(string(status.get().getAsJsonObject("error"), "message"))
           .contains("the volume /not/a/testkit/volume is not a volume of " + LocalProvisioner.NAME);
     });
   }
@@ -213,10 +214,12 @@ class SnapshotIT extends WithOwnCluster {
   }
 
   private static JsonObject awaitReady(String ns, String name) throws ApiException {
-    await().atMost(TIMEOUT).until(() -> status(ns, name)
-        .map(s -> s.has("readyToUse") && s.get("readyToUse").getAsBoolean())
-        .orElse(false));
+    await().atMost(TIMEOUT).until(() -> status(ns, name).map(SnapshotIT::isReady).orElse(false));
     return status(ns, name).orElseThrow();
+  }
+
+  private static boolean isReady(JsonObject status) {
+    return status.has("readyToUse") && status.get("readyToUse").getAsBoolean();
   }
 
   private static Optional<JsonObject> status(String ns, String name) throws ApiException {
