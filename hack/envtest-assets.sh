@@ -26,6 +26,9 @@
 # wrapper module that pins the replaced modules to their released versions.
 set -Eeuo pipefail
 shopt -s inherit_errexit
+LOG_NAME="envtest-assets"
+# shellcheck source=lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
 
 # Kubernetes 1.34: newest patch that passes Go's checksum verification. (v1.34.11 and v1.34.12
 # are on the module proxy too, but their checksum database lookups failed (404) when this was
@@ -40,21 +43,6 @@ KUBERNETES_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubec
 # replaces a directory that runs of other checkouts (expecting fewer executables) may be using.
 # The first layout had no suffix; "kcm" added kube-controller-manager; "kcm-sched" kube-scheduler.
 CACHE_LAYOUT="kcm-sched"
-STEP="starting"
-WORK_DIR=""
-STAGE_DIR=""
-
-log() { echo "envtest-assets: $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-# Reports the failed step once, from the main shell (not from command substitutions).
-on_error() {
-  if [[ "${BASHPID}" == "$$" ]]; then
-    log "ERROR: step failed: ${STEP} (exit code $1)"
-  fi
-}
-cleanup() { rm -rf "${WORK_DIR}" "${STAGE_DIR}"; }
-trap 'on_error $?' ERR
-trap cleanup EXIT
 
 # True when $1/$2 is an executable regular file.
 has_binary() { [[ -x "$1/$2" && -f "$1/$2" ]]; }
@@ -103,35 +91,6 @@ copy_from_older_layouts() {
       fi
     done
   done
-}
-
-# Prints the field "$2" (e.g. GoMod) of `go mod download -json $1`.
-go_mod_download_field() {
-  local module="$1" field="$2" json
-  if ! json="$(go mod download -json "${module}")"; then
-    echo "${json}" >&2
-    return 1
-  fi
-  sed -n "s/^[[:space:]]*\"${field}\": \"\(.*\)\",\{0,1\}\$/\1/p" <<<"${json}" | head -n 1
-}
-
-# Prints the "go" directive line of the go.mod file $1 (e.g. "go 1.24.0").
-go_directive_of() { grep -E '^go [0-9]' "$1" | head -n 1; }
-
-# Prints the module paths that the go.mod file $1 replaces with a local directory
-# whose path starts with $2 (e.g. "./staging/src/k8s.io/" or "../").
-locally_replaced_modules() {
-  local gomod="$1" prefix="$2"
-  awk -v prefix="${prefix}" '
-    { sub(/^replace[[:space:]]+/, "") }
-    $2 == "=>" && index($3, prefix) == 1 { print $1 }
-  ' "${gomod}" | sort -u
-}
-
-# Builds package $3 with the wrapper module in directory $1 into the file $2.
-go_build() {
-  local module_dir="$1" out="$2" pkg="$3" ldflags="$4"
-  go build -C "${module_dir}" -trimpath -ldflags "${ldflags}" -o "${out}" "${pkg}" >&2
 }
 
 # Builds the Kubernetes executables named in the remaining arguments (a subset of

@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * deleted namespaces stay Terminating. Tests that need such behaviour run kube-controller-manager with
  * just the controllers they need, via {@link #startWithControllers(String...)} or, on a running server
  * such as {@link #shared()}, {@link #startControllerManager(String...)}; {@link #startScheduler()}
- * runs kube-scheduler. {@link LocalCluster} starts both with the stand-ins for a node and its storage,
- * so that pods run and volumes bind.
+ * runs kube-scheduler and {@link #startSnapshotController()} the external-snapshotter's
+ * snapshot-controller. {@link LocalCluster} starts them with the stand-ins for a node and its
+ * storage, so that pods run, volumes bind and snapshots are taken.
  *
  * <p>Authentication is a static admin token in group {@code system:masters}; authorization is RBAC.
  * {@link #clientAs(String, String...)} impersonates other users, so a test can check what a
@@ -77,6 +78,12 @@ public final class ApiServer implements AutoCloseable {
   /** User name that kube-scheduler authenticates as, like {@link #CONTROLLER_MANAGER_USER}. */
   public static final String SCHEDULER_USER = "system:kube-scheduler";
 
+  /**
+   * User name that the external-snapshotter's snapshot-controller authenticates as, like
+   * {@link #CONTROLLER_MANAGER_USER} (in a cluster it is a ServiceAccount with its own RBAC rules).
+   */
+  public static final String SNAPSHOT_CONTROLLER_USER = "system:snapshot-controller";
+
   private static final Duration ETCD_READY_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration APISERVER_READY_TIMEOUT = Duration.ofSeconds(180);
   private static final Duration KUBECTL_TIMEOUT = Duration.ofMinutes(3);
@@ -94,6 +101,7 @@ public final class ApiServer implements AutoCloseable {
   private final String token;
   private final String controllerManagerToken;
   private final String schedulerToken;
+  private final String snapshotControllerToken;
   private final boolean isShared;
   private final Thread shutdownHook = new Thread(this::stop, "stop-test-apiserver");
   private LoggedProcess etcd;
@@ -107,6 +115,8 @@ public final class ApiServer implements AutoCloseable {
   private int controllerManagersStarted;
   private Scheduler scheduler;
   private int schedulersStarted;
+  private SnapshotController snapshotController;
+  private int snapshotControllersStarted;
 
   private ApiServer(boolean isShared, List<String> controllers) {
     this.isShared = isShared;
@@ -114,6 +124,7 @@ public final class ApiServer implements AutoCloseable {
     this.token = randomToken();
     this.controllerManagerToken = randomToken();
     this.schedulerToken = randomToken();
+    this.snapshotControllerToken = randomToken();
     this.workDir = createTempDirectory();
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     try {
@@ -355,6 +366,9 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void stopProcesses() {
+    if (snapshotController != null) {
+      snapshotController.close();
+    }
     if (scheduler != null) {
       scheduler.close();
     }
@@ -475,13 +489,15 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private Path writeTokenFile() {
-    // Format: token,user,uid,"group1,group2". The tokens of the controller manager and the scheduler
-    // are there from the start because kube-apiserver reads this file only once, and they may be
-    // started later on a running (e.g. the shared) server.
+    // Format: token,user,uid,"group1,group2". The tokens of the controller manager, the scheduler and
+    // the snapshot controller are there from the start because kube-apiserver reads this file only
+    // once, and they may be started later on a running (e.g. the shared) server.
     String lines = token + "," + ADMIN_USER + "," + ADMIN_USER + ",\"system:masters\"\n"
         + controllerManagerToken + "," + CONTROLLER_MANAGER_USER + "," + CONTROLLER_MANAGER_USER
         + ",\"system:masters\"\n"
-        + schedulerToken + "," + SCHEDULER_USER + "," + SCHEDULER_USER + ",\"system:masters\"\n";
+        + schedulerToken + "," + SCHEDULER_USER + "," + SCHEDULER_USER + ",\"system:masters\"\n"
+        + snapshotControllerToken + "," + SNAPSHOT_CONTROLLER_USER + "," + SNAPSHOT_CONTROLLER_USER
+        + ",\"system:masters\"\n";
     Path file = workDir.resolve("tokens.csv");
     try {
       return Files.writeString(file, lines);
@@ -625,6 +641,65 @@ public final class ApiServer implements AutoCloseable {
     return Optional.ofNullable(scheduler).filter(Component::isRunning);
   }
 
+  /**
+   * Starts the external-snapshotter's snapshot-controller ({@link SnapshotControllerAssets}) against
+   * this server and waits until it serves its metrics, which it does once it has found the
+   * VolumeSnapshot CRDs and built its controller; install them first
+   * ({@code applyYaml(SnapshotControllerAssets.crdDirectory())}), or it exits after 30 seconds. It
+   * does for VolumeSnapshots what it does in a cluster: picks the default VolumeSnapshotClass of the
+   * source volume's CSI driver, creates and binds a VolumeSnapshotContent per snapshot, mirrors the
+   * content's status (readyToUse, restoreSize, creationTime, error) into the snapshot, protects
+   * snapshots and their source PVCs with finalizers, and deletes contents by their deletion policy.
+   * Taking the snapshot itself is the CSI driver's part (the csi-snapshotter sidecar), played by
+   * {@code testkit.storage.LocalSnapshotter} for the test kit's driver.
+   *
+   * <p>It runs without leader election as a {@code system:masters} user of its own
+   * ({@value #SNAPSHOT_CONTROLLER_USER}), with volume group snapshots switched off (their CRDs are
+   * not installed; with the feature on it would wait 30 seconds for them at start), serving its
+   * metrics over HTTP on a free port of 127.0.0.1; its log is {@code snapshot-controller-<n>.log} in
+   * {@link #workDir()}. Close the handle to stop it; closing or stopping the server stops it too. Only
+   * one may run per server at a time.
+   *
+   * @throws IllegalStateException when this server is stopped, a snapshot controller already runs, or
+   *     it does not start (the message holds the end of its log)
+   */
+  public synchronized SnapshotController startSnapshotController() {
+    checkCanStart("snapshot-controller", snapshotController);
+    Path executable = SnapshotControllerAssets.executable();
+    long started = System.nanoTime();
+    String name = "snapshot-controller-" + (++snapshotControllersStarted);
+    Path kubeconfigFile = workDir.resolve("snapshot-controller.kubeconfig");
+    if (!Files.exists(kubeconfigFile)) {
+      writeKubeconfig(kubeconfigFile, SNAPSHOT_CONTROLLER_USER, snapshotControllerToken);
+    }
+    String endpoint = "127.0.0.1:" + FreePorts.next();
+    LoggedProcess process = LoggedProcess.start("snapshot-controller", List.of(
+        executable.toString(),
+        "--kubeconfig=" + kubeconfigFile,
+        "--leader-election=false",
+        "--feature-gates=CSIVolumeGroupSnapshot=false",
+        "--http-endpoint=" + endpoint,
+        "--v=2"),
+        workDir.resolve(name + ".log"));
+    try {
+      String componentUrl = "http://" + endpoint;
+      OkHttpClient http = new OkHttpClient();
+      waitUntil(process, COMPONENT_READY_TIMEOUT, () -> answers200(http, componentUrl + "/metrics"));
+      snapshotController = new SnapshotController(process, componentUrl);
+      LOG.info("snapshot-controller ready at {} after {} ms (log {})",
+          componentUrl, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), process.logFile());
+      return snapshotController;
+    } catch (RuntimeException e) {
+      process.close();
+      throw e;
+    }
+  }
+
+  /** The snapshot controller running against this server, if one was started and not closed. */
+  public synchronized Optional<SnapshotController> snapshotController() {
+    return Optional.ofNullable(snapshotController).filter(Component::isRunning);
+  }
+
   private void checkCanStart(String what, Component running) {
     if (stopped) {
       throw new IllegalStateException("this API server is stopped: " + this);
@@ -725,6 +800,15 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
+  /** True when {@code url} answers 200. */
+  private static boolean answers200(OkHttpClient http, String url) {
+    try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
+      return response.code() == 200;
+    } catch (IOException notYetServing) {
+      return false;
+    }
+  }
+
   private static List<String> startedControllers(String healthz) {
     List<String> names = new ArrayList<>();
     Matcher matcher = STARTED_CONTROLLER.matcher(healthz);
@@ -774,6 +858,9 @@ public final class ApiServer implements AutoCloseable {
         if (scheduler == this) {
           scheduler = null;
         }
+        if (snapshotController == this) {
+          snapshotController = null;
+        }
       }
     }
 
@@ -808,6 +895,14 @@ public final class ApiServer implements AutoCloseable {
   public final class Scheduler extends Component {
 
     private Scheduler(LoggedProcess process, String url) {
+      super(process, url);
+    }
+  }
+
+  /** An external-snapshotter snapshot-controller started by {@link #startSnapshotController()}. */
+  public final class SnapshotController extends Component {
+
+    private SnapshotController(LoggedProcess process, String url) {
       super(process, url);
     }
   }

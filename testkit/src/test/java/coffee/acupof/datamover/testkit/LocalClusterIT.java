@@ -9,13 +9,11 @@ import coffee.acupof.datamover.testkit.storage.LocalProvisioner;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobCondition;
 import io.kubernetes.client.openapi.models.V1JobSpec;
-import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PersistentVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
@@ -33,51 +31,27 @@ import io.kubernetes.client.openapi.models.V1VolumeMount;
 import io.kubernetes.client.openapi.models.V1VolumeResourceRequirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cluster around a test API server: the real Job controller, PV binder and scheduler, with the
  * kubelet and the CSI driver played by the test kit.
  */
-class LocalClusterIT {
-  private static final Duration TIMEOUT = Duration.ofSeconds(90);
-
-  @TempDir
-  static Path files;
-
-  private static ApiServer server;
-  private static LocalCluster cluster;
+class LocalClusterIT extends WithOwnCluster {
   private static final ScriptedRuntime scripted = new ScriptedRuntime();
-  private static CoreV1Api core;
   private static BatchV1Api batch;
 
   @BeforeAll
   static void start() {
-    server = ApiServer.start();
-    cluster = LocalCluster.start(server, files.resolve("cluster"));
     cluster.kubelet().use("", scripted);
-    core = new CoreV1Api(server.adminClient());
     batch = new BatchV1Api(server.adminClient());
     LocalProvisioner.ensureStorageClass(server.adminClient(), "immediate", "Immediate");
     LocalProvisioner.ensureStorageClass(server.adminClient(), "late", "WaitForFirstConsumer");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (server != null) {
-      server.close();
-    }
   }
 
   @Test
@@ -194,11 +168,6 @@ class LocalClusterIT {
     }
   }
 
-  private static String namespace(String name) throws ApiException {
-    core.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(name))).execute();
-    return name;
-  }
-
   private static V1Job job(String name, int backoffLimit, V1PodFailurePolicy policy) {
     return new V1Job()
         .metadata(new V1ObjectMeta().name(name))
@@ -219,14 +188,6 @@ class LocalClusterIT {
       spec.dataSource(new V1TypedLocalObjectReference().kind("PersistentVolumeClaim").name(cloneOf));
     }
     return new V1PersistentVolumeClaim().metadata(new V1ObjectMeta().name(name)).spec(spec);
-  }
-
-  private static V1PersistentVolume awaitBound(String ns, String claim) throws Exception {
-    await().atMost(TIMEOUT).until(() -> {
-      V1PersistentVolumeClaim current = core.readNamespacedPersistentVolumeClaim(claim, ns).execute();
-      return current.getStatus() != null && "Bound".equals(current.getStatus().getPhase());
-    });
-    return core.readPersistentVolume(core.readNamespacedPersistentVolumeClaim(claim, ns).execute().getSpec().getVolumeName()).execute();
   }
 
   private static List<String> volumeNames() throws ApiException {

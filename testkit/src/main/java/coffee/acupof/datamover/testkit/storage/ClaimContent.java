@@ -31,7 +31,8 @@ final class ClaimContent implements ContentSource {
   }
 
   @Override
-  public Optional<Path> directory(String namespace, V1TypedObjectReference source) throws ApiException, ProvisioningException {
+  public Optional<Path> directory(V1PersistentVolumeClaim clone, V1TypedObjectReference source) throws ApiException, ProvisioningException {
+    String namespace = clone.getMetadata().getNamespace();
     V1PersistentVolumeClaim claim;
     try {
       claim = core.readNamespacedPersistentVolumeClaim(source.getName(), namespace).execute();

@@ -6,9 +6,7 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.StorageV1Api;
-import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1CSIPersistentVolumeSource;
-import io.kubernetes.client.openapi.models.V1EventSource;
 import io.kubernetes.client.openapi.models.V1NodeSelector;
 import io.kubernetes.client.openapi.models.V1NodeSelectorRequirement;
 import io.kubernetes.client.openapi.models.V1NodeSelectorTerm;
@@ -21,12 +19,7 @@ import io.kubernetes.client.openapi.models.V1StorageClass;
 import io.kubernetes.client.openapi.models.V1TypedObjectReference;
 import io.kubernetes.client.openapi.models.V1VolumeNodeAffinity;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +47,11 @@ import org.slf4j.LoggerFactory;
  *       class's reclaim policy and, when a node was selected, node affinity to that node.
  *   <li>The directory is {@link #volume(String, String) <root>/<namespace>/<claim>}; files already
  *       there are the volume's content (tests write a volume's data there before creating its PVC).
- *       A claim whose {@code dataSourceRef} is a kind a {@link ContentSource} handles (today a PVC:
- *       a clone) starts as a copy of the source's directory; other kinds are left to a volume
- *       populator, as the external provisioner leaves them.
+ *       A claim whose {@code dataSourceRef} is a kind a {@link ContentSource} handles starts as a
+ *       copy of the source's directory: a PVC (a clone) or a VolumeSnapshot taken by
+ *       {@link LocalSnapshotter} (a restore; it waits until the snapshot is ready to use and needs at
+ *       least the snapshot's {@code restoreSize}). Other kinds are left to a volume populator, as the
+ *       external provisioner leaves them.
  *   <li>A Released PV it provisioned whose reclaim policy is {@code Delete} loses its directory,
  *       then the PV is deleted (the real pv-protection controller removes its finalizer). A
  *       {@code Retain} PV and its directory stay.
@@ -82,6 +76,7 @@ public final class LocalProvisioner implements AutoCloseable {
   private final StorageV1Api storage;
   private final Path root;
   private final List<ContentSource> contentSources;
+  private final Events events;
   private final Set<String> paused = ConcurrentHashMap.newKeySet();
   /** The last ProvisioningFailed message per claim uid, so a repeated failure is reported once. */
   private final Map<String, String> reported = new ConcurrentHashMap<>();
@@ -95,13 +90,14 @@ public final class LocalProvisioner implements AutoCloseable {
     this.core = new CoreV1Api(client);
     this.storage = new StorageV1Api(client);
     this.root = root.toAbsolutePath().normalize();
-    this.contentSources = List.of(new ClaimContent(core, this));
+    this.contentSources = List.of(new ClaimContent(core, this), new SnapshotContent(client));
+    this.events = new Events(core, NAME);
   }
 
   /** Starts provisioning, with the volumes' directories under {@code root} (created when missing). */
   public static LocalProvisioner start(ApiClient client, Path root) {
     LocalProvisioner provisioner = new LocalProvisioner(client, root);
-    createDirectories(provisioner.root);
+    Directories.createDirectories(provisioner.root);
     provisioner.poller.scheduleWithFixedDelay(provisioner::poll, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
     return provisioner;
   }
@@ -219,15 +215,15 @@ public final class LocalProvisioner implements AutoCloseable {
     Path directory = volume(namespace, name);
     try {
       if (contentSource.isPresent()) {
-        Optional<Path> from = contentSource.get().directory(namespace, source);
+        Optional<Path> from = contentSource.get().directory(claim, source);
         if (from.isEmpty()) {
           return; // e.g. the source PVC is not bound yet
         }
-        copyInto(from.get(), directory);
+        Directories.copyInto(from.get(), directory);
       } else {
-        createDirectories(directory);
+        Directories.createDirectories(directory);
       }
-    } catch (ProvisioningException e) {
+    } catch (ProvisioningException | IOException e) {
       failed(claim, e.getMessage());
       return;
     }
@@ -282,9 +278,9 @@ public final class LocalProvisioner implements AutoCloseable {
         || volume.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
-    Optional<Path> directory = directoryOf(volume).map(d -> d.toAbsolutePath().normalize());
-    if (directory.isPresent() && directory.get().startsWith(root) && !directory.get().equals(root)) {
-      deleteRecursively(directory.get());
+    Optional<Path> directory = directoryOf(volume);
+    if (directory.isPresent() && Directories.isInside(root, directory.get())) {
+      Directories.deleteRecursively(directory.get());
     }
     try {
       core.deletePersistentVolume(volume.getMetadata().getName()).execute();
@@ -304,75 +300,12 @@ public final class LocalProvisioner implements AutoCloseable {
   }
 
   private void event(V1PersistentVolumeClaim claim, String type, String reason, String message) {
-    String namespace = claim.getMetadata().getNamespace();
-    OffsetDateTime now = OffsetDateTime.now();
-    CoreV1Event event = new CoreV1Event()
-        .metadata(new V1ObjectMeta().generateName(claim.getMetadata().getName() + ".").namespace(namespace))
-        .involvedObject(new V1ObjectReference()
-            .apiVersion("v1")
-            .kind("PersistentVolumeClaim")
-            .namespace(namespace)
-            .name(claim.getMetadata().getName())
-            .uid(claim.getMetadata().getUid()))
-        .type(type)
-        .reason(reason)
-        .message(message)
-        .source(new V1EventSource().component(NAME))
-        .firstTimestamp(now)
-        .lastTimestamp(now)
-        .count(1);
-    try {
-      core.createNamespacedEvent(namespace, event).execute();
-    } catch (ApiException e) {
-      LOG.warn("cannot record Event {} on PVC {}/{}: HTTP {}", reason, namespace, claim.getMetadata().getName(), e.getCode());
-    }
-  }
-
-  /**
-   * Copies {@code from} into the new directory {@code to} with {@code cp -a} (modes, times, links).
-   *
-   * @throws ProvisioningException when {@code to} exists and is not empty
-   */
-  private static void copyInto(Path from, Path to) throws ProvisioningException {
-    try {
-      if (Files.isDirectory(to)) {
-        try (Stream<Path> entries = Files.list(to)) {
-          if (entries.findAny().isPresent()) {
-            throw new ProvisioningException("the directory " + to + " for the clone exists and is not empty");
-          }
-        }
-        Files.delete(to);
-      }
-      Files.createDirectories(to.getParent());
-      Process cp = new ProcessBuilder("cp", "-a", from.toString(), to.toString()).redirectErrorStream(true).start();
-      String output = new String(cp.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (cp.waitFor() != 0) {
-        throw new ProvisioningException("cp -a " + from + " " + to + " failed: " + output.strip());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while copying " + from, e);
-    }
-  }
-
-  private static void createDirectories(Path directory) {
-    try {
-      Files.createDirectories(directory);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + directory, e);
-    }
-  }
-
-  private static void deleteRecursively(Path directory) {
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      LOG.warn("cannot delete {} completely: {}", directory, e.toString());
-    }
+    events.record(new V1ObjectReference()
+        .apiVersion("v1")
+        .kind("PersistentVolumeClaim")
+        .namespace(claim.getMetadata().getNamespace())
+        .name(claim.getMetadata().getName())
+        .uid(claim.getMetadata().getUid()), type, reason, message);
   }
 
   /** Stops provisioning and deleting. Volumes and their directories stay. */
