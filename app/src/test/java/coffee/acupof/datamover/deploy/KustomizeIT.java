@@ -432,7 +432,7 @@ class KustomizeIT {
         alerts.put((String) map(rule).get("alert"), map(rule));
       }
     }
-    assertThat(alerts).containsOnlyKeys("DataMoverRunFailed", "DataMoverRunStuck", "DataMoverOperatorDown",
+    assertThat(alerts).containsOnlyKeys("DataMoverRunFailed", "DataMoverRestoreFailed", "DataMoverRunStuck", "DataMoverOperatorDown",
         "DataMoverScheduleNoRecentSuccess", "DataMoverScheduleFailing", "DataMoverScheduleStalled", "DataMoverRetentionFailing");
     assertThat((String) alerts.get("DataMoverScheduleNoRecentSuccess").get("expr"))
         .contains("time() - datamover_schedule_last_success_timestamp_seconds", "> 2 * datamover_schedule_interval_seconds");
@@ -446,6 +446,7 @@ class KustomizeIT {
     assertThat((String) alerts.get("DataMoverRunStuck").get("expr"))
         .contains("time() - (datamover_phase_started_timestamp_seconds{phase!~\"Completed|Failed\"}", "> 7200");
     assertThat(alerts.get("DataMoverRunStuck")).containsEntry("for", "15m");
+    assertThat((String) alerts.get("DataMoverRestoreFailed").get("expr")).contains("datamover_restore_operations_total{status=\"failure\"}");
     assertThat((String) alerts.get("DataMoverOperatorDown").get("expr")).contains("absent(up{job=~\".*datamover-operator.*\"} == 1)");
     alerts.forEach((name, rule) -> {
       assertThat(map(rule.get("labels"))).as(name).containsKey("severity");
