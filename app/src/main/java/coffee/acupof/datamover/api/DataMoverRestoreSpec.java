@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * What one restore brings back and where to. The backups are found as a DataMover wrote them: the
- * same Secret, the same {@code path}, the source PVC's name ({@code MOVER_SOURCE}). Without
+ * same Secret, the same {@code path}, the source PVC's name ({@code MOVER_SOURCE}) — or as the schedule
+ * named by {@code scheduleName} wrote them. Without
  * {@code targetPvc} the restore is a volume populator: it fills the PVC whose {@code dataSourceRef}
  * names it, before that PVC binds.
  *
@@ -24,6 +25,8 @@ import java.util.List;
  *     Go operator); its completeness cannot be checked
  * @param additionalEnv extra mover environment, after the operator's own
  * @param image the mover image
+ * @param scheduleName restore the backups of this DataMoverSchedule (its source, Secret, path and
+ *     extra environment) instead of naming {@code sourcePvc} and {@code secretName}
  */
 public record DataMoverRestoreSpec(
     String sourcePvc,
@@ -37,7 +40,8 @@ public record DataMoverRestoreSpec(
     Boolean allowTargetInUse,
     Boolean allowUnverifiedBackup,
     List<V1EnvVar> additionalEnv,
-    ImageSpec image) {
+    ImageSpec image,
+    String scheduleName) {
 
   public static final String LATEST = "latest";
   public static final String FIXED = "fixed";

@@ -3,6 +3,7 @@ package coffee.acupof.datamover.restore;
 import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverRestore;
 import coffee.acupof.datamover.api.DataMoverRestoreStatus;
+import coffee.acupof.datamover.api.DataMoverSchedule;
 import coffee.acupof.datamover.api.RestorePhase;
 import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.InformerClusterView;
@@ -40,13 +41,14 @@ import org.springframework.context.annotation.Configuration;
  * The DataMoverRestore kind: its informer (indexed by the target PVC and the Secret it names), its
  * work queue, the phase machine over the {@link RestorePhaseHandler} beans, its controller, and its
  * registration as a volume populator. A restore is woken by changes of itself, of the PVCs, Jobs and
- * pods it owns, of its target PVC and Secret, of a PVC that names it as data source, and of the
- * volume it hands over.
+ * pods it owns, of its target PVC, Secret and schedule, of a PVC that names it as data source, and
+ * of the volume it hands over.
  */
 @Configuration(proxyBeanMethods = false)
 public class RestoreConfiguration {
   static final String INDEX_BY_TARGET_PVC = "byTargetPvc";
   static final String INDEX_BY_SECRET = "bySecret";
+  static final String INDEX_BY_SCHEDULE = "bySchedule";
 
   @Bean
   SharedIndexInformer<DataMoverRestore> restoreInformer(Informers informers) {
@@ -56,7 +58,9 @@ public class RestoreConfiguration {
             INDEX_BY_TARGET_PVC,
             r -> r.getSpec() == null || r.getSpec().isPopulator() ? List.of() : List.of(r.namespace() + "/" + r.getSpec().targetPvc()),
             INDEX_BY_SECRET,
-            r -> r.getSpec() == null ? List.of() : List.of(r.namespace() + "/" + r.getSpec().secretName())));
+            r -> r.getSpec() == null || r.getSpec().secretName() == null ? List.of() : List.of(r.namespace() + "/" + r.getSpec().secretName()),
+            INDEX_BY_SCHEDULE,
+            r -> r.getSpec() == null || r.getSpec().scheduleName() == null ? List.of() : List.of(r.namespace() + "/" + r.getSpec().scheduleName())));
     return informer;
   }
 
@@ -73,6 +77,11 @@ public class RestoreConfiguration {
         RestorePhase.PENDING.wireName(),
         r -> ChildNames.restoreJob(r.name()),
         jobInformer);
+  }
+
+  @Bean
+  RestoreOrigins restoreOrigins(SharedIndexInformer<DataMoverSchedule> scheduleInformer) {
+    return new RestoreOrigins(new Lister<>(scheduleInformer.getIndexer()));
   }
 
   @Bean
@@ -112,6 +121,7 @@ public class RestoreConfiguration {
       SharedIndexInformer<V1Secret> secretInformer,
       SharedIndexInformer<V1Job> jobInformer,
       SharedIndexInformer<V1Pod> podInformer,
+      SharedIndexInformer<DataMoverSchedule> scheduleInformer,
       PhasedSlotSource<DataMoverRestore> restoreSlots,
       MoverSlots slots) {
     QueueFeeder feeder = new QueueFeeder(DataMoverApi.RESTORES, Ownership.ownerLabel(DataMoverApi.RESTORES), restoreQueue);
@@ -120,6 +130,7 @@ public class RestoreConfiguration {
     feeder.watch(pvcInformer, RestoreConfiguration::populated);
     feeder.watch(pvInformer, RestoreConfiguration::handedOver);
     feeder.watchReferenced(secretInformer, restoreInformer, INDEX_BY_SECRET);
+    feeder.watchReferenced(scheduleInformer, restoreInformer, INDEX_BY_SCHEDULE);
     feeder.watchOwned(jobInformer);
     feeder.watchOwned(podInformer);
     restoreSlots.onSlotFreed(jobInformer, slots::freed);
@@ -129,7 +140,7 @@ public class RestoreConfiguration {
         restoreQueue,
         restoreReconciler,
         properties.workers(),
-        List.of(restoreInformer, pvcInformer, pvInformer, secretInformer, jobInformer, podInformer));
+        List.of(restoreInformer, pvcInformer, pvInformer, secretInformer, jobInformer, podInformer, scheduleInformer));
   }
 
   @Bean

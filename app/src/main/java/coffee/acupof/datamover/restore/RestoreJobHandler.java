@@ -30,12 +30,15 @@ public class RestoreJobHandler implements RestorePhaseHandler {
   private final ClusterOperations operations;
   private final DataMoverProperties properties;
   private final RestoreCleanup cleanup;
+  private final RestoreOrigins origins;
 
-  public RestoreJobHandler(ClusterView cluster, ClusterOperations operations, DataMoverProperties properties, RestoreCleanup cleanup) {
+  public RestoreJobHandler(
+      ClusterView cluster, ClusterOperations operations, DataMoverProperties properties, RestoreCleanup cleanup, RestoreOrigins origins) {
     this.cluster = cluster;
     this.operations = operations;
     this.properties = properties;
     this.cleanup = cleanup;
+    this.origins = origins;
   }
 
   @Override
@@ -90,7 +93,12 @@ public class RestoreJobHandler implements RestorePhaseHandler {
       return Transition.fail(RestorePhase.FAILED, "TargetPVCLost", "PVC " + run.restoreClaim() + " was deleted before the restore ran");
     }
     try {
-      operations.createJob(RestoreJobBuilder.build(run.restore(), run.restoreClaim(), properties.mover()));
+      Optional<RestoreOrigin> origin = origins.of(run);
+      if (origin.isEmpty()) {
+        return Transition.fail(RestorePhase.FAILED, "ScheduleNotFound",
+            "DataMoverSchedule " + run.spec().scheduleName() + " was deleted before the restore ran; its backups are still there: name their source and Secret instead");
+      }
+      operations.createJob(RestoreJobBuilder.build(run.restore(), origin.get(), run.restoreClaim(), properties.mover()));
     } catch (ClusterException e) {
       if (e.isPermanent()) {
         return Transition.fail(RestorePhase.FAILED, "RestoreJobRejected", "the API server refused Job " + run.jobName() + ": " + e.getMessage());
@@ -100,7 +108,7 @@ public class RestoreJobHandler implements RestorePhaseHandler {
     return Transition.<DataMoverRestoreStatus.Builder>stay(
             RestorePhase.RESTORING,
             "RestoreJobCreated",
-            "Created restore Job " + run.jobName() + " for the " + run.spec().pointInTimeOrLatest() + " backup of " + run.source()
+            "Created restore Job " + run.jobName() + " for the " + run.spec().pointInTimeOrLatest() + " backup"
                 + " (up to " + MoverJobProgress.plural(properties.mover().attempts(), "attempt") + ")")
         .with(b -> b.jobName(run.jobName()))
         .requeueAfter(properties.deadlines().cloneBind());
@@ -108,7 +116,7 @@ public class RestoreJobHandler implements RestorePhaseHandler {
 
   private Transition<DataMoverRestoreStatus.Builder> succeeded(RestoreRun run, MoverJobProgress.Succeeded ok) {
     Optional<MoverResult> result = ok.result();
-    String from = result.map(MoverResult::destination).filter(d -> d != null && !d.isBlank()).orElse("the backup of " + run.source());
+    String from = result.map(MoverResult::destination).filter(d -> d != null && !d.isBlank()).orElse("the backup");
     String counts = result.map(r -> " (" + MoverJobProgress.plural(orZero(r.files()), "file") + ", " + orZero(r.bytes()) + " bytes)").orElse("");
     RestorePhase next = run.spec().isPopulator() ? RestorePhase.BINDING : RestorePhase.CLEANING_UP;
     String message = "Restored " + from + counts + " into PVC " + run.restoreClaim()

@@ -37,8 +37,4 @@ public record RestoreRun(DataMoverRestore restore, OffsetDateTime now) implement
     return ChildNames.restoreJob(name());
   }
 
-  /** {@code MOVER_SOURCE} of the backups: {@code <namespace>/<sourcePvc>}. */
-  public String source() {
-    return namespace() + "/" + spec().sourcePvc();
-  }
 }

@@ -13,6 +13,7 @@ import coffee.acupof.datamover.runtime.phase.MissingInputs;
 import coffee.acupof.datamover.runtime.phase.MissingInputs.Problem;
 import coffee.acupof.datamover.runtime.phase.RunPhase;
 import coffee.acupof.datamover.runtime.phase.Transition;
+import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
@@ -37,11 +38,13 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
   private final ClusterView cluster;
   private final Duration deadline;
   private final MoverSlots slots;
+  private final RestoreOrigins origins;
 
-  public ValidateRestoreHandler(ClusterView cluster, DataMoverProperties properties, MoverSlots slots) {
+  public ValidateRestoreHandler(ClusterView cluster, DataMoverProperties properties, MoverSlots slots, RestoreOrigins origins) {
     this.cluster = cluster;
     this.deadline = properties.deadlines().validation();
     this.slots = slots;
+    this.origins = origins;
   }
 
   @Override
@@ -53,11 +56,20 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
   public Transition<DataMoverRestoreStatus.Builder> handle(RestoreRun run) {
     DataMoverRestoreSpec spec = run.spec();
     List<Problem> problems = new ArrayList<>();
-    RemoteSecret.check(cluster, run.namespace(), spec.secretName(), spec.additionalEnvOrEmpty()).ifPresent(problems::add);
-    return spec.isPopulator() ? populator(run, problems) : direct(run, problems);
+    Optional<RestoreOrigin> origin = origins.of(run);
+    if (origin.isEmpty()) {
+      problems.add(new Problem("ScheduleNotFound", "DataMoverSchedule " + spec.scheduleName() + " not found in namespace " + run.namespace()));
+    } else {
+      List<V1EnvVar> env = new ArrayList<>(origin.get().additionalEnv());
+      env.addAll(spec.additionalEnvOrEmpty());
+      RemoteSecret.check(cluster, run.namespace(), origin.get().secretName(), env).ifPresent(problems::add);
+    }
+    String found = origin.map(o -> "Secret " + o.secretName() + " found; restoring the " + spec.pointInTimeOrLatest() + " backup of "
+        + o.describe(run.namespace())).orElse("");
+    return spec.isPopulator() ? populator(run, problems, found) : direct(run, problems, found);
   }
 
-  private Transition<DataMoverRestoreStatus.Builder> direct(RestoreRun run, List<Problem> problems) {
+  private Transition<DataMoverRestoreStatus.Builder> direct(RestoreRun run, List<Problem> problems, String found) {
     DataMoverRestoreSpec spec = run.spec();
     String ns = run.namespace();
     Optional<V1PersistentVolumeClaim> target = cluster.pvc(ns, spec.targetPvc());
@@ -83,11 +95,11 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
       boolean inUse = problems.stream().anyMatch(p -> p.reason().equals("TargetPVCInUse"));
       return inUse && !waiting.next().isTerminal() ? waiting.requeueAfter(IN_USE_RECHECK) : waiting;
     }
-    String how = target.isEmpty() ? "creating target PVC " + spec.targetPvc() + " from the template" : "restoring into PVC " + spec.targetPvc();
-    return startOrWait(run, "Secret " + spec.secretName() + " found; " + how).with(b -> b.targetPvc(spec.targetPvc()));
+    String how = target.isEmpty() ? " into a new PVC " + spec.targetPvc() + " (from the template)" : " into PVC " + spec.targetPvc();
+    return startOrWait(run, found + how).with(b -> b.targetPvc(spec.targetPvc()));
   }
 
-  private Transition<DataMoverRestoreStatus.Builder> populator(RestoreRun run, List<Problem> problems) {
+  private Transition<DataMoverRestoreStatus.Builder> populator(RestoreRun run, List<Problem> problems, String found) {
     String ns = run.namespace();
     List<V1PersistentVolumeClaim> consumers =
         cluster.pvcsReferencing(ns, DataMoverApi.RESTORE_KIND, run.name()).stream()
@@ -122,7 +134,7 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
           .with(b -> b.targetPvc(claim))
           .alsoOn(consumer, CoreKinds.PVCS);
     }
-    return startOrWait(run, "Secret " + run.spec().secretName() + " found; filling PVC " + claim + " before it binds (it stays Pending until the data is in)")
+    return startOrWait(run, found + " into PVC " + claim + " before it binds (it stays Pending until the data is in)")
         .with(b -> b.targetPvc(claim))
         .alsoOn(consumer, CoreKinds.PVCS);
   }

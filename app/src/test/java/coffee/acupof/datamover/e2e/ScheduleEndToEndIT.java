@@ -3,16 +3,18 @@ package coffee.acupof.datamover.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import coffee.acupof.datamover.api.DataMoverRestoreStatus;
 import coffee.acupof.datamover.api.DataMoverScheduleStatus;
 import coffee.acupof.datamover.it.Given;
 import coffee.acupof.datamover.it.Schedules;
+import coffee.acupof.datamover.it.TestCluster;
+import coffee.acupof.datamover.testkit.storage.LocalProvisioner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -84,13 +86,8 @@ class ScheduleEndToEndIT {
     assertThat(Trees.fingerprint(restored)).isEqualTo(Trees.fingerprint(e2e.volume("shop-data")));
   }
 
-  /**
-   * Needs a mover with {@code prune} (contract 1.1: the Java mover of the mover issue). With the bash
-   * entrypoint this skips; it runs as soon as {@link EndToEnd#moverCommand()} starts a mover that has it.
-   */
   @Test
-  void keepLastTwoRunFiveTimesLeavesExactlyTheTwoNewestCompletePoints() throws Exception {
-    Assumptions.assumeTrue(EndToEnd.moverSupportsPrune(), "the mover in rclone-image/ has no prune operation yet (contract 1.1)");
+  void keepLastTwoRunFiveTimesLeavesExactlyTheTwoNewestCompletePointsAndTheLatestRestoresFromTheSchedule() throws Exception {
     String ns = e2e.namespace;
     Schedules.apply(ns, "kept", "0 0 1 1 *", "kept-data", "s3", "addTimestampPrefix: true\nretention:\n  keepLast: 2");
 
@@ -124,9 +121,19 @@ class ScheduleEndToEndIT {
     DataMoverScheduleStatus done = Schedules.get(ns, "kept").getStatus();
     assertThat(done.retention().retained()).containsExactlyElementsOf(twoNewest);
 
-    Path restored = e2e.restore(e2e.s3Secret("backups"),
-        Map.of("ADD_TIMESTAMP_PREFIX", "true", "MOVER_PATH", done.path(), "MOVER_RESTORE_POINT", "latest"));
+    // A restore that names the schedule: its source, Secret and path, the newest complete point.
+    LocalProvisioner.ensureStorageClass(TestCluster.admin(), "csi", "Immediate");
+    Given.restore(ns, "restore-kept", """
+        scheduleName: kept
+        targetPvc: kept-restored
+        targetPvcTemplate: {storageClassName: csi, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+        """);
+    await().atMost(Duration.ofMinutes(3)).until(() -> TestCluster.restore(ns, "restore-kept").getStatus().phaseValue().isTerminal());
+    DataMoverRestoreStatus restore = TestCluster.restore(ns, "restore-kept").getStatus();
+    assertThat(restore.phase()).as(restore.message()).isEqualTo("Completed");
+    assertThat(restore.pointInTime()).isEqualTo(points.last());
+    String volume = TestCluster.core().readNamespacedPersistentVolumeClaim("kept-restored", ns).execute().getSpec().getVolumeName();
+    Path restored = TestCluster.cluster().provisioner().directoryOf(volume).orElseThrow();
     assertThat(Trees.fingerprint(restored)).isEqualTo(Trees.fingerprint(e2e.volume("kept-data")));
-    assertThat(status.latestPointInTime()).isEqualTo(points.last());
   }
 }

@@ -73,8 +73,9 @@ class CrdValidationIT {
   static Stream<Arguments> invalidRestores() {
     String base = "spec:\n  sourcePvc: data\n  secretName: s3\n";
     return Stream.of(
-        Arguments.of("no sourcePvc", "spec:\n  secretName: s3\n  targetPvc: t", "spec.sourcePvc: Required value"),
-        Arguments.of("no secretName", "spec:\n  sourcePvc: data\n  targetPvc: t", "spec.secretName: Required value"),
+        Arguments.of("no sourcePvc", "spec:\n  secretName: s3\n  targetPvc: t", "set sourcePvc and secretName (whose backups, and the Secret of their remote), or scheduleName"),
+        Arguments.of("no secretName", "spec:\n  sourcePvc: data\n  targetPvc: t", "set sourcePvc and secretName"),
+        Arguments.of("schedule and source", "spec:\n  scheduleName: nightly\n  sourcePvc: data\n  targetPvc: t", "with scheduleName the source, Secret and path come from the schedule"),
         Arguments.of("a point that is no point", base + "  targetPvc: t\n  pointInTime: yesterday", "spec.pointInTime in body should match"),
         Arguments.of("a point without seconds", base + "  targetPvc: t\n  pointInTime: 2026-11-21-1015", "spec.pointInTime in body should match"),
         Arguments.of("targetPvc not a DNS name", base + "  targetPvc: My_Volume", "spec.targetPvc in body should match"),

@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import coffee.acupof.datamover.api.DataMoverRestore;
 import coffee.acupof.datamover.api.DataMoverRestoreSpec;
 import coffee.acupof.datamover.api.DataMoverRestoreStatus;
+import coffee.acupof.datamover.api.DataMoverSchedule;
+import coffee.acupof.datamover.api.DataMoverScheduleSpec;
 import coffee.acupof.datamover.api.PvcTemplate;
 import coffee.acupof.datamover.api.RestorePhase;
 import coffee.acupof.datamover.cluster.FakeCluster;
@@ -21,6 +23,10 @@ import coffee.acupof.datamover.runtime.EventType;
 import coffee.acupof.datamover.runtime.Notice;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.informer.cache.Cache;
+import io.kubernetes.client.informer.cache.Lister;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1EnvVarSource;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimSpec;
@@ -38,9 +44,11 @@ import org.junit.jupiter.api.Test;
 
 class RestoreHandlersTest {
   private final FakeCluster cluster = new FakeCluster().add(s3Secret("s3-credentials"));
+  private final Cache<DataMoverSchedule> schedules = new Cache<>();
+  private final RestoreOrigins origins = new RestoreOrigins(new Lister<>(schedules));
   private final DataMoverProperties properties = new DataMoverProperties(null, null, null, null, null, null, null, null);
   private final RestoreCleanup cleanup = new RestoreCleanup(cluster);
-  private final ValidateRestoreHandler validate = new ValidateRestoreHandler(cluster, properties, new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()));
+  private final ValidateRestoreHandler validate = new ValidateRestoreHandler(cluster, properties, new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()), origins);
   private final PrepareTargetHandler prepare = new PrepareTargetHandler(cluster, cluster, cleanup);
 
   private static V1PersistentVolumeClaim consumer(String name, String storageClass) {
@@ -82,13 +90,38 @@ class RestoreHandlersTest {
         return List.of();
       }
     };
-    var capped = new ValidateRestoreHandler(cluster, properties, new MoverSlots(new MoverSlots.Limits(1, 0), () -> List.of(busy), Clock.systemUTC()));
+    var capped = new ValidateRestoreHandler(cluster, properties, new MoverSlots(new MoverSlots.Limits(1, 0), () -> List.of(busy), Clock.systemUTC()), origins);
 
     var t = capped.handle(new RestoreRun(restore("r", restoreSpec("restored")), CREATED));
 
     assertThat(t.next()).isEqualTo(RestorePhase.PENDING);
     assertThat(t.reason()).isEqualTo("WaitingForMoverSlot");
     assertThat(t.message()).contains("1 of 1 mover Jobs running");
+  }
+
+  @Test
+  void aRestoreOfAScheduleReadsItsSourceSecretPathAndEnvironment() {
+    cluster.add(boundPvc("restored"));
+    DataMoverRestoreSpec spec = new DataMoverRestoreSpec(null, null, null, null, "restored", null, null, null, null, null, null, null, "nightly");
+    DataMoverRestore r = restore("r", spec);
+
+    var missing = validate.handle(new RestoreRun(r, CREATED));
+    schedules.add(new DataMoverSchedule()
+        .metadata(new V1ObjectMeta().name("nightly").namespace(NS))
+        .spec(new DataMoverScheduleSpec("0 2 * * *", null, null, null, null, null, null, null, null, null, "db-data", "s3-credentials",
+            true, null, List.of(new V1EnvVar().name("ENCRYPTED_PASSWORD").valueFrom(new V1EnvVarSource())), null, null)));
+    var found = validate.handle(new RestoreRun(r, CREATED));
+
+    assertThat(missing.reason()).isEqualTo("ScheduleNotFound");
+    assertThat(found.next()).isEqualTo(RestorePhase.PREPARING_TARGET);
+    assertThat(found.message()).contains("restoring the latest backup of schedule nightly: backups of apps/db-data at path apps/db-data");
+    RestoreOrigin origin = origins.of(new RestoreRun(r, CREATED)).orElseThrow();
+    assertThat(RestoreJobBuilder.env(r, origin)).extracting(V1EnvVar::getName)
+        .contains("MOVER_SOURCE", "MOVER_PATH", "ENCRYPTED_PASSWORD");
+    assertThat(RestoreJobBuilder.env(r, origin)).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("MOVER_SOURCE");
+      assertThat(e.getValue()).isEqualTo("apps/db-data");
+    });
   }
 
   @Test
@@ -161,7 +194,7 @@ class RestoreHandlersTest {
     DataMoverRestoreSpec spec =
         new DataMoverRestoreSpec("web-data", "s3-credentials", null, null, "restored",
             new PvcTemplate(null, List.of("ReadWriteOnce"), null, new PvcTemplate.Resources(Map.of("storage", Quantity.fromString("1Gi")), null)),
-            null, null, null, null, null, null);
+            null, null, null, null, null, null, null);
     DataMoverRestore r = inPhase(restore("r", spec), RestorePhase.PREPARING_TARGET, CREATED);
 
     var first = prepare.handle(new RestoreRun(r, CREATED));
@@ -208,8 +241,8 @@ class RestoreHandlersTest {
   @Test
   void theRestoreJobReadsTheSourcesBackupsAtThePointAsked() {
     DataMoverRestoreSpec spec =
-        new DataMoverRestoreSpec("web-data", "s3", "shop/web-data", "2026-01-02-030405", "restored", null, null, true, null, null, null, null);
-    var env = RestoreJobBuilder.env(restore("r", spec)).stream()
+        new DataMoverRestoreSpec("web-data", "s3", "shop/web-data", "2026-01-02-030405", "restored", null, null, true, null, null, null, null, null);
+    var env = RestoreJobBuilder.env(restore("r", spec), RestoreOrigin.of(spec)).stream()
         .collect(java.util.stream.Collectors.toMap(e -> e.getName(), e -> e.getValue()));
 
     assertThat(env)
@@ -219,14 +252,14 @@ class RestoreHandlersTest {
         .containsEntry("MOVER_PATH", "shop/web-data")
         .containsEntry("MOVER_ALLOW_NONEMPTY_TARGET", "true")
         .doesNotContainKey("MOVER_ALLOW_UNVERIFIED_BACKUP");
-    assertThat(RestoreJobBuilder.build(restore("r", spec), "restored", properties.mover())
+    assertThat(RestoreJobBuilder.build(restore("r", spec), RestoreOrigin.of(spec), "restored", properties.mover())
             .getSpec().getTemplate().getSpec().getVolumes().getFirst().getPersistentVolumeClaim().getClaimName())
         .isEqualTo("restored");
   }
 
   @Test
   void withoutAPointTheNewestCompleteBackupIsRestored() {
-    var env = RestoreJobBuilder.env(restore("r", restoreSpec("x")));
+    var env = RestoreJobBuilder.env(restore("r", restoreSpec("x")), RestoreOrigin.of(restoreSpec("x")));
 
     assertThat(env).anySatisfy(e -> {
       assertThat(e.getName()).isEqualTo("MOVER_RESTORE_POINT");
