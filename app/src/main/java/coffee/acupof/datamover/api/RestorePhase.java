@@ -1,7 +1,6 @@
 package coffee.acupof.datamover.api;
 
 import coffee.acupof.datamover.runtime.phase.RunPhase;
-import java.util.Arrays;
 import java.util.Optional;
 
 /** The phases of a DataMoverRestore run. */
@@ -44,8 +43,7 @@ public enum RestorePhase implements RunPhase<DataMoverRestoreStatus.Builder> {
 
   /** The phase for a {@code status.phase} value; absent for a value this operator never writes. */
   public static Optional<RestorePhase> fromWireName(String value) {
-    String wire = value == null ? "" : value;
-    return Arrays.stream(values()).filter(p -> p.wireName.equals(wire)).findFirst();
+    return RunPhase.fromWireName(RestorePhase.class, value);
   }
 
   @Override
