@@ -100,6 +100,8 @@ class RestoreFlowIT {
         .contains("datamover_restore_current_phase{application=\"datamover-operator\",name=\"into-new\",namespace=\"" + ns + "\",phase=\"Completed\"} 1.0")
         .contains("datamover_restore_operations_total{application=\"datamover-operator\",namespace=\"" + ns + "\",phase=\"Restoring\",status=\"success\"} 1.0")
         .contains("datamover_workqueue_adds_total{application=\"datamover-operator\",kind=\"DataMoverRestore\"}");
+    // The alerts and the dashboard query restore metrics by names the operator exports.
+    MonitoringQueries.assertExported(operator.http("/actuator/prometheus").body(), name -> name.startsWith("datamover_restore_"));
   }
 
   @Test
