@@ -56,7 +56,7 @@ public class RestoreConfiguration {
             INDEX_BY_TARGET_PVC,
             r -> r.getSpec() == null || r.getSpec().isPopulator() ? List.of() : List.of(r.namespace() + "/" + r.getSpec().targetPvc()),
             INDEX_BY_SECRET,
-            r -> r.getSpec() == null ? List.of() : List.of(r.namespace() + "/" + r.getSpec().secretName())));
+            r -> r.getSpec() == null ? List.of() : r.getSpec().secretKeys(r.namespace())));
     return informer;
   }
 

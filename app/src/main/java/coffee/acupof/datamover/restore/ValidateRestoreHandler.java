@@ -7,7 +7,7 @@ import coffee.acupof.datamover.api.RestorePhase;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverSlots;
-import coffee.acupof.datamover.mover.RemoteSecret;
+import coffee.acupof.datamover.mover.RemoteInputs;
 import coffee.acupof.datamover.runtime.CoreKinds;
 import coffee.acupof.datamover.runtime.phase.MissingInputs;
 import coffee.acupof.datamover.runtime.phase.MissingInputs.Problem;
@@ -22,7 +22,8 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
- * Phase {@code ""} of a restore: the Secret must configure the remote, and the target must be usable —
+ * Phase {@code ""} of a restore: the Secret (or rclone.conf Secret, and a custom CA) must configure the
+ * remote ({@link RemoteInputs}), and the target must be usable —
  * an existing PVC that no running pod mounts (unless allowed), or a template to create it; for a
  * volume populator, a PVC whose {@code dataSourceRef} names this restore and that has not bound yet
  * (with WaitForFirstConsumer storage, once a pod that uses it is scheduled). Missing inputs are named
@@ -53,7 +54,7 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
   public Transition<DataMoverRestoreStatus.Builder> handle(RestoreRun run) {
     DataMoverRestoreSpec spec = run.spec();
     List<Problem> problems = new ArrayList<>();
-    RemoteSecret.check(cluster, run.namespace(), spec.secretName(), spec.additionalEnvOrEmpty()).ifPresent(problems::add);
+    problems.addAll(RemoteInputs.check(cluster, run.namespace(), spec, spec.additionalEnvOrEmpty()));
     return spec.isPopulator() ? populator(run, problems) : direct(run, problems);
   }
 
@@ -84,7 +85,7 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
       return inUse && !waiting.next().isTerminal() ? waiting.requeueAfter(IN_USE_RECHECK) : waiting;
     }
     String how = target.isEmpty() ? "creating target PVC " + spec.targetPvc() + " from the template" : "restoring into PVC " + spec.targetPvc();
-    return startOrWait(run, "Secret " + spec.secretName() + " found; " + how).with(b -> b.targetPvc(spec.targetPvc()));
+    return startOrWait(run, RemoteInputs.describe(spec) + " found; " + how).with(b -> b.targetPvc(spec.targetPvc()));
   }
 
   private Transition<DataMoverRestoreStatus.Builder> populator(RestoreRun run, List<Problem> problems) {
@@ -122,7 +123,7 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
           .with(b -> b.targetPvc(claim))
           .alsoOn(consumer, CoreKinds.PVCS);
     }
-    return startOrWait(run, "Secret " + run.spec().secretName() + " found; filling PVC " + claim + " before it binds (it stays Pending until the data is in)")
+    return startOrWait(run, RemoteInputs.describe(run.spec()) + " found; filling PVC " + claim + " before it binds (it stays Pending until the data is in)")
         .with(b -> b.targetPvc(claim))
         .alsoOn(consumer, CoreKinds.PVCS);
   }

@@ -9,10 +9,12 @@ import static coffee.acupof.datamover.Fixtures.restoreSpec;
 import static coffee.acupof.datamover.Fixtures.s3Secret;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import coffee.acupof.datamover.api.CustomCaSpec;
 import coffee.acupof.datamover.api.DataMoverRestore;
 import coffee.acupof.datamover.api.DataMoverRestoreSpec;
 import coffee.acupof.datamover.api.DataMoverRestoreStatus;
 import coffee.acupof.datamover.api.PvcTemplate;
+import coffee.acupof.datamover.api.RcloneConfigSpec;
 import coffee.acupof.datamover.api.RestorePhase;
 import coffee.acupof.datamover.cluster.FakeCluster;
 import coffee.acupof.datamover.config.DataMoverProperties;
@@ -27,6 +29,7 @@ import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimSpec;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimVolumeSource;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1StorageClass;
 import io.kubernetes.client.openapi.models.V1TypedObjectReference;
 import io.kubernetes.client.openapi.models.V1Volume;
@@ -161,7 +164,7 @@ class RestoreHandlersTest {
     DataMoverRestoreSpec spec =
         new DataMoverRestoreSpec("web-data", "s3-credentials", null, null, "restored",
             new PvcTemplate(null, List.of("ReadWriteOnce"), null, new PvcTemplate.Resources(Map.of("storage", Quantity.fromString("1Gi")), null)),
-            null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null);
     DataMoverRestore r = inPhase(restore("r", spec), RestorePhase.PREPARING_TARGET, CREATED);
 
     var first = prepare.handle(new RestoreRun(r, CREATED));
@@ -208,7 +211,7 @@ class RestoreHandlersTest {
   @Test
   void theRestoreJobReadsTheSourcesBackupsAtThePointAsked() {
     DataMoverRestoreSpec spec =
-        new DataMoverRestoreSpec("web-data", "s3", "shop/web-data", "2026-01-02-030405", "restored", null, null, true, null, null, null, null);
+        new DataMoverRestoreSpec("web-data", "s3", "shop/web-data", "2026-01-02-030405", "restored", null, null, true, null, null, null, null, null, null);
     var env = RestoreJobBuilder.env(restore("r", spec)).stream()
         .collect(java.util.stream.Collectors.toMap(e -> e.getName(), e -> e.getValue()));
 
@@ -232,5 +235,46 @@ class RestoreHandlersTest {
       assertThat(e.getName()).isEqualTo("MOVER_RESTORE_POINT");
       assertThat(e.getValue()).isEqualTo("latest");
     });
+  }
+
+  private static DataMoverRestoreSpec volsyncStyle(CustomCaSpec ca) {
+    return new DataMoverRestoreSpec("web-data", null, "volsync-bucket/web-data", null, "restored", null, null, null, null, null, null, null,
+        new RcloneConfigSpec("rclone-secret", null, "aws-s3-bucket"), ca);
+  }
+
+  @Test
+  void aRestoreConfiguredByAnRcloneConfWaitsForItsSecretAndCa() {
+    cluster.add(boundPvc("restored"));
+    DataMoverRestore r = restore("r", volsyncStyle(new CustomCaSpec("tls-secret", null, null)));
+
+    var waiting = validate.handle(new RestoreRun(r, CREATED));
+
+    assertThat(waiting.next()).isEqualTo(RestorePhase.NEW);
+    assertThat(waiting.reason()).isEqualTo("SecretNotFound");
+    assertThat(waiting.message()).isEqualTo("Waiting: Secret rclone-secret (rcloneConfig) not found in namespace apps; "
+        + "Secret tls-secret (customCA) not found in namespace apps");
+
+    cluster.add(secret("rclone-secret", "rclone.conf")).add(secret("tls-secret", "ca.crt"));
+    var found = validate.handle(new RestoreRun(r, CREATED));
+
+    assertThat(found.next()).isEqualTo(RestorePhase.PREPARING_TARGET);
+    assertThat(found.message()).isEqualTo("rclone.conf Secret rclone-secret and CA Secret tls-secret found; restoring into PVC restored");
+  }
+
+  @Test
+  void theRestoreJobMountsTheRcloneConfAndTheCa() {
+    var pod = RestoreJobBuilder.build(restore("r", volsyncStyle(new CustomCaSpec(null, "tls-ca", null))), "restored", properties.mover())
+        .getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getVolumes()).extracting(V1Volume::getName).containsExactly("data", "tmp", "rclone-config", "custom-ca");
+    var mover = pod.getContainers().getFirst();
+    assertThat(mover.getEnvFrom()).isNull();
+    assertThat(mover.getEnv()).extracting(e -> e.getName() + "=" + e.getValue()).contains(
+        "MOVER_CONFIG_FILE=/etc/datamover/rclone/rclone.conf", "MOVER_CONFIG_SECTION=aws-s3-bucket",
+        "MOVER_CA_BUNDLE=/etc/datamover/ca/ca.crt", "MOVER_PATH=volsync-bucket/web-data");
+  }
+
+  private static V1Secret secret(String name, String key) {
+    return new V1Secret().metadata(new V1ObjectMeta().name(name).namespace(NS)).data(Map.of(key, new byte[0]));
   }
 }
