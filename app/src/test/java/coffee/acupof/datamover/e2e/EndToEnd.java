@@ -44,19 +44,24 @@ final class EndToEnd implements AutoCloseable {
   private final Path kubeconfig;
 
   EndToEnd(String namespacePrefix) {
-    this(namespacePrefix, false);
+    this(namespacePrefix, false, false);
   }
 
   /** The whole system serving the namespace of exactly this name (created when missing). */
   static EndToEnd inNamespace(String name) {
-    return new EndToEnd(name, true);
+    return new EndToEnd(name, true, false);
   }
 
-  private EndToEnd(String name, boolean exact) {
+  /** The whole system with the S3 server on HTTPS, its certificate from a generated CA ({@code s3.caCertificate()}). */
+  static EndToEnd withTls(String namespacePrefix) {
+    return new EndToEnd(namespacePrefix, false, true);
+  }
+
+  private EndToEnd(String name, boolean exact, boolean tls) {
     ApiServer server = TestCluster.server();
     install();
     namespace = exact ? TestCluster.namespace(name) : TestCluster.newNamespace(name);
-    s3 = S3Server.start();
+    s3 = S3Server.builder().tls(tls).start();
     try {
       volumes = Files.createTempDirectory("e2e-volumes");
       kubeconfig = serviceAccountKubeconfig(server);
