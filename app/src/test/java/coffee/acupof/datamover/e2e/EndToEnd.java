@@ -42,6 +42,7 @@ final class EndToEnd implements AutoCloseable {
   final LocalExecutor executor;
   final Path volumes;
   private final Path kubeconfig;
+  private final List<OperatorProcess> operators = new ArrayList<>();
 
   EndToEnd(String namespacePrefix) {
     this(namespacePrefix, false, false);
@@ -151,9 +152,11 @@ final class EndToEnd implements AutoCloseable {
     return file;
   }
 
-  /** Starts the packaged operator as the ServiceAccount, serving this namespace. */
+  /** Starts the packaged operator as the ServiceAccount, serving this namespace; {@link #close} stops it. */
   OperatorProcess startOperator(String... extraArgs) {
-    return OperatorProcess.start(kubeconfig, namespace, OPERATOR_NAMESPACE, extraArgs);
+    OperatorProcess operator = OperatorProcess.start(kubeconfig, namespace, OPERATOR_NAMESPACE, extraArgs);
+    operators.add(operator);
+    return operator;
   }
 
   /** The Secret of the old operator's form (a), pointing at the test S3 server. */
@@ -199,8 +202,10 @@ final class EndToEnd implements AutoCloseable {
   }
 
 
+  /** Stops the operators it started (closing one twice is harmless), the executor and the S3 server. */
   @Override
   public void close() {
+    operators.forEach(OperatorProcess::close);
     executor.close();
     s3.close();
   }

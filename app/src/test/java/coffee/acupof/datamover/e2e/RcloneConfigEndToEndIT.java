@@ -34,7 +34,6 @@ class RcloneConfigEndToEndIT {
   private static final String BUCKET = "volsync-bucket";
   private static final String SECTION = "aws-s3-bucket";
   private static EndToEnd e2e;
-  private static OperatorProcess operator;
 
   @BeforeAll
   static void start() throws Exception {
@@ -47,14 +46,11 @@ class RcloneConfigEndToEndIT {
     // A real CA, but not the one that signed the S3 server's certificate.
     configMap("other-ca", new String(TestCluster.server().caCertificates(), StandardCharsets.US_ASCII));
     LocalProvisioner.ensureStorageClass(TestCluster.admin(), "csi", "Immediate");
-    operator = e2e.startOperator();
+    e2e.startOperator();
   }
 
   @AfterAll
   static void stop() {
-    if (operator != null) {
-      operator.close();
-    }
     if (e2e != null) {
       e2e.close();
     }
@@ -67,21 +63,16 @@ class RcloneConfigEndToEndIT {
   }
 
   private static void backup(String name, String pvc, String caConfigMap) {
-    Given.kubectlApply(e2e.namespace, """
-        apiVersion: datamover.a-cup-of.coffee/v1alpha1
-        kind: DataMover
-        metadata:
-          name: %s
-        spec:
-          sourcePvc: %s
-          rcloneConfig:
-            secretName: rclone-secret
-            section: %s
-          path: %s/%s
-          customCA:
-            configMapName: %s
-          addTimestampPrefix: true
-        """.formatted(name, pvc, SECTION, BUCKET, pvc, caConfigMap));
+    Given.dataMover(e2e.namespace, name, """
+        sourcePvc: %s
+        rcloneConfig:
+          secretName: rclone-secret
+          section: %s
+        path: %s/%s
+        customCA:
+          configMapName: %s
+        addTimestampPrefix: true
+        """.formatted(pvc, SECTION, BUCKET, pvc, caConfigMap));
   }
 
   private static DataMoverStatus awaitBackup(String name) {

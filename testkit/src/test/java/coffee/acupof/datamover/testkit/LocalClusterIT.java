@@ -145,11 +145,7 @@ class LocalClusterIT extends WithOwnCluster {
   @Test
   void theLocalExecutorRunsTheContainerAndAPodDeletedAtTheDeadlineIsStopped() throws Exception {
     String ns = namespace("local");
-    try (LocalExecutor executor = LocalExecutor.builder(server.adminClient(), files.resolve("executor"))
-        .kubelet(cluster.kubelet())
-        .namespace(ns)
-        .command(List.of("sh", "-c"))
-        .start()) {
+    try (LocalExecutor executor = shell(ns, "executor")) {
       core.createNamespacedPersistentVolumeClaim(ns, claim("out", "immediate", null)).execute();
       V1Job writer = job("writer", 0, null);
       V1Container container = writer.getSpec().getTemplate().getSpec().getContainers().getFirst()
@@ -177,11 +173,7 @@ class LocalClusterIT extends WithOwnCluster {
   @Test
   void secretAndConfigMapVolumesHoldTheirKeysAsFilesWithTheKubeletsModesOnceTheyExist() throws Exception {
     String ns = namespace("keys");
-    try (LocalExecutor executor = LocalExecutor.builder(server.adminClient(), files.resolve("keys-executor"))
-        .kubelet(cluster.kubelet())
-        .namespace(ns)
-        .command(List.of("sh", "-c"))
-        .start()) {
+    try (LocalExecutor executor = shell(ns, "keys-executor")) {
       V1Job reader = job("reader", 0, null);
       V1PodSpec pod = reader.getSpec().getTemplate().getSpec()
           .securityContext(new V1PodSecurityContext().fsGroup(2000L))
@@ -213,6 +205,15 @@ class LocalClusterIT extends WithOwnCluster {
           .as("only the listed key, 0400 plus the fsGroup's read; every key of the ConfigMap, 0644")
           .isEqualTo("rclone.conf\n440\n[remote]\ntype = local\nca.crt\nder\n644\nPEM\nDER\n");
     }
+  }
+
+  /** A {@link LocalExecutor} for the pods of {@code ns} that runs each container's args with {@code sh -c}. */
+  private static LocalExecutor shell(String ns, String directory) {
+    return LocalExecutor.builder(server.adminClient(), files.resolve(directory))
+        .kubelet(cluster.kubelet())
+        .namespace(ns)
+        .command(List.of("sh", "-c"))
+        .start();
   }
 
   private static V1Job job(String name, int backoffLimit, V1PodFailurePolicy policy) {

@@ -64,43 +64,23 @@ final class KeyVolumes {
 
   /** Writes the volume's files into {@code directory}, replacing what was there. */
   void setUp(V1Pod pod, V1Volume volume, Path directory) throws SetUpException, ApiException {
-    String namespace = pod.getMetadata().getNamespace();
-    Optional<Map<String, byte[]>> values;
-    List<V1KeyToPath> items;
-    Integer defaultMode;
-    boolean optional;
-    String what;
-    if (volume.getSecret() != null) {
-      var source = volume.getSecret();
-      what = "secret \"" + source.getSecretName() + "\"";
-      values = read(() -> core.readNamespacedSecret(source.getSecretName(), namespace).execute()).map(KeyVolumes::values);
-      items = source.getItems();
-      defaultMode = source.getDefaultMode();
-      optional = Boolean.TRUE.equals(source.getOptional());
-    } else {
-      var source = volume.getConfigMap();
-      what = "configmap \"" + source.getName() + "\"";
-      values = read(() -> core.readNamespacedConfigMap(source.getName(), namespace).execute()).map(KeyVolumes::values);
-      items = source.getItems();
-      defaultMode = source.getDefaultMode();
-      optional = Boolean.TRUE.equals(source.getOptional());
+    Source source = source(pod.getMetadata().getNamespace(), volume);
+    if (source.values().isEmpty() && !source.optional()) {
+      throw new SetUpException("MountVolume.SetUp failed for volume \"" + volume.getName() + "\" : " + source.what() + " not found");
     }
-    if (values.isEmpty() && !optional) {
-      throw new SetUpException("MountVolume.SetUp failed for volume \"" + volume.getName() + "\" : " + what + " not found");
-    }
-    Map<String, byte[]> keys = values.orElse(Map.of());
-    int fallbackMode = defaultMode == null ? DEFAULT_MODE : defaultMode;
+    Map<String, byte[]> keys = source.values().orElse(Map.of());
+    int fallbackMode = source.defaultMode() == null ? DEFAULT_MODE : source.defaultMode();
     Map<String, File> files = new LinkedHashMap<>();
-    if (items == null || items.isEmpty()) {
+    if (source.items() == null || source.items().isEmpty()) {
       keys.forEach((key, value) -> files.put(key, new File(value, fallbackMode)));
     } else {
-      for (V1KeyToPath item : items) {
+      for (V1KeyToPath item : source.items()) {
         byte[] value = keys.get(item.getKey());
         if (value == null) {
-          if (optional) {
+          if (source.optional()) {
             continue;
           }
-          throw new SetUpException("MountVolume.SetUp failed for volume \"" + volume.getName() + "\" : " + what
+          throw new SetUpException("MountVolume.SetUp failed for volume \"" + volume.getName() + "\" : " + source.what()
               + " references non-existent key: " + item.getKey());
         }
         files.put(item.getPath(), new File(value, item.getMode() == null ? fallbackMode : item.getMode()));
@@ -108,6 +88,22 @@ final class KeyVolumes {
     }
     boolean fsGroup = Optional.ofNullable(pod.getSpec().getSecurityContext()).map(V1PodSecurityContext::getFsGroup).isPresent();
     write(directory, files, fsGroup);
+  }
+
+  /** The object behind a Secret or ConfigMap volume (its values, when it exists) and the volume's settings. */
+  private record Source(String what, Optional<Map<String, byte[]>> values, List<V1KeyToPath> items, Integer defaultMode, boolean optional) {}
+
+  private Source source(String namespace, V1Volume volume) throws ApiException {
+    var secret = volume.getSecret();
+    if (secret != null) {
+      return new Source("secret \"" + secret.getSecretName() + "\"",
+          read(() -> core.readNamespacedSecret(secret.getSecretName(), namespace).execute()).map(KeyVolumes::values),
+          secret.getItems(), secret.getDefaultMode(), Boolean.TRUE.equals(secret.getOptional()));
+    }
+    var map = volume.getConfigMap();
+    return new Source("configmap \"" + map.getName() + "\"",
+        read(() -> core.readNamespacedConfigMap(map.getName(), namespace).execute()).map(KeyVolumes::values),
+        map.getItems(), map.getDefaultMode(), Boolean.TRUE.equals(map.getOptional()));
   }
 
   private record File(byte[] content, int mode) {}
