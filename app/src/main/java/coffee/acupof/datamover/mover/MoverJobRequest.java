@@ -12,8 +12,8 @@ import java.util.Optional;
  * What one mover Job runs: for which object (owner reference and labels), under which name, on which
  * claim (mounted at {@code /data}; none for an operation that reads no volume, e.g. prune), how it
  * reaches the remote ({@link MoverRemote}: a Secret as environment, or mounted rclone.conf and CA
- * files), with which environment, which image ({@code null} for the operator's default), optionally on which
- * node, and how long it may run (the operator's default when empty).
+ * files), with which environment, which image ({@code null} for the operator's default), optionally
+ * on which node, and how long it may run (the operator's default when empty).
  */
 public record MoverJobRequest(
     ResourceKind<?, ?> ownerKind,

@@ -36,8 +36,8 @@ import java.util.stream.Stream;
  * image with the request's claim at {@code /data} and an emptyDir at {@code /tmp}, the remote's access
  * ({@link MoverRemote}: a Secret as {@code envFrom}, or read-only rclone.conf and CA files with the
  * variables that name them), the request's environment (the contract's variables, then the user's
- * additions, which may override them), the operator's attempts, deadline and resources, and a pod-failure policy
- * that fails at once on the mover's configuration and safety exit codes. The pod passes the
+ * additions, which may override them), the operator's attempts, deadline and resources, and a
+ * pod-failure policy that fails at once on the mover's configuration and safety exit codes. The pod passes the
  * "restricted" Pod Security Standard. A pure function.
  */
 public final class MoverJobs {

@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Phase {@code ""}: the source PVC must exist and be bound, and the remote's Secret (or rclone.conf
- * Secret, and a custom CA) must exist with the keys the mover needs ({@link RemoteInputs}). While something is missing the status says exactly what; after
+ * Secret, and a custom CA) must exist with the keys the mover needs ({@link RemoteInputs}). While
+ * something is missing the status says exactly what; after
  * {@code datamover.deadlines.validation} the run is Failed with that message. A valid run then asks
  * for a mover slot ({@link MoverSlots}): it goes on to clone its source, or waits in {@code Pending}.
  */
