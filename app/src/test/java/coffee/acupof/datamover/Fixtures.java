@@ -46,7 +46,7 @@ public final class Fixtures {
   }
 
   public static DataMoverSpec spec() {
-    return new DataMoverSpec("web-data", "s3-credentials", null, null, null, null, null);
+    return new DataMoverSpec("web-data", "s3-credentials", null, null, null, null, null, null, null);
   }
 
   public static DataMoverRestore restore(String name, DataMoverRestoreSpec spec) {
@@ -64,7 +64,7 @@ public final class Fixtures {
 
   /** A restore of web-data's latest backup into {@code target}, or a volume populator when it is null. */
   public static DataMoverRestoreSpec restoreSpec(String target) {
-    return new DataMoverRestoreSpec("web-data", "s3-credentials", null, null, target, null, null, null, null, null, null, null, null);
+    return new DataMoverRestoreSpec("web-data", "s3-credentials", null, null, target, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static DataMoverRestore inPhase(DataMoverRestore restore, RestorePhase phase, OffsetDateTime since) {

@@ -11,7 +11,8 @@ import java.util.List;
  * names it, before that PVC binds.
  *
  * @param sourcePvc the PVC the backups were taken from, in this namespace
- * @param secretName the Secret with the remote's configuration (the forms a DataMover accepts)
+ * @param secretName the Secret with the remote's configuration (the forms a DataMover accepts), or
+ *     null with {@code rcloneConfig}
  * @param path where the backups are inside the bucket or remote (a DataMover's {@code path})
  * @param pointInTime {@code latest} (the newest complete point), a point {@code YYYY-MM-DD-HHMMSS}, or
  *     {@code fixed} (a fixed-path backup)
@@ -27,6 +28,8 @@ import java.util.List;
  * @param image the mover image
  * @param scheduleName restore the backups of this DataMoverSchedule (its source, Secret, path and
  *     extra environment) instead of naming {@code sourcePvc} and {@code secretName}
+ * @param rcloneConfig an rclone.conf Secret and section instead of {@code secretName} (VolSync style)
+ * @param customCA the CA bundle to trust for the remote's TLS endpoint
  */
 public record DataMoverRestoreSpec(
     String sourcePvc,
@@ -41,7 +44,10 @@ public record DataMoverRestoreSpec(
     Boolean allowUnverifiedBackup,
     List<V1EnvVar> additionalEnv,
     ImageSpec image,
-    String scheduleName) {
+    String scheduleName,
+    RcloneConfigSpec rcloneConfig,
+    CustomCaSpec customCA)
+    implements RemoteSpec {
 
   public static final String LATEST = "latest";
   public static final String FIXED = "fixed";

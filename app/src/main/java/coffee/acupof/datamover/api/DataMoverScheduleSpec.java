@@ -27,7 +27,10 @@ public record DataMoverScheduleSpec(
     Boolean deletePvcAfterBackup,
     List<V1EnvVar> additionalEnv,
     ImageSpec image,
-    String path) {
+    String path,
+    RcloneConfigSpec rcloneConfig,
+    CustomCaSpec customCA)
+    implements RemoteSpec {
 
   public static final String FORBID = "Forbid";
   public static final String ALLOW = "Allow";

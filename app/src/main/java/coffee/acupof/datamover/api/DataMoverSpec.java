@@ -7,7 +7,8 @@ import java.util.List;
  * What one DataMover run copies and where. Field names are the Go DataMover Operator's; every field
  * is optional except {@code sourcePvc} and {@code secretName}, and an absent field means the old
  * behaviour. {@code path} is new: the sub-path inside the bucket (or the remote path) of this
- * volume's backups ({@code MOVER_PATH}).
+ * volume's backups ({@code MOVER_PATH}). {@code rcloneConfig} (an rclone.conf Secret, VolSync style)
+ * may stand for {@code secretName}, and {@code customCA} adds a CA bundle to either.
  */
 public record DataMoverSpec(
     String sourcePvc,
@@ -16,7 +17,10 @@ public record DataMoverSpec(
     Boolean deletePvcAfterBackup,
     List<V1EnvVar> additionalEnv,
     ImageSpec image,
-    String path) {
+    String path,
+    RcloneConfigSpec rcloneConfig,
+    CustomCaSpec customCA)
+    implements RemoteSpec {
 
   public boolean timestampPrefix() {
     return Boolean.TRUE.equals(addTimestampPrefix);

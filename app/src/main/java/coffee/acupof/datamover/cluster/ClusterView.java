@@ -8,12 +8,20 @@ import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1StorageClass;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Read access to the cluster as the informer caches see it. Phase handlers read only through this. */
 public interface ClusterView {
   Optional<V1PersistentVolumeClaim> pvc(String namespace, String name);
 
   Optional<V1Secret> secret(String namespace, String name);
+
+  /**
+   * The key names ({@code data} and {@code binaryData}) of a ConfigMap, empty when it does not exist.
+   * ConfigMaps are not cached (only a custom CA bundle may live in one), so this one is read from the
+   * API server, and only its key names are kept.
+   */
+  Optional<Set<String>> configMapKeys(String namespace, String name);
 
   Optional<V1Job> job(String namespace, String name);
 

@@ -5,19 +5,23 @@ import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.cache.Lister;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1PersistentVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1StorageClass;
+import java.net.HttpURLConnection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * {@link ClusterView} over the informer caches; {@link #podsMounting} is the one read that goes to
- * the API server (only the operator's own pods are cached).
+ * {@link ClusterView} over the informer caches; {@link #podsMounting} and {@link #configMapKeys} are the
+ * reads that go to the API server (only the operator's own pods are cached, and no ConfigMaps).
  */
 public class InformerClusterView implements ClusterView {
   /** Index of the PVC informer: {@code namespace/Kind/name} of the object its dataSourceRef names in this API group. */
@@ -58,6 +62,26 @@ public class InformerClusterView implements ClusterView {
   @Override
   public Optional<V1Secret> secret(String namespace, String name) {
     return Optional.ofNullable(secrets.namespace(namespace).get(name));
+  }
+
+  @Override
+  public Optional<Set<String>> configMapKeys(String namespace, String name) {
+    try {
+      return Optional.of(keysOf(core.readNamespacedConfigMap(name, namespace).execute()));
+    } catch (ApiException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw ApiClusterOperations.failure("read ConfigMap " + name + " of namespace " + namespace, e);
+    }
+  }
+
+  /** The key names of a ConfigMap's {@code data} and {@code binaryData}. */
+  public static Set<String> keysOf(V1ConfigMap map) {
+    Set<String> keys = new HashSet<>();
+    Optional.ofNullable(map.getData()).ifPresent(d -> keys.addAll(d.keySet()));
+    Optional.ofNullable(map.getBinaryData()).ifPresent(d -> keys.addAll(d.keySet()));
+    return keys;
   }
 
   @Override

@@ -59,7 +59,7 @@ public class DataMoverConfiguration {
     informer.addIndexers(
         Map.of(
             INDEX_BY_SOURCE_PVC, dm -> dm.getSpec() == null ? List.of() : List.of(dm.namespace() + "/" + dm.getSpec().sourcePvc()),
-            INDEX_BY_SECRET, dm -> dm.getSpec() == null ? List.of() : List.of(dm.namespace() + "/" + dm.getSpec().secretName()),
+            INDEX_BY_SECRET, dm -> dm.getSpec() == null ? List.of() : dm.getSpec().secretKeys(dm.namespace()),
             INDEX_BY_LOCATION, dm -> dm.getSpec() == null || !dm.getSpec().timestampPrefix() ? List.of() : List.of(dm.getSpec().effectivePath())));
     return informer;
   }

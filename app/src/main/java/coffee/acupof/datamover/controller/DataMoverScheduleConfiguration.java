@@ -54,7 +54,7 @@ public class DataMoverScheduleConfiguration {
     SharedIndexInformer<DataMoverSchedule> informer = informers.informer(DataMoverApi.SCHEDULES);
     informer.addIndexers(
         Map.of(
-            INDEX_BY_SECRET, s -> s.getSpec() == null ? List.of() : List.of(s.namespace() + "/" + s.getSpec().secretName()),
+            INDEX_BY_SECRET, s -> s.getSpec() == null ? List.of() : s.getSpec().secretKeys(s.namespace()),
             INDEX_BY_SOURCE_PVC, s -> s.getSpec() == null ? List.of() : List.of(s.namespace() + "/" + s.getSpec().sourcePvc())));
     dataMoverInformer.addIndexers(Map.of(INDEX_BY_SCHEDULE, DataMoverScheduleConfiguration::ownerKey));
     jobInformer.addIndexers(Map.of(INDEX_BY_SCHEDULE, DataMoverScheduleConfiguration::ownerKey));

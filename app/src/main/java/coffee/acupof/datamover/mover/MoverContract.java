@@ -37,6 +37,17 @@ public final class MoverContract {
   public static final String ENV_KEEP_YEARLY = "MOVER_KEEP_YEARLY";
   public static final String ENV_KEEP_WITHIN = "MOVER_KEEP_WITHIN";
   public static final String ENV_KEEP_TIMEZONE = "MOVER_KEEP_TIMEZONE";
+  /** Form (b): the rclone.conf file and the section of it that defines the remote. */
+  public static final String ENV_CONFIG_FILE = "MOVER_CONFIG_FILE";
+  public static final String ENV_CONFIG_SECTION = "MOVER_CONFIG_SECTION";
+  /** PEM file of the CA(s) to trust for the remote's TLS endpoint; works with every form. */
+  public static final String ENV_CA_BUNDLE = "MOVER_CA_BUNDLE";
+  /** Where the operator mounts the rclone.conf Secret key, and the file name it gives it. */
+  public static final String CONFIG_DIR = "/etc/datamover/rclone";
+  public static final String CONFIG_FILE = "rclone.conf";
+  /** Where the operator mounts the custom CA key, and the file name it gives it. */
+  public static final String CA_DIR = "/etc/datamover/ca";
+  public static final String CA_FILE = "ca.crt";
   public static final String DATA_DIR = "/data";
   public static final String TMP_DIR = "/tmp";
   public static final String CONTAINER_NAME = "mover";

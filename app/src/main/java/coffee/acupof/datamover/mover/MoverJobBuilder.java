@@ -29,7 +29,7 @@ public final class MoverJobBuilder {
             ChildNames.moverJob(owner.name()),
             COMPONENT,
             ChildNames.clonePvc(owner.name()),
-            spec.secretName(),
+            MoverRemote.of(spec),
             env(owner, spec),
             spec.image()),
         defaults);

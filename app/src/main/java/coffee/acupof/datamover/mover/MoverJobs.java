@@ -29,13 +29,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Builds a mover Job of any kind (backup, restore, prune, …) from a {@link MoverJobRequest}: the mover
- * image with the request's claim at {@code /data} and an emptyDir at {@code /tmp}, the Secret as
- * {@code envFrom}, the request's environment (the contract's variables, then the user's additions,
- * which may override them), the operator's attempts, deadline and resources, and a pod-failure policy
- * that fails at once on the mover's configuration and safety exit codes. The pod passes the
+ * image with the request's claim at {@code /data} and an emptyDir at {@code /tmp}, the remote's access
+ * ({@link MoverRemote}: a Secret as {@code envFrom}, or read-only rclone.conf and CA files with the
+ * variables that name them), the request's environment (the contract's variables, then the user's
+ * additions, which may override them), the operator's attempts, deadline and resources, and a
+ * pod-failure policy that fails at once on the mover's configuration and safety exit codes. The pod passes the
  * "restricted" Pod Security Standard. A pure function.
  */
 public final class MoverJobs {
@@ -84,7 +86,8 @@ public final class MoverJobs {
                     .runAsUser(uid)
                     .runAsGroup(uid)
                     // The kubelet makes the volume group-accessible for the non-root mover, whatever
-                    // uid owned the files (a clone is a throw-away copy; a restore target is new).
+                    // uid owned the files (a clone is a throw-away copy; a restore target is new), and
+                    // gives the root-owned 0400 rclone.conf and CA files this group with read access.
                     .fsGroup(uid)
                     .fsGroupChangePolicy("OnRootMismatch")
                     .seccompProfile(new V1SeccompProfile().type("RuntimeDefault")))
@@ -105,8 +108,8 @@ public final class MoverJobs {
         .name(MoverContract.CONTAINER_NAME)
         .image(reference)
         .imagePullPolicy(pullPolicy)
-        .env(request.env())
-        .envFrom(List.of(new V1EnvFromSource().secretRef(new V1SecretEnvSource().name(request.secretName()))))
+        .env(Stream.concat(request.remote().env().stream(), request.env().stream()).toList())
+        .envFrom(request.remote().envSecret().map(secret -> List.of(new V1EnvFromSource().secretRef(new V1SecretEnvSource().name(secret)))).orElse(null))
         .volumeMounts(mounts(request))
         .resources(
             new V1ResourceRequirements()
@@ -121,12 +124,16 @@ public final class MoverJobs {
                 .capabilities(new V1Capabilities().drop(List.of("ALL"))));
   }
 
-  /** The claim at {@code /data} (when the operation has one) and a writable emptyDir at {@code /tmp}. */
+  /**
+   * The claim at {@code /data} (when the operation has one), a writable emptyDir at {@code /tmp} and the
+   * remote's read-only files.
+   */
   private static List<V1Volume> volumes(MoverJobRequest request) {
     List<V1Volume> volumes = new ArrayList<>();
     request.claimName().ifPresent(claim ->
         volumes.add(new V1Volume().name(DATA_VOLUME).persistentVolumeClaim(new V1PersistentVolumeClaimVolumeSource().claimName(claim))));
     volumes.add(new V1Volume().name(TMP_VOLUME).emptyDir(new V1EmptyDirVolumeSource()));
+    volumes.addAll(request.remote().volumes());
     return volumes;
   }
 
@@ -134,6 +141,7 @@ public final class MoverJobs {
     List<V1VolumeMount> mounts = new ArrayList<>();
     request.claimName().ifPresent(claim -> mounts.add(new V1VolumeMount().name(DATA_VOLUME).mountPath(MoverContract.DATA_DIR)));
     mounts.add(new V1VolumeMount().name(TMP_VOLUME).mountPath(MoverContract.TMP_DIR));
+    mounts.addAll(request.remote().mounts());
     return mounts;
   }
 

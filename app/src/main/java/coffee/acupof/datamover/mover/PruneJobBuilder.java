@@ -17,8 +17,9 @@ import java.util.Optional;
 /**
  * Builds the retention Job of a schedule: the mover's {@code prune} operation for the schedule's
  * source ({@code MOVER_SOURCE}) at its path, with the policy as {@code MOVER_KEEP_*} and the calendar
- * buckets in the schedule's time zone, the same Secret and {@code additionalEnv} as its backups (an
- * encrypted remote needs the same {@code ENCRYPTED_*} values), and no volume. A pure function.
+ * buckets in the schedule's time zone, the same remote access (Secret, or rclone.conf and CA files) and
+ * {@code additionalEnv} as its backups (an encrypted remote needs the same {@code ENCRYPTED_*} values),
+ * and no data volume. A pure function.
  */
 public final class PruneJobBuilder {
   public static final String COMPONENT = "prune";
@@ -43,7 +44,7 @@ public final class PruneJobBuilder {
                 jobName,
                 COMPONENT,
                 Optional.empty(),
-                spec.secretName(),
+                MoverRemote.of(spec),
                 env(owner),
                 spec.image(),
                 Optional.empty(),

@@ -9,7 +9,7 @@ import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverContract;
 import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.mover.PointAllocator;
-import coffee.acupof.datamover.mover.RemoteSecret;
+import coffee.acupof.datamover.mover.RemoteInputs;
 import coffee.acupof.datamover.runtime.phase.MissingInputs;
 import coffee.acupof.datamover.runtime.phase.MissingInputs.Problem;
 import coffee.acupof.datamover.runtime.phase.Transition;
@@ -22,8 +22,9 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
- * Phase {@code ""}: the source PVC must exist and be bound, and the Secret must exist with the keys
- * the mover needs. While something is missing the status says exactly what; after
+ * Phase {@code ""}: the source PVC must exist and be bound, and the remote's Secret (or rclone.conf
+ * Secret, and a custom CA) must exist with the keys the mover needs ({@link RemoteInputs}). While
+ * something is missing the status says exactly what; after
  * {@code datamover.deadlines.validation} the run is Failed with that message. A valid run then asks
  * for a mover slot ({@link MoverSlots}): it goes on to clone its source, or waits in {@code Pending}.
  */
@@ -52,7 +53,7 @@ public class ValidateHandler implements DataMoverPhaseHandler {
     if (problems.isEmpty()) {
       DataMoverSpec spec = run.spec();
       String clone = ChildNames.clonePvc(run.name());
-      String found = "Source PVC " + spec.sourcePvc() + " and Secret " + spec.secretName() + " found; cloning the source to " + clone;
+      String found = "Source PVC " + spec.sourcePvc() + " and " + RemoteInputs.describe(spec) + " found; cloning the source to " + clone;
       if (!spec.timestampPrefix()) {
         return startOrWait(run, found).with(b -> b.restoredPvcName(clone));
       }
@@ -103,7 +104,7 @@ public class ValidateHandler implements DataMoverPhaseHandler {
                 "source PVC " + spec.sourcePvc() + " is " + (pvcPhase == null ? "not yet bound" : pvcPhase) + " (a clone needs a Bound source)"));
       }
     }
-    RemoteSecret.check(cluster, ns, spec.secretName(), spec.additionalEnvOrEmpty()).ifPresent(problems::add);
+    problems.addAll(RemoteInputs.check(cluster, ns, spec, spec.additionalEnvOrEmpty()));
     return problems;
   }
 }

@@ -58,7 +58,7 @@ public class RestoreConfiguration {
             INDEX_BY_TARGET_PVC,
             r -> r.getSpec() == null || r.getSpec().isPopulator() ? List.of() : List.of(r.namespace() + "/" + r.getSpec().targetPvc()),
             INDEX_BY_SECRET,
-            r -> r.getSpec() == null || r.getSpec().secretName() == null ? List.of() : List.of(r.namespace() + "/" + r.getSpec().secretName()),
+            r -> r.getSpec() == null ? List.of() : r.getSpec().secretKeys(r.namespace()),
             INDEX_BY_SCHEDULE,
             r -> r.getSpec() == null || r.getSpec().scheduleName() == null ? List.of() : List.of(r.namespace() + "/" + r.getSpec().scheduleName())));
     return informer;

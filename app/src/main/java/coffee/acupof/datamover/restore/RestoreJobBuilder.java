@@ -8,6 +8,7 @@ import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverContract;
 import coffee.acupof.datamover.mover.MoverJobRequest;
 import coffee.acupof.datamover.mover.MoverJobs;
+import coffee.acupof.datamover.mover.MoverRemote;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Job;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public final class RestoreJobBuilder {
     DataMoverRestoreSpec spec = restore.getSpec();
     return MoverJobs.build(
         MoverJobRequest.onClaim(
-            DataMoverApi.RESTORES, restore, ChildNames.restoreJob(restore.name()), COMPONENT, claim, origin.secretName(), env(restore, origin), spec.image()),
+            DataMoverApi.RESTORES, restore, ChildNames.restoreJob(restore.name()), COMPONENT, claim, MoverRemote.of(origin.remote()), env(restore, origin), spec.image()),
         defaults);
   }
 

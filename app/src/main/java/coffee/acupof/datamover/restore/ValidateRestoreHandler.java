@@ -7,7 +7,7 @@ import coffee.acupof.datamover.api.RestorePhase;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverSlots;
-import coffee.acupof.datamover.mover.RemoteSecret;
+import coffee.acupof.datamover.mover.RemoteInputs;
 import coffee.acupof.datamover.runtime.CoreKinds;
 import coffee.acupof.datamover.runtime.phase.MissingInputs;
 import coffee.acupof.datamover.runtime.phase.MissingInputs.Problem;
@@ -23,7 +23,8 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
- * Phase {@code ""} of a restore: the Secret must configure the remote, and the target must be usable —
+ * Phase {@code ""} of a restore: the Secret (or rclone.conf Secret, and a custom CA) must configure the
+ * remote ({@link RemoteInputs}), and the target must be usable —
  * an existing PVC that no running pod mounts (unless allowed), or a template to create it; for a
  * volume populator, a PVC whose {@code dataSourceRef} names this restore and that has not bound yet
  * (with WaitForFirstConsumer storage, once a pod that uses it is scheduled). Missing inputs are named
@@ -62,9 +63,9 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
     } else {
       List<V1EnvVar> env = new ArrayList<>(origin.get().additionalEnv());
       env.addAll(spec.additionalEnvOrEmpty());
-      RemoteSecret.check(cluster, run.namespace(), origin.get().secretName(), env).ifPresent(problems::add);
+      problems.addAll(RemoteInputs.check(cluster, run.namespace(), origin.get().remote(), env));
     }
-    String found = origin.map(o -> "Secret " + o.secretName() + " found; restoring the " + spec.pointInTimeOrLatest() + " backup of "
+    String found = origin.map(o -> RemoteInputs.describe(o.remote()) + " found; restoring " + point(spec) + " of the "
         + o.describe(run.namespace())).orElse("");
     return spec.isPopulator() ? populator(run, problems, found) : direct(run, problems, found);
   }
@@ -137,6 +138,14 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
     return startOrWait(run, found + " into PVC " + claim + " before it binds (it stays Pending until the data is in)")
         .with(b -> b.targetPvc(claim))
         .alsoOn(consumer, CoreKinds.PVCS);
+  }
+
+  private static String point(DataMoverRestoreSpec spec) {
+    return switch (spec.pointInTimeOrLatest()) {
+      case DataMoverRestoreSpec.LATEST -> "the latest";
+      case DataMoverRestoreSpec.FIXED -> "the fixed-path backup";
+      default -> "point " + spec.pointInTimeOrLatest();
+    };
   }
 
   /** On to preparing the target when a mover slot is free, else {@code Pending}. */

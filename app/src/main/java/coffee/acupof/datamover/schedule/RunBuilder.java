@@ -57,6 +57,8 @@ public final class RunBuilder {
         s.deletePvcAfterBackup(),
         s.additionalEnv(),
         s.image(),
-        s.runPath(schedule.namespace()));
+        s.runPath(schedule.namespace()),
+        s.rcloneConfig(),
+        s.customCA());
   }
 }

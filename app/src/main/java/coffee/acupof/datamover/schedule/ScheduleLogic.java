@@ -146,8 +146,8 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
     } catch (InvalidScheduleException e) {
       problem = new Problem(e.reason(), e.getMessage());
     }
-    if (problem == null && cluster.secret(ns, spec.secretName()).isEmpty()) {
-      problem = new Problem("SecretNotFound", "Secret " + spec.secretName() + " not found in namespace " + ns + "; no run starts until it exists");
+    if (problem == null && cluster.secret(ns, spec.configSecretName()).isEmpty()) {
+      problem = new Problem("SecretNotFound", "Secret " + spec.configSecretName() + " not found in namespace " + ns + "; no run starts until it exists");
     }
     if (problem == null && cluster.pvc(ns, spec.sourcePvc()).isEmpty()) {
       problem = new Problem("SourcePVCNotFound", "source PVC " + spec.sourcePvc() + " not found in namespace " + ns + "; no run starts until it exists");

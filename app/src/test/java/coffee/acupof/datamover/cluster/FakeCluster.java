@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1PersistentVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * In-memory stand-in for the informer caches and the API writes, for handler unit tests only (the
@@ -26,6 +28,8 @@ import java.util.Optional;
 public class FakeCluster implements ClusterView, ClusterOperations {
   public final Map<String, V1PersistentVolumeClaim> pvcs = new HashMap<>();
   public final Map<String, V1Secret> secrets = new HashMap<>();
+  /** ConfigMaps by namespace/name, as the API server returns them (they are not cached). */
+  public final Map<String, V1ConfigMap> configMaps = new HashMap<>();
   public final Map<String, V1Job> jobs = new HashMap<>();
   public final Map<String, DataMover> dataMovers = new HashMap<>();
   public final List<V1Pod> pods = new ArrayList<>();
@@ -47,6 +51,11 @@ public class FakeCluster implements ClusterView, ClusterOperations {
 
   public FakeCluster add(V1Secret secret) {
     secrets.put(key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()), secret);
+    return this;
+  }
+
+  public FakeCluster add(V1ConfigMap map) {
+    configMaps.put(key(map.getMetadata().getNamespace(), map.getMetadata().getName()), map);
     return this;
   }
 
@@ -77,6 +86,11 @@ public class FakeCluster implements ClusterView, ClusterOperations {
   @Override
   public Optional<V1Secret> secret(String namespace, String name) {
     return Optional.ofNullable(secrets.get(key(namespace, name)));
+  }
+
+  @Override
+  public Optional<Set<String>> configMapKeys(String namespace, String name) {
+    return Optional.ofNullable(configMaps.get(key(namespace, name))).map(InformerClusterView::keysOf);
   }
 
   @Override

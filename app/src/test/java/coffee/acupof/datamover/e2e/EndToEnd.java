@@ -42,21 +42,27 @@ final class EndToEnd implements AutoCloseable {
   final LocalExecutor executor;
   final Path volumes;
   private final Path kubeconfig;
+  private final List<OperatorProcess> operators = new ArrayList<>();
 
   EndToEnd(String namespacePrefix) {
-    this(namespacePrefix, false);
+    this(namespacePrefix, false, false);
   }
 
   /** The whole system serving the namespace of exactly this name (created when missing). */
   static EndToEnd inNamespace(String name) {
-    return new EndToEnd(name, true);
+    return new EndToEnd(name, true, false);
   }
 
-  private EndToEnd(String name, boolean exact) {
+  /** The whole system with the S3 server on HTTPS, its certificate from a generated CA ({@code s3.caCertificate()}). */
+  static EndToEnd withTls(String namespacePrefix) {
+    return new EndToEnd(namespacePrefix, false, true);
+  }
+
+  private EndToEnd(String name, boolean exact, boolean tls) {
     ApiServer server = TestCluster.server();
     install();
     namespace = exact ? TestCluster.namespace(name) : TestCluster.newNamespace(name);
-    s3 = S3Server.start();
+    s3 = S3Server.builder().tls(tls).start();
     try {
       volumes = Files.createTempDirectory("e2e-volumes");
       kubeconfig = serviceAccountKubeconfig(server);
@@ -135,9 +141,11 @@ final class EndToEnd implements AutoCloseable {
     return file;
   }
 
-  /** Starts the packaged operator as the ServiceAccount, serving this namespace. */
+  /** Starts the packaged operator as the ServiceAccount, serving this namespace; {@link #close} stops it. */
   OperatorProcess startOperator(String... extraArgs) {
-    return OperatorProcess.start(kubeconfig, namespace, OPERATOR_NAMESPACE, extraArgs);
+    OperatorProcess operator = OperatorProcess.start(kubeconfig, namespace, OPERATOR_NAMESPACE, extraArgs);
+    operators.add(operator);
+    return operator;
   }
 
   /** The Secret of the old operator's form (a), pointing at the test S3 server. */
@@ -183,8 +191,10 @@ final class EndToEnd implements AutoCloseable {
   }
 
 
+  /** Stops the operators it started (closing one twice is harmless), the executor and the S3 server. */
   @Override
   public void close() {
+    operators.forEach(OperatorProcess::close);
     executor.close();
     s3.close();
   }

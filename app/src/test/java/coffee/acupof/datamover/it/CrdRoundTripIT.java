@@ -3,6 +3,7 @@ package coffee.acupof.datamover.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import coffee.acupof.datamover.api.Condition;
+import coffee.acupof.datamover.api.CustomCaSpec;
 import coffee.acupof.datamover.api.CustomResource;
 import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverApi;
@@ -17,6 +18,7 @@ import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.ImageSpec;
 import coffee.acupof.datamover.api.LastRun;
 import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.api.RcloneConfigSpec;
 import coffee.acupof.datamover.api.RestorePhase;
 import coffee.acupof.datamover.api.RetentionSpec;
 import coffee.acupof.datamover.api.RetentionStatus;
@@ -127,6 +129,7 @@ class CrdRoundTripIT {
 
     assertThat(spec.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverScheduleSpec.class));
     assertThat(properties(field(spec, "retention")).keySet()).containsExactlyInAnyOrderElementsOf(components(RetentionSpec.class));
+    assertRemoteFields(spec);
     assertThat(properties(field(spec, "image")).keySet()).containsExactlyInAnyOrderElementsOf(components(ImageSpec.class));
     assertThat(status.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverScheduleStatus.class));
     assertThat(properties(field(status, "lastRun")).keySet()).containsExactlyInAnyOrderElementsOf(components(LastRun.class));
@@ -172,6 +175,7 @@ class CrdRoundTripIT {
 
     assertThat(spec.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverSpec.class));
     assertThat(properties(field(spec, "image")).keySet()).containsExactlyInAnyOrderElementsOf(components(ImageSpec.class));
+    assertRemoteFields(spec);
     assertThat(status.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverStatus.class));
     assertThat(properties(field(field(status, "conditions"), "items")).keySet()).containsExactlyInAnyOrderElementsOf(components(Condition.class));
   }
@@ -183,6 +187,7 @@ class CrdRoundTripIT {
 
     assertThat(spec.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverRestoreSpec.class));
     assertThat(properties(field(spec, "image")).keySet()).containsExactlyInAnyOrderElementsOf(components(ImageSpec.class));
+    assertRemoteFields(spec);
     assertThat(properties(field(properties(root), "status")).keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverRestoreStatus.class));
   }
 
@@ -227,6 +232,12 @@ class CrdRoundTripIT {
 
     assertThat(DataMoverApi.RESTORES.api(TestCluster.admin()).get(ns, "restore-status-fields").throwsApiException().getObject().getStatus())
         .isEqualTo(full);
+  }
+
+  /** The fields of every kind that say how the mover reaches the remote. */
+  private static void assertRemoteFields(Map<String, Object> spec) {
+    assertThat(properties(field(spec, "rcloneConfig")).keySet()).containsExactlyInAnyOrderElementsOf(components(RcloneConfigSpec.class));
+    assertThat(properties(field(spec, "customCA")).keySet()).containsExactlyInAnyOrderElementsOf(components(CustomCaSpec.class));
   }
 
   /** The OpenAPI schema of the first version of the CRD in {@code file}. */

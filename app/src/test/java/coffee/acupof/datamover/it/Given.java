@@ -119,16 +119,12 @@ public final class Given {
    * {@code spec:}, e.g. {@code "addTimestampPrefix: true"}.
    */
   public static void dataMover(String namespace, String name, String sourcePvc, String secretName, String extraSpec) {
-    kubectlApply(namespace, """
-        apiVersion: datamover.a-cup-of.coffee/v1alpha1
-        kind: DataMover
-        metadata:
-          name: %s
-        spec:
-          sourcePvc: %s
-          secretName: %s
-        %s
-        """.formatted(name, sourcePvc, secretName, extraSpec.strip().indent(2)));
+    dataMover(namespace, name, "sourcePvc: " + sourcePvc + "\nsecretName: " + secretName + "\n" + extraSpec.strip());
+  }
+
+  /** Applies a DataMover with kubectl as a user would: {@code spec} is the YAML under {@code spec:}. */
+  public static void dataMover(String namespace, String name, String spec) {
+    apply(namespace, "DataMover", name, spec);
   }
 
   /**
@@ -136,14 +132,18 @@ public final class Given {
    * {@code spec:}.
    */
   public static void restore(String namespace, String name, String spec) {
+    apply(namespace, "DataMoverRestore", name, spec);
+  }
+
+  private static void apply(String namespace, String kind, String name, String spec) {
     kubectlApply(namespace, """
         apiVersion: datamover.a-cup-of.coffee/v1alpha1
-        kind: DataMoverRestore
+        kind: %s
         metadata:
           name: %s
         spec:
         %s
-        """.formatted(name, spec.strip().indent(2)));
+        """.formatted(kind, name, spec.strip().indent(2)));
   }
 
   /**

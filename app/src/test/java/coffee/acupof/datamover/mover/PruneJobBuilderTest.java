@@ -3,15 +3,19 @@ package coffee.acupof.datamover.mover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import coffee.acupof.datamover.Fixtures;
+import coffee.acupof.datamover.api.CustomCaSpec;
 import coffee.acupof.datamover.api.DataMoverSchedule;
 import coffee.acupof.datamover.api.DataMoverScheduleSpec;
 import coffee.acupof.datamover.api.ImageSpec;
+import coffee.acupof.datamover.api.RcloneConfigSpec;
 import coffee.acupof.datamover.api.RetentionSpec;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1Volume;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,7 +28,7 @@ class PruneJobBuilderTest {
         .metadata(new V1ObjectMeta().name("nightly").namespace(Fixtures.NS).uid("uid-nightly"))
         .spec(new DataMoverScheduleSpec("0 2 * * *", "Europe/Berlin", null, null, null, null, null, null, null,
             new RetentionSpec(3, null, 7, 4, null, null, "36h"), "db-data", "s3", true, null, env,
-            new ImageSpec("registry.example/mover", "1.1", "Always"), path));
+            new ImageSpec("registry.example/mover", "1.1", "Always"), path, null, null));
   }
 
   @Test
@@ -72,5 +76,24 @@ class PruneJobBuilderTest {
         Duration.ofHours(1), defaults);
     assertThat(env.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv())
         .filteredOn(e -> e.getName().equals("MOVER_PATH")).extracting(V1EnvVar::getValue).containsExactly("elsewhere/db");
+  }
+
+  @Test
+  void aScheduleConfiguredByAnRcloneConfPrunesThroughTheSameFiles() {
+    DataMoverSchedule schedule = new DataMoverSchedule()
+        .metadata(new V1ObjectMeta().name("nightly").namespace(Fixtures.NS).uid("uid-nightly"))
+        .spec(new DataMoverScheduleSpec("0 2 * * *", null, null, null, null, null, null, null, null,
+            new RetentionSpec(3, null, null, null, null, null, null), "db-data", null, true, null, null, null, "volsync-bucket/db-data",
+            new RcloneConfigSpec("rclone-secret", null, "aws-s3-bucket"), new CustomCaSpec(null, "tls-ca", "bundle.pem")));
+
+    V1PodSpec pod = PruneJobBuilder.build(schedule, "j", "p", Duration.ofHours(1), defaults).getSpec().getTemplate().getSpec();
+    V1Container mover = pod.getContainers().getFirst();
+
+    assertThat(mover.getEnvFrom()).isNull();
+    assertThat(mover.getEnv()).extracting(e -> e.getName() + "=" + e.getValue()).contains(
+        "MOVER_CONFIG_FILE=/etc/datamover/rclone/rclone.conf", "MOVER_CONFIG_SECTION=aws-s3-bucket",
+        "MOVER_CA_BUNDLE=/etc/datamover/ca/ca.crt", "MOVER_PATH=volsync-bucket/db-data");
+    assertThat(pod.getVolumes()).extracting(V1Volume::getName).containsExactly("tmp", "rclone-config", "custom-ca");
+    assertThat(mover.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/tmp", "/etc/datamover/rclone", "/etc/datamover/ca");
   }
 }

@@ -9,12 +9,14 @@ import static coffee.acupof.datamover.Fixtures.restoreSpec;
 import static coffee.acupof.datamover.Fixtures.s3Secret;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import coffee.acupof.datamover.api.CustomCaSpec;
 import coffee.acupof.datamover.api.DataMoverRestore;
 import coffee.acupof.datamover.api.DataMoverRestoreSpec;
 import coffee.acupof.datamover.api.DataMoverRestoreStatus;
 import coffee.acupof.datamover.api.DataMoverSchedule;
 import coffee.acupof.datamover.api.DataMoverScheduleSpec;
 import coffee.acupof.datamover.api.PvcTemplate;
+import coffee.acupof.datamover.api.RcloneConfigSpec;
 import coffee.acupof.datamover.api.RestorePhase;
 import coffee.acupof.datamover.cluster.FakeCluster;
 import coffee.acupof.datamover.config.DataMoverProperties;
@@ -33,6 +35,7 @@ import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimSpec;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimVolumeSource;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1StorageClass;
 import io.kubernetes.client.openapi.models.V1TypedObjectReference;
 import io.kubernetes.client.openapi.models.V1Volume;
@@ -102,19 +105,19 @@ class RestoreHandlersTest {
   @Test
   void aRestoreOfAScheduleReadsItsSourceSecretPathAndEnvironment() {
     cluster.add(boundPvc("restored"));
-    DataMoverRestoreSpec spec = new DataMoverRestoreSpec(null, null, null, null, "restored", null, null, null, null, null, null, null, "nightly");
+    DataMoverRestoreSpec spec = new DataMoverRestoreSpec(null, null, null, null, "restored", null, null, null, null, null, null, null, "nightly", null, null);
     DataMoverRestore r = restore("r", spec);
 
     var missing = validate.handle(new RestoreRun(r, CREATED));
     schedules.add(new DataMoverSchedule()
         .metadata(new V1ObjectMeta().name("nightly").namespace(NS))
         .spec(new DataMoverScheduleSpec("0 2 * * *", null, null, null, null, null, null, null, null, null, "db-data", "s3-credentials",
-            true, null, List.of(new V1EnvVar().name("ENCRYPTED_PASSWORD").valueFrom(new V1EnvVarSource())), null, null)));
+            true, null, List.of(new V1EnvVar().name("ENCRYPTED_PASSWORD").valueFrom(new V1EnvVarSource())), null, null, null, null)));
     var found = validate.handle(new RestoreRun(r, CREATED));
 
     assertThat(missing.reason()).isEqualTo("ScheduleNotFound");
     assertThat(found.next()).isEqualTo(RestorePhase.PREPARING_TARGET);
-    assertThat(found.message()).contains("restoring the latest backup of schedule nightly: backups of apps/db-data at path apps/db-data");
+    assertThat(found.message()).contains("restoring the latest of the backups of apps/db-data at path apps/db-data (schedule nightly)");
     RestoreOrigin origin = origins.of(new RestoreRun(r, CREATED)).orElseThrow();
     assertThat(RestoreJobBuilder.env(r, origin)).extracting(V1EnvVar::getName)
         .contains("MOVER_SOURCE", "MOVER_PATH", "ENCRYPTED_PASSWORD");
@@ -194,7 +197,7 @@ class RestoreHandlersTest {
     DataMoverRestoreSpec spec =
         new DataMoverRestoreSpec("web-data", "s3-credentials", null, null, "restored",
             new PvcTemplate(null, List.of("ReadWriteOnce"), null, new PvcTemplate.Resources(Map.of("storage", Quantity.fromString("1Gi")), null)),
-            null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null);
     DataMoverRestore r = inPhase(restore("r", spec), RestorePhase.PREPARING_TARGET, CREATED);
 
     var first = prepare.handle(new RestoreRun(r, CREATED));
@@ -241,7 +244,7 @@ class RestoreHandlersTest {
   @Test
   void theRestoreJobReadsTheSourcesBackupsAtThePointAsked() {
     DataMoverRestoreSpec spec =
-        new DataMoverRestoreSpec("web-data", "s3", "shop/web-data", "2026-01-02-030405", "restored", null, null, true, null, null, null, null, null);
+        new DataMoverRestoreSpec("web-data", "s3", "shop/web-data", "2026-01-02-030405", "restored", null, null, true, null, null, null, null, null, null, null);
     var env = RestoreJobBuilder.env(restore("r", spec), RestoreOrigin.of(spec)).stream()
         .collect(java.util.stream.Collectors.toMap(e -> e.getName(), e -> e.getValue()));
 
@@ -265,5 +268,48 @@ class RestoreHandlersTest {
       assertThat(e.getName()).isEqualTo("MOVER_RESTORE_POINT");
       assertThat(e.getValue()).isEqualTo("latest");
     });
+  }
+
+  private static DataMoverRestoreSpec volsyncStyle(CustomCaSpec ca) {
+    return new DataMoverRestoreSpec("web-data", null, "volsync-bucket/web-data", null, "restored", null, null, null, null, null, null, null, null,
+        new RcloneConfigSpec("rclone-secret", null, "aws-s3-bucket"), ca);
+  }
+
+  @Test
+  void aRestoreConfiguredByAnRcloneConfWaitsForItsSecretAndCa() {
+    cluster.add(boundPvc("restored"));
+    DataMoverRestore r = restore("r", volsyncStyle(new CustomCaSpec("tls-secret", null, null)));
+
+    var waiting = validate.handle(new RestoreRun(r, CREATED));
+
+    assertThat(waiting.next()).isEqualTo(RestorePhase.NEW);
+    assertThat(waiting.reason()).isEqualTo("SecretNotFound");
+    assertThat(waiting.message()).isEqualTo("Waiting: Secret rclone-secret (rcloneConfig) not found in namespace apps; "
+        + "Secret tls-secret (customCA) not found in namespace apps");
+
+    cluster.add(secret("rclone-secret", "rclone.conf")).add(secret("tls-secret", "ca.crt"));
+    var found = validate.handle(new RestoreRun(r, CREATED));
+
+    assertThat(found.next()).isEqualTo(RestorePhase.PREPARING_TARGET);
+    assertThat(found.message()).isEqualTo(
+        "rclone.conf Secret rclone-secret and CA Secret tls-secret found; restoring the latest of the backups of apps/web-data at path volsync-bucket/web-data into PVC restored");
+  }
+
+  @Test
+  void theRestoreJobMountsTheRcloneConfAndTheCa() {
+    DataMoverRestoreSpec spec = volsyncStyle(new CustomCaSpec(null, "tls-ca", null));
+    var pod = RestoreJobBuilder.build(restore("r", spec), RestoreOrigin.of(spec), "restored", properties.mover())
+        .getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getVolumes()).extracting(V1Volume::getName).containsExactly("data", "tmp", "rclone-config", "custom-ca");
+    var mover = pod.getContainers().getFirst();
+    assertThat(mover.getEnvFrom()).isNull();
+    assertThat(mover.getEnv()).extracting(e -> e.getName() + "=" + e.getValue()).contains(
+        "MOVER_CONFIG_FILE=/etc/datamover/rclone/rclone.conf", "MOVER_CONFIG_SECTION=aws-s3-bucket",
+        "MOVER_CA_BUNDLE=/etc/datamover/ca/ca.crt", "MOVER_PATH=volsync-bucket/web-data");
+  }
+
+  private static V1Secret secret(String name, String key) {
+    return new V1Secret().metadata(new V1ObjectMeta().name(name).namespace(NS)).data(Map.of(key, new byte[0]));
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import coffee.acupof.datamover.Fixtures;
 import coffee.acupof.datamover.api.Condition;
+import coffee.acupof.datamover.api.CustomCaSpec;
 import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverSchedule;
@@ -11,6 +12,7 @@ import coffee.acupof.datamover.api.DataMoverScheduleSpec;
 import coffee.acupof.datamover.api.DataMoverScheduleStatus;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.api.RcloneConfigSpec;
 import coffee.acupof.datamover.api.RetentionSpec;
 import coffee.acupof.datamover.cluster.FakeCluster;
 import coffee.acupof.datamover.config.DataMoverProperties;
@@ -24,6 +26,7 @@ import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobCondition;
 import io.kubernetes.client.openapi.models.V1JobStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Secret;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -56,7 +59,7 @@ class ScheduleLogicTest {
 
   static DataMoverScheduleSpec spec(String cron, String policy, Long deadline, RetentionSpec retention) {
     return new DataMoverScheduleSpec(cron, null, null, deadline, policy, null, null, null, null, retention, "db-data", "s3",
-        retention != null, null, null, null, null);
+        retention != null, null, null, null, null, null, null);
   }
 
   static DataMoverSchedule schedule(DataMoverScheduleSpec spec, DataMoverScheduleStatus status) {
@@ -175,7 +178,7 @@ class ScheduleLogicTest {
   void suspendStartsNoScheduledRunButAManualTriggerStillRunsOnce() {
     DataMoverScheduleSpec base = spec("*/15 * * * *", null, null, null);
     DataMoverScheduleSpec suspended = new DataMoverScheduleSpec(base.schedule(), null, true, null, null, null, null, null, "now-1", null,
-        base.sourcePvc(), base.secretName(), null, null, null, null, null);
+        base.sourcePvc(), base.secretName(), null, null, null, null, null, null, null);
     DataMoverSchedule s = schedule(suspended, null);
 
     Step<DataMoverScheduleStatus> step = at(s, "2026-01-01T11:00:00Z");
@@ -194,7 +197,7 @@ class ScheduleLogicTest {
   void runOnCreationStartsOneRunAtOnce() {
     DataMoverScheduleSpec base = spec("0 3 * * *", null, null, null);
     DataMoverScheduleSpec onCreation = new DataMoverScheduleSpec(base.schedule(), null, null, null, null, null, null, true, null, null,
-        base.sourcePvc(), base.secretName(), null, null, null, null, null);
+        base.sourcePvc(), base.secretName(), null, null, null, null, null, null, null);
 
     Step<DataMoverScheduleStatus> step = at(schedule(onCreation, null), "2026-01-01T10:01:31Z");
 
@@ -221,10 +224,32 @@ class ScheduleLogicTest {
   }
 
   @Test
+  void aScheduleConfiguredByAnRcloneConfWaitsForThatSecretAndHandsItToItsRuns() {
+    RcloneConfigSpec config = new RcloneConfigSpec("rclone-secret", null, "aws-s3-bucket");
+    CustomCaSpec ca = new CustomCaSpec(null, "tls-ca", null);
+    DataMoverSchedule s = schedule(new DataMoverScheduleSpec("0 * * * *", null, null, null, null, null, null, null, null, null, "db-data", null,
+        null, null, null, null, "volsync-bucket/db-data", config, ca), null);
+
+    Step<DataMoverScheduleStatus> waiting = at(s, "2026-01-02T00:00:00Z");
+    assertThat(waiting.status().condition(Condition.STALLED).orElseThrow().message())
+        .isEqualTo("Secret rclone-secret not found in namespace apps; no run starts until it exists");
+
+    cluster.add(new V1Secret().metadata(new V1ObjectMeta().name("rclone-secret").namespace(Fixtures.NS)));
+    Step<DataMoverScheduleStatus> tick = at(s, "2026-01-02T01:00:01Z");
+    assertThat(cluster.dataMovers.values()).singleElement().satisfies(run -> {
+      assertThat(run.getSpec().secretName()).isNull();
+      assertThat(run.getSpec().rcloneConfig()).isEqualTo(config);
+      assertThat(run.getSpec().customCA()).isEqualTo(ca);
+      assertThat(run.getSpec().path()).isEqualTo("volsync-bucket/db-data");
+    });
+    assertThat(tick.status().path()).isEqualTo("volsync-bucket/db-data");
+  }
+
+  @Test
   void historyLimitsDeleteOldRunsButTheStatusKeepsWhatTheyReported() {
     DataMoverScheduleSpec base = spec("0 * * * *", null, null, null);
     DataMoverScheduleSpec keepOne = new DataMoverScheduleSpec(base.schedule(), null, null, null, null, 1, 0, null, null, null,
-        base.sourcePvc(), base.secretName(), true, null, null, null, null);
+        base.sourcePvc(), base.secretName(), true, null, null, null, null, null, null);
     DataMoverSchedule s = schedule(keepOne, null);
     DataMoverScheduleStatus status = at(s, "2026-01-01T11:00:00Z").status();
     finish("nightly-202601011100", Phase.COMPLETED, "2026-01-01T11:05:00Z", "2026-01-01-110000");

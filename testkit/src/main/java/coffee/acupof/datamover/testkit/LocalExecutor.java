@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  *       the pod Pending with CreateContainerConfigError until it appears.
  *   <li>A container cannot mount here, so mount paths in environment values are translated to the
  *       directories the kubelet gives the pod (the PV's directory for a PVC, a directory of the
- *       pod's own for an emptyDir); the process runs in the pod's directory with {@code HOME} there.
+ *       pod's own for an emptyDir, one with the projected keys for a Secret or ConfigMap volume, e.g.
+ *       {@code MOVER_CONFIG_FILE=/etc/datamover/rclone/rclone.conf}); the process runs in the pod's
+ *       directory with {@code HOME} there.
  *   <li>The termination message file is named to the process by {@code MOVER_RESULT_FILE} (the
  *       mover contract's variable) when the container does not set it; the kubelet writes what the
  *       process wrote there, or the end of its log with {@code FallbackToLogsOnError}, with the exit

@@ -9,11 +9,14 @@ import coffee.acupof.datamover.testkit.storage.LocalProvisioner;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1ConfigMapVolumeSource;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobCondition;
 import io.kubernetes.client.openapi.models.V1JobSpec;
+import io.kubernetes.client.openapi.models.V1KeyToPath;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PersistentVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
@@ -23,8 +26,11 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodFailurePolicy;
 import io.kubernetes.client.openapi.models.V1PodFailurePolicyOnExitCodesRequirement;
 import io.kubernetes.client.openapi.models.V1PodFailurePolicyRule;
+import io.kubernetes.client.openapi.models.V1PodSecurityContext;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1SecretVolumeSource;
 import io.kubernetes.client.openapi.models.V1TypedLocalObjectReference;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
@@ -139,11 +145,7 @@ class LocalClusterIT extends WithOwnCluster {
   @Test
   void theLocalExecutorRunsTheContainerAndAPodDeletedAtTheDeadlineIsStopped() throws Exception {
     String ns = namespace("local");
-    try (LocalExecutor executor = LocalExecutor.builder(server.adminClient(), files.resolve("executor"))
-        .kubelet(cluster.kubelet())
-        .namespace(ns)
-        .command(List.of("sh", "-c"))
-        .start()) {
+    try (LocalExecutor executor = shell(ns, "executor")) {
       core.createNamespacedPersistentVolumeClaim(ns, claim("out", "immediate", null)).execute();
       V1Job writer = job("writer", 0, null);
       V1Container container = writer.getSpec().getTemplate().getSpec().getContainers().getFirst()
@@ -166,6 +168,52 @@ class LocalClusterIT extends WithOwnCluster {
       assertThat(timedOut.getStatus().getConditions()).anySatisfy(c -> assertThat(c.getReason()).isEqualTo("DeadlineExceeded"));
       await().atMost(TIMEOUT).until(() -> pods(ns, "sleeper").isEmpty());
     }
+  }
+
+  @Test
+  void secretAndConfigMapVolumesHoldTheirKeysAsFilesWithTheKubeletsModesOnceTheyExist() throws Exception {
+    String ns = namespace("keys");
+    try (LocalExecutor executor = shell(ns, "keys-executor")) {
+      V1Job reader = job("reader", 0, null);
+      V1PodSpec pod = reader.getSpec().getTemplate().getSpec()
+          .securityContext(new V1PodSecurityContext().fsGroup(2000L))
+          .volumes(List.of(
+              new V1Volume().name("conf").secret(new V1SecretVolumeSource().secretName("rclone")
+                  .items(List.of(new V1KeyToPath().key("config").path("rclone.conf"))).defaultMode(0400)),
+              new V1Volume().name("ca").configMap(new V1ConfigMapVolumeSource().name("ca"))));
+      pod.getContainers().getFirst()
+          .env(List.of(new V1EnvVar().name("CONF").value("/etc/conf"), new V1EnvVar().name("CA").value("/etc/ca")))
+          .volumeMounts(List.of(
+              new V1VolumeMount().name("conf").mountPath("/etc/conf").readOnly(true),
+              new V1VolumeMount().name("ca").mountPath("/etc/ca").readOnly(true)))
+          .args(List.of("{ ls \"$CONF\"; stat -c %a \"$CONF/rclone.conf\"; cat \"$CONF/rclone.conf\"; "
+              + "ls \"$CA\"; stat -c %a \"$CA/ca.crt\"; cat \"$CA/ca.crt\" \"$CA/der\"; } > \"$MOVER_RESULT_FILE\""));
+      batch.createNamespacedJob(ns, reader).execute();
+
+      // The Secret and ConfigMap do not exist yet: the pod waits, as with a kubelet's FailedMount.
+      await().atMost(TIMEOUT).until(() -> pods(ns, "reader").stream()
+          .flatMap(p -> Optional.ofNullable(p.getStatus().getContainerStatuses()).orElse(List.of()).stream())
+          .map(c -> c.getState().getWaiting())
+          .anyMatch(w -> w != null && "ContainerCreating".equals(w.getReason())));
+      core.createNamespacedSecret(ns, new V1Secret().metadata(new V1ObjectMeta().name("rclone"))
+          .stringData(Map.of("config", "[remote]\ntype = local\n", "other", "not projected"))).execute();
+      core.createNamespacedConfigMap(ns, new V1ConfigMap().metadata(new V1ObjectMeta().name("ca"))
+          .data(Map.of("ca.crt", "PEM\n")).binaryData(Map.of("der", new byte[] {'D', 'E', 'R', '\n'}))).execute();
+
+      assertThat(condition(awaitFinished(ns, "reader"))).isEqualTo("Complete");
+      assertThat(pods(ns, "reader").getFirst().getStatus().getContainerStatuses().getFirst().getState().getTerminated().getMessage())
+          .as("only the listed key, 0400 plus the fsGroup's read; every key of the ConfigMap, 0644")
+          .isEqualTo("rclone.conf\n440\n[remote]\ntype = local\nca.crt\nder\n644\nPEM\nDER\n");
+    }
+  }
+
+  /** A {@link LocalExecutor} for the pods of {@code ns} that runs each container's args with {@code sh -c}. */
+  private static LocalExecutor shell(String ns, String directory) {
+    return LocalExecutor.builder(server.adminClient(), files.resolve(directory))
+        .kubelet(cluster.kubelet())
+        .namespace(ns)
+        .command(List.of("sh", "-c"))
+        .start();
   }
 
   private static V1Job job(String name, int backoffLimit, V1PodFailurePolicy policy) {

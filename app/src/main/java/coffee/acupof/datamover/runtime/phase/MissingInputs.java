@@ -3,6 +3,7 @@ package coffee.acupof.datamover.runtime.phase;
 import coffee.acupof.datamover.runtime.Durations;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a run waits for before it can start (a PVC, a Secret, a key) and the one way every kind
@@ -10,8 +11,15 @@ import java.util.List;
  * in its failed phase once the deadline has passed.
  */
 public final class MissingInputs {
-  /** One missing input: a machine-readable reason and what to fix, in words. */
-  public record Problem(String reason, String message) {}
+  /**
+   * One missing input: a machine-readable reason, what to fix in words, and, for an input no informer
+   * watches (its appearance wakes nobody), how soon to look again.
+   */
+  public record Problem(String reason, String message, Optional<Duration> recheck) {
+    public Problem(String reason, String message) {
+      this(reason, message, Optional.empty());
+    }
+  }
 
   private MissingInputs() {}
 
@@ -29,6 +37,9 @@ public final class MissingInputs {
       return Transition.fail(failed, reason, what + " (gave up after " + Durations.human(deadline) + ")");
     }
     // Waiting for something the user must provide: a Warning.
-    return Transition.stay(waiting, reason, "Waiting: " + what).warning().requeueAfter(run.remaining(deadline));
+    Duration wake = problems.stream()
+        .flatMap(p -> p.recheck().stream())
+        .reduce(run.remaining(deadline), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+    return Transition.stay(waiting, reason, "Waiting: " + what).warning().requeueAfter(wake);
   }
 }

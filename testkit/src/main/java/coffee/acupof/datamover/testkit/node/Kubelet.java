@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * runs the pods bound to it with the {@link ContainerRuntime} chosen for the pod's namespace.
  *
  * <p>For each pod it does what a kubelet does, and nothing more: it waits until the pod's PVCs are
- * bound to a volume it can mount (a {@link LocalProvisioner} directory), starts the first container,
+ * bound to a volume it can mount (a {@link LocalProvisioner} directory), writes the keys of its Secret
+ * and ConfigMap volumes as files with their modes ({@link KeyVolumes}), starts the first container,
  * marks the pod Running, and when the container ends writes its exit code, reason and termination
  * message and the pod's phase ({@code Succeeded} or {@code Failed}: pods of Jobs have
  * {@code restartPolicy: Never}). A running pod that is deleted (by the Job controller at its active
@@ -80,6 +81,7 @@ public final class Kubelet implements AutoCloseable {
 
   private final ApiClient client;
   private final CoreV1Api core;
+  private final KeyVolumes keyVolumes;
   private final String nodeName;
   private final Path root;
   private final Map<String, ContainerRuntime> runtimes = new ConcurrentHashMap<>();
@@ -93,6 +95,7 @@ public final class Kubelet implements AutoCloseable {
   private Kubelet(ApiClient client, String nodeName, Path root) {
     this.client = client;
     this.core = new CoreV1Api(client);
+    this.keyVolumes = new KeyVolumes(core);
     this.nodeName = nodeName;
     this.root = root.toAbsolutePath();
   }
@@ -278,6 +281,9 @@ public final class Kubelet implements AutoCloseable {
       Path path = volume.getPersistentVolumeClaim() != null
           ? awaitClaimDirectory(pod.getMetadata().getNamespace(), volume.getPersistentVolumeClaim().getClaimName())
           : directory.resolve("volumes").resolve(volume.getName());
+      if (KeyVolumes.handles(volume)) {
+        awaitKeys(pod, volume, path);
+      }
       createDirectories(path);
       byVolume.put(volume.getName(), path);
     }
@@ -290,6 +296,30 @@ public final class Kubelet implements AutoCloseable {
       mounts.put(mount.getMountPath(), mount.getSubPath() == null || mount.getSubPath().isBlank() ? path : path.resolve(mount.getSubPath()));
     }
     return mounts;
+  }
+
+  /**
+   * Writes the keys of a Secret or ConfigMap volume, retrying as the kubelet does while the object or
+   * a key it must project is missing: the pod stays Pending with its container waiting in
+   * {@code ContainerCreating} (a kubelet reports the reason as a FailedMount Event; here it is logged).
+   */
+  private void awaitKeys(V1Pod pod, V1Volume volume, Path path) throws InterruptedException, ApiException {
+    String lastError = null;
+    while (true) {
+      try {
+        keyVolumes.setUp(pod, volume, path);
+        return;
+      } catch (KeyVolumes.SetUpException e) {
+        if (lastError == null) {
+          writeStatus(pod, "Pending", new V1ContainerState().waiting(new V1ContainerStateWaiting().reason("ContainerCreating")));
+        }
+        if (!e.getMessage().equals(lastError)) {
+          lastError = e.getMessage();
+          LOG.warn("kubelet {}: pod {}/{}: {}", nodeName, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), e.getMessage());
+        }
+        Thread.sleep(RETRY_MILLIS * 2);
+      }
+    }
   }
 
   private Path awaitClaimDirectory(String namespace, String claimName) throws InterruptedException, ApiException {

@@ -11,7 +11,8 @@ import java.util.Map;
  * @param pod the pod as it was when the kubelet started it
  * @param container its (first) container
  * @param mounts the container's mount paths and the local directories behind them: the PV's
- *     directory for a PVC, a directory of the pod's own for an emptyDir
+ *     directory for a PVC, a directory of the pod's own for an emptyDir, and one holding the projected
+ *     keys for a Secret or ConfigMap volume
  * @param directory a directory of the pod's own (as the kubelet's pod directory), for files such as
  *     the termination message file
  */
