@@ -24,6 +24,11 @@ import java.util.List;
  *     Go operator); its completeness cannot be checked
  * @param additionalEnv extra mover environment, after the operator's own
  * @param image the mover image
+ * @param copyMethod {@code Direct} (the default: the filled target is the result) or {@code Snapshot}
+ *     (after the restore, a VolumeSnapshot of the target is published as {@code status.latestImage})
+ * @param volumeSnapshotClassName the class of that snapshot; the default class of the target's driver when absent
+ * @param deleteTargetPvcAfterSnapshot delete the target once its snapshot is ready, when this restore
+ *     created it from the template (the snapshot is the result)
  */
 public record DataMoverRestoreSpec(
     String sourcePvc,
@@ -37,7 +42,10 @@ public record DataMoverRestoreSpec(
     Boolean allowTargetInUse,
     Boolean allowUnverifiedBackup,
     List<V1EnvVar> additionalEnv,
-    ImageSpec image) {
+    ImageSpec image,
+    String copyMethod,
+    String volumeSnapshotClassName,
+    Boolean deleteTargetPvcAfterSnapshot) {
 
   public static final String LATEST = "latest";
   public static final String FIXED = "fixed";
@@ -50,6 +58,11 @@ public record DataMoverRestoreSpec(
   /** Whether this restore fills the PVC that names it in {@code dataSourceRef}. */
   public boolean isPopulator() {
     return targetPvc == null || targetPvc.isBlank();
+  }
+
+  /** {@code Direct} when not given. */
+  public CopyMethod copyMethodOrDefault() {
+    return CopyMethod.fromWireName(copyMethod).orElse(CopyMethod.DIRECT);
   }
 
   public List<V1EnvVar> additionalEnvOrEmpty() {

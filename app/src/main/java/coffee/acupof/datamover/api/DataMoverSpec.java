@@ -7,7 +7,10 @@ import java.util.List;
  * What one DataMover run copies and where. Field names are the Go DataMover Operator's; every field
  * is optional except {@code sourcePvc} and {@code secretName}, and an absent field means the old
  * behaviour. {@code path} is new: the sub-path inside the bucket (or the remote path) of this
- * volume's backups ({@code MOVER_PATH}).
+ * volume's backups ({@code MOVER_PATH}). So are {@code copyMethod} (how the point-in-time view of the
+ * source is made: {@code Clone}, the default, {@code Snapshot} or {@code Direct}), the
+ * {@code volumeSnapshotClassName} of a {@code Snapshot}, and the {@code storageClassName} and
+ * {@code accessModes} of the temporary PVC (the clone, or the PVC from the snapshot).
  */
 public record DataMoverSpec(
     String sourcePvc,
@@ -16,7 +19,16 @@ public record DataMoverSpec(
     Boolean deletePvcAfterBackup,
     List<V1EnvVar> additionalEnv,
     ImageSpec image,
-    String path) {
+    String path,
+    String copyMethod,
+    String volumeSnapshotClassName,
+    String storageClassName,
+    List<String> accessModes) {
+
+  /** {@code Clone} when not given. */
+  public CopyMethod copyMethodOrDefault() {
+    return CopyMethod.fromWireName(copyMethod).orElse(CopyMethod.CLONE);
+  }
 
   public boolean timestampPrefix() {
     return Boolean.TRUE.equals(addTimestampPrefix);

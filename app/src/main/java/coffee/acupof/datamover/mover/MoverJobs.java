@@ -32,7 +32,7 @@ import java.util.Map;
 
 /**
  * Builds a mover Job of any kind (backup, restore, prune, …) from a {@link MoverJobRequest}: the mover
- * image with the request's claim at {@code /data} and an emptyDir at {@code /tmp}, the Secret as
+ * image with the request's claim at {@code /data} (read-only when asked) and an emptyDir at {@code /tmp}, the Secret as
  * {@code envFrom}, the request's environment (the contract's variables, then the user's additions,
  * which may override them), the operator's attempts, deadline and resources, and a pod-failure policy
  * that fails at once on the mover's configuration and safety exit codes. The pod passes the
@@ -124,15 +124,16 @@ public final class MoverJobs {
   /** The claim at {@code /data} (when the operation has one) and a writable emptyDir at {@code /tmp}. */
   private static List<V1Volume> volumes(MoverJobRequest request) {
     List<V1Volume> volumes = new ArrayList<>();
-    request.claimName().ifPresent(claim ->
-        volumes.add(new V1Volume().name(DATA_VOLUME).persistentVolumeClaim(new V1PersistentVolumeClaimVolumeSource().claimName(claim))));
+    request.claimName().ifPresent(claim -> volumes.add(new V1Volume().name(DATA_VOLUME)
+        .persistentVolumeClaim(new V1PersistentVolumeClaimVolumeSource().claimName(claim).readOnly(request.readOnly() ? true : null))));
     volumes.add(new V1Volume().name(TMP_VOLUME).emptyDir(new V1EmptyDirVolumeSource()));
     return volumes;
   }
 
   private static List<V1VolumeMount> mounts(MoverJobRequest request) {
     List<V1VolumeMount> mounts = new ArrayList<>();
-    request.claimName().ifPresent(claim -> mounts.add(new V1VolumeMount().name(DATA_VOLUME).mountPath(MoverContract.DATA_DIR)));
+    request.claimName().ifPresent(claim ->
+        mounts.add(new V1VolumeMount().name(DATA_VOLUME).mountPath(MoverContract.DATA_DIR).readOnly(request.readOnly() ? true : null)));
     mounts.add(new V1VolumeMount().name(TMP_VOLUME).mountPath(MoverContract.TMP_DIR));
     return mounts;
   }

@@ -1,5 +1,6 @@
 package coffee.acupof.datamover.restore;
 
+import coffee.acupof.datamover.api.CopyMethod;
 import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverRestoreSpec;
 import coffee.acupof.datamover.api.DataMoverRestoreStatus;
@@ -9,10 +10,13 @@ import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.mover.RemoteSecret;
 import coffee.acupof.datamover.runtime.CoreKinds;
+import coffee.acupof.datamover.runtime.OptionalInformer;
 import coffee.acupof.datamover.runtime.phase.MissingInputs;
 import coffee.acupof.datamover.runtime.phase.MissingInputs.Problem;
 import coffee.acupof.datamover.runtime.phase.RunPhase;
 import coffee.acupof.datamover.runtime.phase.Transition;
+import coffee.acupof.datamover.volume.SnapshotClasses;
+import coffee.acupof.datamover.volume.Snapshots;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
@@ -22,7 +26,9 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
- * Phase {@code ""} of a restore: the Secret must configure the remote, and the target must be usable —
+ * Phase {@code ""} of a restore: the Secret must configure the remote (and, with {@code copyMethod:
+ * Snapshot}, the VolumeSnapshot CRDs and a snapshot class for the filled PVC must exist), and the
+ * target must be usable —
  * an existing PVC that no running pod mounts (unless allowed), or a template to create it; for a
  * volume populator, a PVC whose {@code dataSourceRef} names this restore and that has not bound yet
  * (with WaitForFirstConsumer storage, once a pod that uses it is scheduled). Missing inputs are named
@@ -35,11 +41,13 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
   static final Duration IN_USE_RECHECK = Duration.ofSeconds(30);
 
   private final ClusterView cluster;
+  private final Snapshots snapshots;
   private final Duration deadline;
   private final MoverSlots slots;
 
-  public ValidateRestoreHandler(ClusterView cluster, DataMoverProperties properties, MoverSlots slots) {
+  public ValidateRestoreHandler(ClusterView cluster, Snapshots snapshots, DataMoverProperties properties, MoverSlots slots) {
     this.cluster = cluster;
+    this.snapshots = snapshots;
     this.deadline = properties.deadlines().validation();
     this.slots = slots;
   }
@@ -52,9 +60,24 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
   @Override
   public Transition<DataMoverRestoreStatus.Builder> handle(RestoreRun run) {
     DataMoverRestoreSpec spec = run.spec();
+    boolean snapshot = spec.copyMethodOrDefault() == CopyMethod.SNAPSHOT;
+    if (snapshot && snapshots.state() == OptionalInformer.State.STARTING) {
+      return Transition.stay(RestorePhase.NEW, run.status().reason(), run.status().message()).requeueAfter(Snapshots.CACHE_RECHECK);
+    }
     List<Problem> problems = new ArrayList<>();
     RemoteSecret.check(cluster, run.namespace(), spec.secretName(), spec.additionalEnvOrEmpty()).ifPresent(problems::add);
+    if (snapshot && snapshots.state() == OptionalInformer.State.ABSENT) {
+      problems.add(new Problem(Snapshots.CRDS_MISSING_REASON, "copyMethod Snapshot: " + Snapshots.CRDS_MISSING));
+    }
     return spec.isPopulator() ? populator(run, problems) : direct(run, problems);
+  }
+
+  /** With {@code copyMethod: Snapshot} and the CRDs there: whether the PVC that will be filled can be snapshotted with the restore's class. */
+  private void checkSnapshotClass(RestoreRun run, V1PersistentVolumeClaim filled, List<Problem> problems) {
+    if (run.spec().copyMethodOrDefault() == CopyMethod.SNAPSHOT && snapshots.state() == OptionalInformer.State.READY) {
+      SnapshotClasses.problem(snapshots, cluster, run.spec().volumeSnapshotClassName(), filled, "PVC " + filled.getMetadata().getName())
+          .ifPresent(problems::add);
+    }
   }
 
   private Transition<DataMoverRestoreStatus.Builder> direct(RestoreRun run, List<Problem> problems) {
@@ -76,6 +99,9 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
             "target PVC " + spec.targetPvc() + " is mounted by pod(s) " + String.join(", ", users.stream().map(p -> p.getMetadata().getName()).toList())
                 + "; stop them (scale the workload down) or set allowTargetInUse: true"));
       }
+    }
+    if (target.isPresent() || spec.targetPvcTemplate() != null) {
+      checkSnapshotClass(run, target.orElseGet(() -> RestorePvcBuilder.target(run.restore())), problems);
     }
     if (!problems.isEmpty()) {
       Transition<DataMoverRestoreStatus.Builder> waiting = MissingInputs.waitOrFail(run, problems, RestorePhase.NEW, RestorePhase.FAILED, deadline);
@@ -111,6 +137,7 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
               "PVC " + claim + " is already bound to volume " + consumer.getSpec().getVolumeName() + "; a data source fills a PVC only before it binds")
           .alsoOn(consumer, CoreKinds.PVCS);
     }
+    checkSnapshotClass(run, consumer, problems);
     if (!problems.isEmpty()) {
       return MissingInputs.waitOrFail(run, problems, RestorePhase.NEW, RestorePhase.FAILED, deadline).alsoOn(consumer, CoreKinds.PVCS);
     }

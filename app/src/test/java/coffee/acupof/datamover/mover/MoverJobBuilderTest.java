@@ -16,6 +16,7 @@ import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1SecretKeySelector;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +29,9 @@ class MoverJobBuilderTest {
 
   @Test
   void theJobFollowsTheMoverContract() {
-    DataMover dm = dataMover("backup-web-data", new DataMoverSpec("web-data", "s3-credentials", true, null, null, null, null));
+    DataMover dm = dataMover("backup-web-data", new DataMoverSpec("web-data", "s3-credentials", true, null, null, null, null, null, null, null, null));
 
-    V1Job job = MoverJobBuilder.build(dm, defaults);
+    V1Job job = MoverJobBuilder.build(dm, defaults, Optional.empty());
 
     assertThat(job.getMetadata().getName()).isEqualTo("backup-web-data-mover");
     assertThat(job.getMetadata().getNamespace()).isEqualTo("apps");
@@ -78,7 +79,7 @@ class MoverJobBuilderTest {
   /** The "restricted" Pod Security Standard, field by field. */
   @Test
   void thePodPassesTheRestrictedPodSecurityStandard() {
-    V1PodSpec pod = MoverJobBuilder.build(dataMover("b"), defaults).getSpec().getTemplate().getSpec();
+    V1PodSpec pod = MoverJobBuilder.build(dataMover("b"), defaults, Optional.empty()).getSpec().getTemplate().getSpec();
     V1Container c = pod.getContainers().getFirst();
 
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
@@ -100,9 +101,9 @@ class MoverJobBuilderTest {
             new V1EnvVar().name("RCLONE_TRANSFERS").value("8"),
             new V1EnvVar().name("REGION_FROM_SECRET").valueFrom(new V1EnvVarSource().secretKeyRef(new V1SecretKeySelector().name("other").key("region"))));
     DataMover dm =
-        dataMover("b", new DataMoverSpec("web-data", "s3", null, null, extra, new ImageSpec("registry.local/mover", "1.2.3", "Always"), null));
+        dataMover("b", new DataMoverSpec("web-data", "s3", null, null, extra, new ImageSpec("registry.local/mover", "1.2.3", "Always"), null, null, null, null, null));
 
-    V1Container c = MoverJobBuilder.build(dm, defaults).getSpec().getTemplate().getSpec().getContainers().getFirst();
+    V1Container c = MoverJobBuilder.build(dm, defaults, Optional.empty()).getSpec().getTemplate().getSpec().getContainers().getFirst();
 
     assertThat(c.getImage()).isEqualTo("registry.local/mover:1.2.3");
     assertThat(c.getImagePullPolicy()).isEqualTo("Always");
@@ -112,10 +113,10 @@ class MoverJobBuilderTest {
 
   @Test
   void theRecordedPointAndThePathReachTheMover() {
-    DataMover dm = dataMover("b", new DataMoverSpec("web-data", "s3", true, null, null, null, "shop/web-data"))
+    DataMover dm = dataMover("b", new DataMoverSpec("web-data", "s3", true, null, null, null, "shop/web-data", null, null, null, null))
         .status(new DataMoverStatus.Builder().pointInTime("2026-01-02-030407").build());
 
-    V1Container c = MoverJobBuilder.build(dm, defaults).getSpec().getTemplate().getSpec().getContainers().getFirst();
+    V1Container c = MoverJobBuilder.build(dm, defaults, Optional.empty()).getSpec().getTemplate().getSpec().getContainers().getFirst();
 
     assertThat(env(c)).containsEntry("MOVER_TIMESTAMP", "2026-01-02-030407").containsEntry("MOVER_PATH", "shop/web-data");
   }

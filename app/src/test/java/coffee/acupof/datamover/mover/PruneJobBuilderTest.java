@@ -24,7 +24,7 @@ class PruneJobBuilderTest {
         .metadata(new V1ObjectMeta().name("nightly").namespace(Fixtures.NS).uid("uid-nightly"))
         .spec(new DataMoverScheduleSpec("0 2 * * *", "Europe/Berlin", null, null, null, null, null, null, null,
             new RetentionSpec(3, null, 7, 4, null, null, "36h"), "db-data", "s3", true, null, env,
-            new ImageSpec("registry.example/mover", "1.1", "Always"), path));
+            new ImageSpec("registry.example/mover", "1.1", "Always"), path, null, null, null, null, null));
   }
 
   @Test

@@ -29,6 +29,7 @@ class ValidateHandlerTest {
   private final ValidateHandler handler =
       new ValidateHandler(
           cluster,
+          cluster,
           new DataMoverProperties(null, null, null, null, null, null, null, null),
           new PointAllocator(path -> runs),
           new coffee.acupof.datamover.mover.MoverSlots(new coffee.acupof.datamover.mover.MoverSlots.Limits(0, 0), List::of, java.time.Clock.systemUTC()));
@@ -52,8 +53,8 @@ class ValidateHandlerTest {
   @Test
   void aTimestampedRunGetsItsPointBeforeAnythingIsWritten() {
     cluster.add(boundPvc("web-data")).add(s3Secret("s3-credentials"));
-    DataMover earlier = dataMover("earlier", new DataMoverSpec("other-data", "s3-credentials", true, null, null, null, null));
-    DataMover dm = dataMover("backup", new DataMoverSpec("web-data", "s3-credentials", true, null, null, null, null));
+    DataMover earlier = dataMover("earlier", new DataMoverSpec("other-data", "s3-credentials", true, null, null, null, null, null, null, null, null));
+    DataMover dm = dataMover("backup", new DataMoverSpec("web-data", "s3-credentials", true, null, null, null, null, null, null, null, null));
     earlier.getMetadata().name("a-earlier");
     runs.add(earlier);
     runs.add(dm);
@@ -131,7 +132,7 @@ class ValidateHandlerTest {
             .data(Map.of("AWS_ACCESS_KEY_ID", bytes("id"), "AWS_SECRET_ACCESS_KEY", bytes("k"), "BUCKET_HOST", bytes("minio")));
     cluster.add(boundPvc("web-data")).add(noBucket);
     DataMoverSpec spec =
-        new DataMoverSpec("web-data", "s3-credentials", null, null, List.of(new V1EnvVar().name("BUCKET_NAME").value("my-backup-bucket")), null, null);
+        new DataMoverSpec("web-data", "s3-credentials", null, null, List.of(new V1EnvVar().name("BUCKET_NAME").value("my-backup-bucket")), null, null, null, null, null, null);
 
     var t = handler.handle(new Run(dataMover("backup", spec), CREATED));
 

@@ -40,7 +40,7 @@ class RestoreHandlersTest {
   private final FakeCluster cluster = new FakeCluster().add(s3Secret("s3-credentials"));
   private final DataMoverProperties properties = new DataMoverProperties(null, null, null, null, null, null, null, null);
   private final RestoreCleanup cleanup = new RestoreCleanup(cluster);
-  private final ValidateRestoreHandler validate = new ValidateRestoreHandler(cluster, properties, new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()));
+  private final ValidateRestoreHandler validate = new ValidateRestoreHandler(cluster, cluster, properties, new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()));
   private final PrepareTargetHandler prepare = new PrepareTargetHandler(cluster, cluster, cleanup);
 
   private static V1PersistentVolumeClaim consumer(String name, String storageClass) {
@@ -82,7 +82,7 @@ class RestoreHandlersTest {
         return List.of();
       }
     };
-    var capped = new ValidateRestoreHandler(cluster, properties, new MoverSlots(new MoverSlots.Limits(1, 0), () -> List.of(busy), Clock.systemUTC()));
+    var capped = new ValidateRestoreHandler(cluster, cluster, properties, new MoverSlots(new MoverSlots.Limits(1, 0), () -> List.of(busy), Clock.systemUTC()));
 
     var t = capped.handle(new RestoreRun(restore("r", restoreSpec("restored")), CREATED));
 
@@ -161,7 +161,7 @@ class RestoreHandlersTest {
     DataMoverRestoreSpec spec =
         new DataMoverRestoreSpec("web-data", "s3-credentials", null, null, "restored",
             new PvcTemplate(null, List.of("ReadWriteOnce"), null, new PvcTemplate.Resources(Map.of("storage", Quantity.fromString("1Gi")), null)),
-            null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null);
     DataMoverRestore r = inPhase(restore("r", spec), RestorePhase.PREPARING_TARGET, CREATED);
 
     var first = prepare.handle(new RestoreRun(r, CREATED));
@@ -208,7 +208,7 @@ class RestoreHandlersTest {
   @Test
   void theRestoreJobReadsTheSourcesBackupsAtThePointAsked() {
     DataMoverRestoreSpec spec =
-        new DataMoverRestoreSpec("web-data", "s3", "shop/web-data", "2026-01-02-030405", "restored", null, null, true, null, null, null, null);
+        new DataMoverRestoreSpec("web-data", "s3", "shop/web-data", "2026-01-02-030405", "restored", null, null, true, null, null, null, null, null, null, null);
     var env = RestoreJobBuilder.env(restore("r", spec)).stream()
         .collect(java.util.stream.Collectors.toMap(e -> e.getName(), e -> e.getValue()));
 

@@ -40,11 +40,13 @@ class ScheduleLogicTest {
       new ScheduleLogic(
           cluster,
           cluster,
-          s -> List.copyOf(cluster.dataMovers.values()),
+          RunsOfSchedule.backups(s -> List.copyOf(cluster.dataMovers.values()), cluster),
+          RunsOfSchedule.restores(s -> List.copyOf(cluster.restores.values()), cluster),
           s -> cluster.jobs.values().stream()
               .filter(j -> PruneJobBuilder.COMPONENT.equals(j.getMetadata().getLabels().get(DataMoverApi.LABEL_COMPONENT)))
               .toList(),
           s -> cluster.dataMovers.values().stream().anyMatch(d -> !d.getStatus().phaseValue().isTerminal()),
+          cluster,
           new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()),
           new DataMoverProperties(null, null, null, null, null, null, null, null),
           new ScheduleMetrics(registry));
@@ -56,7 +58,7 @@ class ScheduleLogicTest {
 
   static DataMoverScheduleSpec spec(String cron, String policy, Long deadline, RetentionSpec retention) {
     return new DataMoverScheduleSpec(cron, null, null, deadline, policy, null, null, null, null, retention, "db-data", "s3",
-        retention != null, null, null, null, null);
+        retention != null, null, null, null, null, null, null, null, null, null);
   }
 
   static DataMoverSchedule schedule(DataMoverScheduleSpec spec, DataMoverScheduleStatus status) {
@@ -175,7 +177,7 @@ class ScheduleLogicTest {
   void suspendStartsNoScheduledRunButAManualTriggerStillRunsOnce() {
     DataMoverScheduleSpec base = spec("*/15 * * * *", null, null, null);
     DataMoverScheduleSpec suspended = new DataMoverScheduleSpec(base.schedule(), null, true, null, null, null, null, null, "now-1", null,
-        base.sourcePvc(), base.secretName(), null, null, null, null, null);
+        base.sourcePvc(), base.secretName(), null, null, null, null, null, null, null, null, null, null);
     DataMoverSchedule s = schedule(suspended, null);
 
     Step<DataMoverScheduleStatus> step = at(s, "2026-01-01T11:00:00Z");
@@ -194,7 +196,7 @@ class ScheduleLogicTest {
   void runOnCreationStartsOneRunAtOnce() {
     DataMoverScheduleSpec base = spec("0 3 * * *", null, null, null);
     DataMoverScheduleSpec onCreation = new DataMoverScheduleSpec(base.schedule(), null, null, null, null, null, null, true, null, null,
-        base.sourcePvc(), base.secretName(), null, null, null, null, null);
+        base.sourcePvc(), base.secretName(), null, null, null, null, null, null, null, null, null, null);
 
     Step<DataMoverScheduleStatus> step = at(schedule(onCreation, null), "2026-01-01T10:01:31Z");
 
@@ -224,7 +226,7 @@ class ScheduleLogicTest {
   void historyLimitsDeleteOldRunsButTheStatusKeepsWhatTheyReported() {
     DataMoverScheduleSpec base = spec("0 * * * *", null, null, null);
     DataMoverScheduleSpec keepOne = new DataMoverScheduleSpec(base.schedule(), null, null, null, null, 1, 0, null, null, null,
-        base.sourcePvc(), base.secretName(), true, null, null, null, null);
+        base.sourcePvc(), base.secretName(), true, null, null, null, null, null, null, null, null, null);
     DataMoverSchedule s = schedule(keepOne, null);
     DataMoverScheduleStatus status = at(s, "2026-01-01T11:00:00Z").status();
     finish("nightly-202601011100", Phase.COMPLETED, "2026-01-01T11:05:00Z", "2026-01-01-110000");
