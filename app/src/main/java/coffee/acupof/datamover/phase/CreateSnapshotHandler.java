@@ -3,12 +3,11 @@ package coffee.acupof.datamover.phase;
 import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
-import coffee.acupof.datamover.cluster.ClusterException;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.cluster.Ownership;
 import coffee.acupof.datamover.config.DataMoverProperties;
-import coffee.acupof.datamover.runtime.OptionalInformer;
 import coffee.acupof.datamover.runtime.phase.Transition;
+import coffee.acupof.datamover.volume.SnapshotSteps;
 import coffee.acupof.datamover.volume.SnapshotWait;
 import coffee.acupof.datamover.volume.Snapshots;
 import coffee.acupof.datamover.volume.VolumeSnapshot;
@@ -48,13 +47,9 @@ public class CreateSnapshotHandler implements DataMoverPhaseHandler {
   public Transition<DataMoverStatus.Builder> handle(Run run) {
     String name = run.volume().snapshot();
     String source = run.spec().sourcePvc();
-    OptionalInformer.State state = snapshots.state();
-    if (state == OptionalInformer.State.ABSENT) {
-      return Transition.fail(Phase.FAILED, Snapshots.CRDS_MISSING_REASON, "copyMethod Snapshot: " + Snapshots.CRDS_MISSING);
-    }
-    if (state == OptionalInformer.State.STARTING) {
-      return Transition.stay(Phase.CREATING_SNAPSHOT, run.status().reason(), run.status().message())
-          .requeueAfter(Snapshots.CACHE_RECHECK);
+    Optional<Transition<DataMoverStatus.Builder>> unusable = SnapshotSteps.unusable(snapshots, run, Phase.CREATING_SNAPSHOT, Phase.FAILED);
+    if (unusable.isPresent()) {
+      return unusable.get();
     }
     Optional<VolumeSnapshot> existing = snapshots.snapshot(run.namespace(), name);
     if (existing.isEmpty()) {
@@ -65,38 +60,20 @@ public class CreateSnapshotHandler implements DataMoverPhaseHandler {
       return Transition.fail(Phase.FAILED, "VolumeSnapshotConflict",
           "VolumeSnapshot " + name + " already exists and does not belong to this DataMover; delete it or use another DataMover name");
     }
-    return switch (SnapshotWait.of(snapshot, "source PVC " + source, run, deadline)) {
-      case SnapshotWait.Ready ready ->
-          Transition.<DataMoverStatus.Builder>to(Phase.CREATING_CLONED_PVC, "SnapshotReady", ready.message() + "; creating PVC " + run.volume().claim() + " from it")
-              .with(b -> b.volumeSnapshotName(name));
-      case SnapshotWait.Waiting waiting -> {
-        Transition<DataMoverStatus.Builder> stay =
-            Transition.<DataMoverStatus.Builder>stay(Phase.CREATING_SNAPSHOT, waiting.reason(), waiting.message()).requeueAfter(waiting.recheckAfter());
-        yield waiting.warning() ? stay.warning() : stay;
-      }
-      case SnapshotWait.TimedOut timedOut -> Transition.fail(Phase.FAILED, timedOut.reason(), timedOut.message());
-    };
+    return SnapshotSteps.follow(SnapshotWait.of(snapshot, "source PVC " + source, run, deadline), Phase.CREATING_SNAPSHOT, Phase.FAILED,
+        ready -> Transition.<DataMoverStatus.Builder>to(
+                Phase.CREATING_CLONED_PVC, "SnapshotReady", ready.message() + "; creating PVC " + run.volume().claim() + " from it")
+            .with(b -> b.volumeSnapshotName(name)));
   }
 
   private Transition<DataMoverStatus.Builder> create(Run run, String name, String source) {
     if (cluster.pvc(run.namespace(), source).isEmpty()) {
       return Transition.fail(Phase.FAILED, "SourcePVCNotFound", "source PVC " + source + " disappeared before its snapshot was taken");
     }
-    String className = run.spec().volumeSnapshotClassName();
-    try {
-      snapshots.create(VolumeSnapshotBuilder.build(
-          Ownership.childMetadata(DataMoverApi.DATAMOVERS, run.dataMover(), name, COMPONENT), source, className));
-    } catch (ClusterException e) {
-      if (e.isPermanent()) {
-        return Transition.fail(Phase.FAILED, "VolumeSnapshotRejected", "the API server refused VolumeSnapshot " + name + ": " + e.getMessage());
-      }
-      throw e;
-    }
+    VolumeSnapshot snapshot = VolumeSnapshotBuilder.build(
+        Ownership.childMetadata(DataMoverApi.DATAMOVERS, run.dataMover(), name, COMPONENT), source, run.spec().volumeSnapshotClassName());
     // The snapshot informer reports the new snapshot (and its readiness) and triggers the next reconcile.
-    return Transition.<DataMoverStatus.Builder>stay(Phase.CREATING_SNAPSHOT, "CreatingVolumeSnapshot",
-            "Taking VolumeSnapshot " + name + " of source PVC " + source
-                + (className == null ? " with the default class of its driver" : " with class " + className))
-        .with(b -> b.volumeSnapshotName(name))
-        .requeueAfter(deadline);
+    return SnapshotSteps.take(snapshots, snapshot, "source PVC " + source, Phase.CREATING_SNAPSHOT, Phase.FAILED, deadline)
+        .with(b -> b.volumeSnapshotName(name));
   }
 }

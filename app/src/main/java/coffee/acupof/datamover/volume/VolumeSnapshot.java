@@ -1,6 +1,5 @@
 package coffee.acupof.datamover.volume;
 
-import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import java.time.OffsetDateTime;
@@ -11,10 +10,7 @@ import java.util.Optional;
  * the fields the operator reads and writes: the source PVC and class in the spec; the bound content,
  * {@code readyToUse}, {@code restoreSize} and {@code error} the snapshot-controller writes to the status.
  */
-public class VolumeSnapshot implements KubernetesObject {
-  private String apiVersion = SnapshotKinds.API_VERSION;
-  private String kind = SnapshotKinds.SNAPSHOT_KIND;
-  private V1ObjectMeta metadata = new V1ObjectMeta();
+public class VolumeSnapshot extends SnapshotObject {
   private Spec spec;
   private Status status;
 
@@ -31,23 +27,12 @@ public class VolumeSnapshot implements KubernetesObject {
   /** The last error of the driver or the controller. */
   public record Error(OffsetDateTime time, String message) {}
 
-  @Override
-  public String getApiVersion() {
-    return apiVersion;
-  }
-
-  @Override
-  public String getKind() {
-    return kind;
-  }
-
-  @Override
-  public V1ObjectMeta getMetadata() {
-    return metadata;
+  public VolumeSnapshot() {
+    super(SnapshotKinds.SNAPSHOT_KIND);
   }
 
   public VolumeSnapshot metadata(V1ObjectMeta value) {
-    this.metadata = value;
+    setMetadata(value);
     return this;
   }
 
@@ -67,10 +52,6 @@ public class VolumeSnapshot implements KubernetesObject {
   public VolumeSnapshot status(Status value) {
     this.status = value;
     return this;
-  }
-
-  public String name() {
-    return metadata.getName();
   }
 
   /** Whether the snapshot can be used as a data source. */

@@ -1,34 +1,10 @@
 package coffee.acupof.datamover.volume;
 
-import io.kubernetes.client.common.KubernetesListObject;
-import io.kubernetes.client.openapi.models.V1ListMeta;
-import java.util.ArrayList;
-import java.util.List;
+import coffee.acupof.datamover.api.CustomResourceList;
 
 /** A list of {@link VolumeSnapshot}s as the API server returns it. */
-public class VolumeSnapshotList implements KubernetesListObject {
-  private String apiVersion = SnapshotKinds.API_VERSION;
-  private String kind = "VolumeSnapshotList";
-  private V1ListMeta metadata = new V1ListMeta();
-  private List<VolumeSnapshot> items = new ArrayList<>();
-
-  @Override
-  public V1ListMeta getMetadata() {
-    return metadata;
-  }
-
-  @Override
-  public List<VolumeSnapshot> getItems() {
-    return items;
-  }
-
-  @Override
-  public String getApiVersion() {
-    return apiVersion;
-  }
-
-  @Override
-  public String getKind() {
-    return kind;
+public class VolumeSnapshotList extends CustomResourceList<VolumeSnapshot> {
+  public VolumeSnapshotList() {
+    super(SnapshotKinds.API_VERSION, "VolumeSnapshotList");
   }
 }

@@ -15,9 +15,6 @@ import coffee.acupof.datamover.api.PvcTemplate;
 import coffee.acupof.datamover.api.RestorePhase;
 import coffee.acupof.datamover.api.ScheduleRestoreSpec;
 import coffee.acupof.datamover.cluster.FakeCluster;
-import coffee.acupof.datamover.config.DataMoverProperties;
-import coffee.acupof.datamover.metrics.ScheduleMetrics;
-import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.restore.RestoreImageBuilder;
 import coffee.acupof.datamover.runtime.Notice;
 import coffee.acupof.datamover.runtime.Step;
@@ -25,7 +22,6 @@ import coffee.acupof.datamover.volume.VolumeSnapshot;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -37,18 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class RestoreScheduleTest {
   private final FakeCluster cluster = new FakeCluster().add(Fixtures.s3Secret("s3"));
-  private final ScheduleLogic logic =
-      new ScheduleLogic(
-          cluster,
-          cluster,
-          RunsOfSchedule.backups(s -> List.copyOf(cluster.dataMovers.values()), cluster),
-          RunsOfSchedule.restores(s -> List.copyOf(cluster.restores.values()), cluster),
-          s -> List.of(),
-          s -> false,
-          cluster,
-          new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()),
-          new DataMoverProperties(null, null, null, null, null, null, null, null),
-          new ScheduleMetrics(new SimpleMeterRegistry()));
+  private final ScheduleLogic logic = ScheduleLogicTest.logicOn(cluster, new SimpleMeterRegistry());
 
   private static DataMoverSchedule schedule(Integer keepImages) {
     PvcTemplate template =

@@ -36,20 +36,24 @@ class ScheduleLogicTest {
   static final OffsetDateTime CREATED = OffsetDateTime.of(2026, 1, 1, 10, 1, 30, 0, ZoneOffset.UTC);
   private final FakeCluster cluster = new FakeCluster();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final ScheduleLogic logic =
-      new ScheduleLogic(
-          cluster,
-          cluster,
-          RunsOfSchedule.backups(s -> List.copyOf(cluster.dataMovers.values()), cluster),
-          RunsOfSchedule.restores(s -> List.copyOf(cluster.restores.values()), cluster),
-          s -> cluster.jobs.values().stream()
-              .filter(j -> PruneJobBuilder.COMPONENT.equals(j.getMetadata().getLabels().get(DataMoverApi.LABEL_COMPONENT)))
-              .toList(),
-          s -> cluster.dataMovers.values().stream().anyMatch(d -> !d.getStatus().phaseValue().isTerminal()),
-          cluster,
-          new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()),
-          new DataMoverProperties(null, null, null, null, null, null, null, null),
-          new ScheduleMetrics(registry));
+  private final ScheduleLogic logic = logicOn(cluster, registry);
+
+  /** The schedule logic over the in-memory cluster: its runs, retention Jobs and snapshots are the cluster's. */
+  static ScheduleLogic logicOn(FakeCluster cluster, SimpleMeterRegistry registry) {
+    return new ScheduleLogic(
+        cluster,
+        cluster,
+        RunsOfSchedule.backups(s -> List.copyOf(cluster.dataMovers.values()), cluster),
+        RunsOfSchedule.restores(s -> List.copyOf(cluster.restores.values()), cluster),
+        s -> cluster.jobs.values().stream()
+            .filter(j -> PruneJobBuilder.COMPONENT.equals(j.getMetadata().getLabels().get(DataMoverApi.LABEL_COMPONENT)))
+            .toList(),
+        s -> cluster.dataMovers.values().stream().anyMatch(d -> !d.getStatus().phaseValue().isTerminal()),
+        cluster,
+        new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()),
+        new DataMoverProperties(null, null, null, null, null, null, null, null),
+        new ScheduleMetrics(registry));
+  }
 
   @BeforeEach
   void inputs() {
