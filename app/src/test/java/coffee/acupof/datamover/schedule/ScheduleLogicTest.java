@@ -315,6 +315,21 @@ class ScheduleLogicTest {
   }
 
   @Test
+  void everyRunGetsTheSchedulesCopyMethodAndTemporaryPvcSettings() {
+    DataMoverScheduleSpec snapshots = new DataMoverScheduleSpec("0 * * * *", null, null, null, null, null, null, null, null, null,
+        "db-data", "s3", null, null, null, null, null, "Snapshot", "fast", "csi-cheap", List.of("ReadWriteOncePod"), null);
+
+    at(schedule(snapshots, null), "2026-01-01T11:00:00Z");
+
+    assertThat(cluster.dataMovers.values()).singleElement().satisfies(run -> {
+      assertThat(run.getSpec().copyMethod()).isEqualTo("Snapshot");
+      assertThat(run.getSpec().volumeSnapshotClassName()).isEqualTo("fast");
+      assertThat(run.getSpec().storageClassName()).isEqualTo("csi-cheap");
+      assertThat(run.getSpec().accessModes()).containsExactly("ReadWriteOncePod");
+    });
+  }
+
+  @Test
   void theMetricsOfADeletedScheduleAreRemoved() {
     DataMoverSchedule s = schedule(spec("0 * * * *", null, null, null), null);
     at(s, "2026-01-01T11:30:00Z");
