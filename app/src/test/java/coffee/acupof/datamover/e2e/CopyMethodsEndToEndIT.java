@@ -53,20 +53,6 @@ class CopyMethodsEndToEndIT {
     }
   }
 
-  private static DataMoverStatus awaitBackup(String name) {
-    await().atMost(Duration.ofMinutes(3)).until(() -> TestCluster.get(e2e.namespace, name).getStatus().phaseValue().isTerminal());
-    DataMoverStatus status = TestCluster.get(e2e.namespace, name).getStatus();
-    assertThat(status.phase()).as("%s: %s", name, status.message()).isEqualTo("Completed");
-    return status;
-  }
-
-  private static DataMoverRestoreStatus awaitRestore(String name) {
-    await().atMost(Duration.ofMinutes(3)).until(() -> TestCluster.restore(e2e.namespace, name).getStatus().phaseValue().isTerminal());
-    DataMoverRestoreStatus status = TestCluster.restore(e2e.namespace, name).getStatus();
-    assertThat(status.phase()).as("%s: %s", name, status.message()).isEqualTo("Completed");
-    return status;
-  }
-
   @Test
   void aBackupByEachCopyMethodRestoresByteIdentically() throws Exception {
     Path source = e2e.volume("ledger");
@@ -77,7 +63,7 @@ class CopyMethodsEndToEndIT {
       String name = "ledger-" + method.toLowerCase();
       Given.dataMover(e2e.namespace, name, "ledger", "s3",
           "copyMethod: " + method + "\naddTimestampPrefix: true\ndeletePvcAfterBackup: true\npath: shop/" + name);
-      DataMoverStatus backup = awaitBackup(name);
+      DataMoverStatus backup = e2e.awaitBackup(name);
       assertThat(backup.filesTransferred()).as(method).isGreaterThanOrEqualTo(23);
 
       Path restored = e2e.restore(e2e.s3Secret("backups"), Map.of(
@@ -98,7 +84,7 @@ class CopyMethodsEndToEndIT {
     Trees.writeSample(source, "catalog");
     Given.boundPvc(e2e.namespace, "catalog", "csi");
     Given.dataMover(e2e.namespace, "catalog-backup", "catalog", "s3", "addTimestampPrefix: true\npath: shop/catalog");
-    awaitBackup("catalog-backup");
+    e2e.awaitBackup("catalog-backup");
 
     Given.restore(e2e.namespace, "catalog-image", """
         sourcePvc: catalog
@@ -111,7 +97,7 @@ class CopyMethodsEndToEndIT {
           resources: {requests: {storage: 1Gi}}
         copyMethod: Snapshot
         """);
-    DataMoverRestoreStatus restore = awaitRestore("catalog-image");
+    DataMoverRestoreStatus restore = e2e.awaitRestore("catalog-image");
 
     assertThat(restore.latestImage().getName()).isEqualTo("catalog-image-snapshot");
     assertThat(VolumeSnapshots.get(e2e.namespace, "catalog-image-snapshot").orElseThrow().isReady()).isTrue();
@@ -139,12 +125,12 @@ class CopyMethodsEndToEndIT {
       Files.writeString(source.resolve("stock.csv"), "item,count\nwidget," + version + "\n");
       String backup = "inventory-backup-" + version;
       Given.dataMover(e2e.namespace, backup, "inventory", "s3", "addTimestampPrefix: true\npath: " + e2e.namespace + "/inventory");
-      awaitBackup(backup);
+      e2e.awaitBackup(backup);
       // ... then a run of the schedule publishes it.
       Schedules.patchSpec(e2e.namespace, "inventory-images", "{\"manualTrigger\":\"" + version + "\"}");
       String run = "inventory-images-manual-" + Schedules.get(e2e.namespace, "inventory-images").getMetadata().getGeneration();
       await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> TestCluster.restore(e2e.namespace, run) != null);
-      awaitRestore(run);
+      e2e.awaitRestore(run);
       String image = run + "-snapshot";
       images.add(image);
       await().atMost(Duration.ofSeconds(30)).until(() -> {
