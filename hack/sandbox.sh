@@ -11,7 +11,8 @@
 #   - the operator jar, rebuilt when a source is newer (as hack/run.sh does; DATAMOVER_SKIP_BUILD=1 uses
 #     the jar as it is),
 #   - the test kit's classes and their class path (testkit/target/sandbox/),
-#   - etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl (hack/envtest-assets.sh), rclone
+#   - etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl (hack/envtest-assets.sh), the
+#     external-snapshotter's snapshot-controller and VolumeSnapshot CRDs (hack/snapshot-controller.sh), rclone
 #     (hack/rclone.sh) and the S3Proxy jar, in ${DATAMOVER_CACHE:-~/.cache/datamover}.
 # Build output goes to testkit/target/sandbox/build.log.
 set -euo pipefail
@@ -77,6 +78,8 @@ fi
 # 3. The tools.
 KUBEBUILDER_ASSETS="$(hack/envtest-assets.sh)"
 export KUBEBUILDER_ASSETS
+# Built here (once, cached; progress on stderr) so that the sandbox, which offers VolumeSnapshots, finds it at once.
+hack/snapshot-controller.sh >/dev/null
 RCLONE_BINARY="$(hack/rclone.sh)"
 export RCLONE_BINARY
 s3proxy_version="$(sed -n 's:.*<s3proxy.version>\(.*\)</s3proxy.version>.*:\1:p' pom.xml | head -n 1)"

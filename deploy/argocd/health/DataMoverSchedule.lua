@@ -1,6 +1,7 @@
 -- Argo CD health of a DataMoverSchedule: Degraded when it cannot run (Stalled=True: invalid schedule
--- or time zone, missing Secret or source PVC), when its newest run failed (LastBackupSucceeded=False)
--- or its retention fails (RetentionSucceeded=False); Suspended while spec.suspend is true; Healthy
+-- or time zone, missing Secret or source PVC), when its newest run failed (LastBackupSucceeded=False,
+-- or LastRestoreSucceeded=False for a schedule of restores) or its retention fails
+-- (RetentionSucceeded=False); Suspended while spec.suspend is true; Healthy
 -- when Ready; Progressing until the operator has seen the current generation.
 local hs = {}
 if obj.status == nil or obj.status.conditions == nil then
@@ -32,6 +33,12 @@ local backup = condition("LastBackupSucceeded")
 if backup ~= nil and backup.status == "False" then
   hs.status = "Degraded"
   hs.message = "The last backup failed: " .. (backup.message or "")
+  return hs
+end
+local restore = condition("LastRestoreSucceeded")
+if restore ~= nil and restore.status == "False" then
+  hs.status = "Degraded"
+  hs.message = "The last restore failed: " .. (restore.message or "")
   return hs
 end
 local retention = condition("RetentionSucceeded")

@@ -7,12 +7,14 @@ import coffee.acupof.datamover.api.DataMoverSpec;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.api.RestorePhase;
+import coffee.acupof.datamover.volume.VolumeSnapshotClass;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimSpec;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimStatus;
 import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1StorageClass;
 import io.kubernetes.client.openapi.models.V1VolumeResourceRequirements;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -45,8 +47,13 @@ public final class Fixtures {
     return dataMover(name, spec());
   }
 
+  /** A backup of web-data with this {@code copyMethod} (and, for Snapshot, the class {@code snapshotClass}). */
+  public static DataMoverSpec spec(String copyMethod, String snapshotClass) {
+    return new DataMoverSpec("web-data", "s3-credentials", null, null, null, null, null, null, null, copyMethod, snapshotClass, null, null);
+  }
+
   public static DataMoverSpec spec() {
-    return new DataMoverSpec("web-data", "s3-credentials", null, null, null, null, null, null, null);
+    return new DataMoverSpec("web-data", "s3-credentials", null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static DataMoverRestore restore(String name, DataMoverRestoreSpec spec) {
@@ -64,7 +71,7 @@ public final class Fixtures {
 
   /** A restore of web-data's latest backup into {@code target}, or a volume populator when it is null. */
   public static DataMoverRestoreSpec restoreSpec(String target) {
-    return new DataMoverRestoreSpec("web-data", "s3-credentials", null, null, target, null, null, null, null, null, null, null, null, null, null);
+    return new DataMoverRestoreSpec("web-data", "s3-credentials", null, null, target, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static DataMoverRestore inPhase(DataMoverRestore restore, RestorePhase phase, OffsetDateTime since) {
@@ -85,6 +92,20 @@ public final class Fixtures {
                 .volumeMode("Filesystem")
                 .resources(new V1VolumeResourceRequirements().requests(Map.of("storage", Quantity.fromString("5Gi")))))
         .status(new V1PersistentVolumeClaimStatus().phase("Bound").capacity(Map.of("storage", Quantity.fromString("5Gi"))));
+  }
+
+  /** The storage class of {@link #boundPvc}, served by the CSI driver {@code driver}. */
+  public static V1StorageClass storageClass(String driver) {
+    return new V1StorageClass().metadata(new V1ObjectMeta().name("csi-fast")).provisioner(driver).volumeBindingMode("Immediate");
+  }
+
+  /** A VolumeSnapshotClass of {@code driver}, its default class when {@code isDefault}. */
+  public static VolumeSnapshotClass snapshotClass(String name, String driver, boolean isDefault) {
+    V1ObjectMeta meta = new V1ObjectMeta().name(name);
+    if (isDefault) {
+      meta.annotations(Map.of(VolumeSnapshotClass.DEFAULT_CLASS_ANNOTATION, "true"));
+    }
+    return new VolumeSnapshotClass().metadata(meta).driver(driver);
   }
 
   public static V1Secret s3Secret(String name) {

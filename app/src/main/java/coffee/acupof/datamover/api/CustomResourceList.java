@@ -6,7 +6,7 @@ import io.kubernetes.client.openapi.models.V1ListMeta;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A list of one of this API's kinds as the API server returns it. */
+/** A list of custom resources (of this API's kinds unless a subclass names another API) as the API server returns it. */
 public abstract class CustomResourceList<T extends KubernetesObject> implements KubernetesListObject {
   private String apiVersion = DataMoverApi.API_VERSION;
   private String kind;
@@ -14,6 +14,11 @@ public abstract class CustomResourceList<T extends KubernetesObject> implements 
   private List<T> items = new ArrayList<>();
 
   protected CustomResourceList(String kind) {
+    this.kind = kind;
+  }
+
+  protected CustomResourceList(String apiVersion, String kind) {
+    this.apiVersion = apiVersion;
     this.kind = kind;
   }
 

@@ -30,6 +30,11 @@ import java.util.List;
  *     extra environment) instead of naming {@code sourcePvc} and {@code secretName}
  * @param rcloneConfig an rclone.conf Secret and section instead of {@code secretName} (VolSync style)
  * @param customCA the CA bundle to trust for the remote's TLS endpoint
+ * @param copyMethod {@code Direct} (the default: the filled target is the result) or {@code Snapshot}
+ *     (after the restore, a VolumeSnapshot of the target is published as {@code status.latestImage})
+ * @param volumeSnapshotClassName the class of that snapshot; the default class of the target's driver when absent
+ * @param deleteTargetPvcAfterSnapshot delete the target once its snapshot is ready, when this restore
+ *     created it from the template (the snapshot is the result)
  */
 public record DataMoverRestoreSpec(
     String sourcePvc,
@@ -46,7 +51,10 @@ public record DataMoverRestoreSpec(
     ImageSpec image,
     String scheduleName,
     RcloneConfigSpec rcloneConfig,
-    CustomCaSpec customCA)
+    CustomCaSpec customCA,
+    String copyMethod,
+    String volumeSnapshotClassName,
+    Boolean deleteTargetPvcAfterSnapshot)
     implements RemoteSpec {
 
   public static final String LATEST = "latest";
@@ -60,6 +68,11 @@ public record DataMoverRestoreSpec(
   /** Whether this restore fills the PVC that names it in {@code dataSourceRef}. */
   public boolean isPopulator() {
     return targetPvc == null || targetPvc.isBlank();
+  }
+
+  /** {@code Direct} when not given. */
+  public CopyMethod copyMethodOrDefault() {
+    return CopyMethod.fromWireName(copyMethod).orElse(CopyMethod.DIRECT);
   }
 
   public List<V1EnvVar> additionalEnvOrEmpty() {

@@ -3,6 +3,7 @@ package coffee.acupof.datamover.api;
 import coffee.acupof.datamover.runtime.phase.RunPhase;
 import coffee.acupof.datamover.runtime.phase.RunStatus;
 import coffee.acupof.datamover.runtime.phase.RunStatusBuilder;
+import io.kubernetes.client.openapi.models.V1TypedLocalObjectReference;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -16,6 +17,8 @@ import java.util.List;
  * @param source the exact remote location read ({@code remote:path[/point]}, never credentials)
  * @param verified whether the backup's completion marker was checked ({@code false} only with
  *     {@code allowUnverifiedBackup})
+ * @param latestImage {@code copyMethod: Snapshot}: the ready VolumeSnapshot of the restored target
+ *     (VolSync's field), to create PVCs from
  */
 public record DataMoverRestoreStatus(
     String phase,
@@ -35,7 +38,8 @@ public record DataMoverRestoreStatus(
     Long filesTransferred,
     Boolean verified,
     String reason,
-    String message)
+    String message,
+    V1TypedLocalObjectReference latestImage)
     implements RunStatus<DataMoverRestoreStatus.Builder> {
 
   public static final DataMoverRestoreStatus EMPTY = new Builder().build();
@@ -65,6 +69,7 @@ public record DataMoverRestoreStatus(
     b.verified = verified;
     b.reason = reason;
     b.message = message;
+    b.latestImage = latestImage;
     return b;
   }
 
@@ -88,6 +93,7 @@ public record DataMoverRestoreStatus(
     private Boolean verified;
     private String reason;
     private String message;
+    private V1TypedLocalObjectReference latestImage;
 
     @Override
     public Builder phase(RunPhase<?> value) {
@@ -187,6 +193,11 @@ public record DataMoverRestoreStatus(
       return this;
     }
 
+    public Builder latestImage(V1TypedLocalObjectReference value) {
+      this.latestImage = value;
+      return this;
+    }
+
     @Override
     public DataMoverRestoreStatus build() {
       return new DataMoverRestoreStatus(
@@ -207,7 +218,8 @@ public record DataMoverRestoreStatus(
           filesTransferred,
           verified,
           reason,
-          message);
+          message,
+          latestImage);
     }
   }
 }

@@ -8,7 +8,9 @@ import java.util.List;
  * {@code suspend}, the history limits) and the DataMover fields flat beside them, plus what a
  * CronJob user expects ({@code timeZone}, {@code startingDeadlineSeconds}, {@code concurrencyPolicy})
  * and what schedules of backups need ({@code retention}, {@code manualTrigger}, {@code runOnCreation}).
- * Absent fields mean their documented defaults.
+ * With {@code restore}, the schedule stamps out restores instead of backups: every run is a
+ * DataMoverRestore of the newest complete point of {@code sourcePvc}'s backups that publishes a
+ * VolumeSnapshot of the result (VolSync's fan-out). Absent fields mean their documented defaults.
  */
 public record DataMoverScheduleSpec(
     String schedule,
@@ -29,12 +31,22 @@ public record DataMoverScheduleSpec(
     ImageSpec image,
     String path,
     RcloneConfigSpec rcloneConfig,
-    CustomCaSpec customCA)
+    CustomCaSpec customCA,
+    String copyMethod,
+    String volumeSnapshotClassName,
+    String storageClassName,
+    List<String> accessModes,
+    ScheduleRestoreSpec restore)
     implements RemoteSpec {
 
   public static final String FORBID = "Forbid";
   public static final String ALLOW = "Allow";
   public static final String REPLACE = "Replace";
+
+  /** Whether the runs are restores ({@code restore} is set) rather than backups. */
+  public boolean restores() {
+    return restore != null;
+  }
 
   public boolean suspended() {
     return Boolean.TRUE.equals(suspend);

@@ -1,5 +1,6 @@
 package coffee.acupof.datamover.api;
 
+import io.kubernetes.client.openapi.models.V1TypedLocalObjectReference;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,8 @@ import java.util.Optional;
  * operator has dealt with (a run started, or the time skipped because its starting deadline passed);
  * ticks after it are due. {@code path}, {@code source} and {@code latestPointInTime} say where the
  * schedule's backups are, for restores: the Secret is {@code spec.secretName}, the remote location
- * {@code path} inside it, and the newest complete point in time {@code latestPointInTime}.
+ * {@code path} inside it, and the newest complete point in time {@code latestPointInTime}. A schedule of
+ * restores publishes its runs' VolumeSnapshots: {@code latestImage} is the newest ready one.
  */
 public record DataMoverScheduleStatus(
     Long observedGeneration,
@@ -27,10 +29,11 @@ public record DataMoverScheduleStatus(
     String path,
     String source,
     String latestPointInTime,
-    RetentionStatus retention) {
+    RetentionStatus retention,
+    V1TypedLocalObjectReference latestImage) {
 
   public static final DataMoverScheduleStatus EMPTY =
-      new DataMoverScheduleStatus(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+      new DataMoverScheduleStatus(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public List<Condition> conditionsOrEmpty() {
     return conditions == null ? List.of() : conditions;

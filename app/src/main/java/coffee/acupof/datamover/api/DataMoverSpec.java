@@ -8,7 +8,10 @@ import java.util.List;
  * is optional except {@code sourcePvc} and {@code secretName}, and an absent field means the old
  * behaviour. {@code path} is new: the sub-path inside the bucket (or the remote path) of this
  * volume's backups ({@code MOVER_PATH}). {@code rcloneConfig} (an rclone.conf Secret, VolSync style)
- * may stand for {@code secretName}, and {@code customCA} adds a CA bundle to either.
+ * may stand for {@code secretName}, and {@code customCA} adds a CA bundle to either. New too are
+ * {@code copyMethod} (how the point-in-time view of the source is made: {@code Clone}, the default,
+ * {@code Snapshot} or {@code Direct}), the {@code volumeSnapshotClassName} of a {@code Snapshot},
+ * and the {@code storageClassName} and {@code accessModes} of the temporary PVC (the clone, or the PVC from the snapshot).
  */
 public record DataMoverSpec(
     String sourcePvc,
@@ -19,8 +22,17 @@ public record DataMoverSpec(
     ImageSpec image,
     String path,
     RcloneConfigSpec rcloneConfig,
-    CustomCaSpec customCA)
+    CustomCaSpec customCA,
+    String copyMethod,
+    String volumeSnapshotClassName,
+    String storageClassName,
+    List<String> accessModes)
     implements RemoteSpec {
+
+  /** {@code Clone} when not given. */
+  public CopyMethod copyMethodOrDefault() {
+    return CopyMethod.fromWireName(copyMethod).orElse(CopyMethod.CLONE);
+  }
 
   public boolean timestampPrefix() {
     return Boolean.TRUE.equals(addTimestampPrefix);

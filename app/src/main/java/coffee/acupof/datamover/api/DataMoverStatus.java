@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * Observed state of one run. {@code phase} and {@code restoredPvcName} are the old operator's
- * fields; the rest is new and optional. Values are immutable; {@link #toBuilder()} makes a changed
+ * fields; the rest is new and optional. {@code restoredPvcName} names the temporary PVC the mover reads
+ * (the clone, or the PVC from the snapshot; none for {@code Direct}), {@code volumeSnapshotName} the
+ * VolumeSnapshot of a {@code Snapshot} run. Values are immutable; {@link #toBuilder()} makes a changed
  * copy.
  */
 public record DataMoverStatus(
@@ -26,7 +28,8 @@ public record DataMoverStatus(
     Long bytesTransferred,
     Long filesTransferred,
     String reason,
-    String message)
+    String message,
+    String volumeSnapshotName)
     implements RunStatus<DataMoverStatus.Builder> {
 
   public static final DataMoverStatus EMPTY = new Builder().build();
@@ -53,6 +56,7 @@ public record DataMoverStatus(
     b.filesTransferred = filesTransferred;
     b.reason = reason;
     b.message = message;
+    b.volumeSnapshotName = volumeSnapshotName;
     return b;
   }
 
@@ -73,6 +77,7 @@ public record DataMoverStatus(
     private Long filesTransferred;
     private String reason;
     private String message;
+    private String volumeSnapshotName;
 
     @Override
     public Builder phase(RunPhase<?> value) {
@@ -157,6 +162,11 @@ public record DataMoverStatus(
       return this;
     }
 
+    public Builder volumeSnapshotName(String value) {
+      this.volumeSnapshotName = value;
+      return this;
+    }
+
     @Override
     public DataMoverStatus build() {
       return new DataMoverStatus(
@@ -174,7 +184,8 @@ public record DataMoverStatus(
           bytesTransferred,
           filesTransferred,
           reason,
-          message);
+          message,
+          volumeSnapshotName);
     }
   }
 }

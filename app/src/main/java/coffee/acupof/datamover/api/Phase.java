@@ -8,6 +8,8 @@ public enum Phase implements RunPhase<DataMoverStatus.Builder> {
   NEW(""),
   /** Validated, waiting for a mover slot (the operator-wide cap on running mover Jobs). */
   PENDING("Pending"),
+  /** {@code copyMethod: Snapshot}: the VolumeSnapshot of the source is cut and becomes ready to use. */
+  CREATING_SNAPSHOT("CreatingSnapshot"),
   CREATING_CLONED_PVC("CreatingClonedPVC"),
   CLONED_PVC_READY("ClonedPVCReady"),
   CREATING_POD("CreatingPod"),

@@ -15,6 +15,8 @@ public enum RestorePhase implements RunPhase<DataMoverRestoreStatus.Builder> {
   RESTORING("Restoring"),
   /** Volume populator: the filled volume is handed to the user's PVC. */
   BINDING("Binding"),
+  /** {@code copyMethod: Snapshot}: a VolumeSnapshot of the filled target is taken and becomes ready to use. */
+  CREATING_SNAPSHOT("CreatingSnapshot"),
   /** Removing the finished Job (and the prime PVC). */
   CLEANING_UP("CleaningUp"),
   COMPLETED("Completed"),

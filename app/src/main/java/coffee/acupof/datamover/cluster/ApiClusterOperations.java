@@ -2,6 +2,8 @@ package coffee.acupof.datamover.cluster;
 
 import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverList;
+import coffee.acupof.datamover.api.DataMoverRestore;
+import coffee.acupof.datamover.api.DataMoverRestoreList;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
@@ -20,11 +22,17 @@ public class ApiClusterOperations implements ClusterOperations {
   private final CoreV1Api core;
   private final BatchV1Api batch;
   private final GenericKubernetesApi<DataMover, DataMoverList> dataMovers;
+  private final GenericKubernetesApi<DataMoverRestore, DataMoverRestoreList> restores;
 
-  public ApiClusterOperations(CoreV1Api core, BatchV1Api batch, GenericKubernetesApi<DataMover, DataMoverList> dataMovers) {
+  public ApiClusterOperations(
+      CoreV1Api core,
+      BatchV1Api batch,
+      GenericKubernetesApi<DataMover, DataMoverList> dataMovers,
+      GenericKubernetesApi<DataMoverRestore, DataMoverRestoreList> restores) {
     this.core = core;
     this.batch = batch;
     this.dataMovers = dataMovers;
+    this.restores = restores;
   }
 
   @Override
@@ -63,6 +71,18 @@ public class ApiClusterOperations implements ClusterOperations {
     DeleteOptions options = new DeleteOptions();
     options.setPropagationPolicy("Background");
     return delete(() -> dataMovers.delete(namespace, name, options).throwsApiException(), "delete DataMover " + name);
+  }
+
+  @Override
+  public boolean createRestore(DataMoverRestore restore) {
+    return create(() -> restores.create(restore).throwsApiException(), "create DataMoverRestore " + restore.name());
+  }
+
+  @Override
+  public boolean deleteRestore(String namespace, String name) {
+    DeleteOptions options = new DeleteOptions();
+    options.setPropagationPolicy("Background");
+    return delete(() -> restores.delete(namespace, name, options).throwsApiException(), "delete DataMoverRestore " + name);
   }
 
   private static boolean create(Call call, String what) {

@@ -21,6 +21,16 @@ public final class ChildNames {
     return derive(dataMoverName, "clone");
   }
 
+  /** Name of the VolumeSnapshot a run takes: a backup's of its source, a restore's of its target. */
+  public static String snapshot(String ownerName) {
+    return derive(ownerName, "snapshot");
+  }
+
+  /** Name of the PVC a backup with {@code copyMethod: Snapshot} makes from its VolumeSnapshot. */
+  public static String snapshotPvc(String dataMoverName) {
+    return derive(dataMoverName, "from-snapshot");
+  }
+
   /** Name of the mover Job. */
   public static String moverJob(String dataMoverName) {
     return derive(dataMoverName, "mover");

@@ -1,6 +1,7 @@
 package coffee.acupof.datamover.cluster;
 
 import coffee.acupof.datamover.api.DataMover;
+import coffee.acupof.datamover.api.DataMoverRestore;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 
@@ -29,4 +30,10 @@ public interface ClusterOperations {
 
   /** Deletes the DataMover and, in the background, what it owns; returns false when it was already gone. */
   boolean deleteDataMover(String namespace, String name);
+
+  /** Creates the DataMoverRestore (a run of a schedule of restores); returns false when an object of that name already existed. */
+  boolean createRestore(DataMoverRestore restore);
+
+  /** Deletes the DataMoverRestore and, in the background, what it owns; returns false when it was already gone. */
+  boolean deleteRestore(String namespace, String name);
 }

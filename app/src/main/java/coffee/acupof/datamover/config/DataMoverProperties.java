@@ -32,7 +32,7 @@ public record DataMoverProperties(
     watchNamespace = watchNamespace == null ? "" : watchNamespace;
     workers = workers == null ? 2 : workers;
     mover = mover == null ? new Mover(null, null, null, null, null, null, null, null, null, null) : mover;
-    deadlines = deadlines == null ? new Deadlines(null, null, null) : deadlines;
+    deadlines = deadlines == null ? new Deadlines(null, null, null, null) : deadlines;
     queue = queue == null ? new Queue(null, null, null) : queue;
     leaderElection = leaderElection == null ? new LeaderElection(null, null, null, null, null, null) : leaderElection;
     schedules = schedules == null ? new Schedules(null, null, null) : schedules;
@@ -80,12 +80,14 @@ public record DataMoverProperties(
    * @param cloneBind how long the clone may stay unbound while no mover pod runs
    * @param moverGrace extra time after the Job's active deadline before the operator gives up on a
    *     Job that never reports an end (e.g. no Job controller)
+   * @param snapshotReady how long a VolumeSnapshot the operator took may stay not ready to use
    */
-  public record Deadlines(Duration validation, Duration cloneBind, Duration moverGrace) {
+  public record Deadlines(Duration validation, Duration cloneBind, Duration moverGrace, Duration snapshotReady) {
     public Deadlines {
       validation = validation == null ? Duration.ofMinutes(10) : validation;
       cloneBind = cloneBind == null ? Duration.ofMinutes(30) : cloneBind;
       moverGrace = moverGrace == null ? Duration.ofMinutes(10) : moverGrace;
+      snapshotReady = snapshotReady == null ? Duration.ofHours(1) : snapshotReady;
     }
   }
 

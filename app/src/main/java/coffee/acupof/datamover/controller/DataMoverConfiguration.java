@@ -17,9 +17,12 @@ import coffee.acupof.datamover.runtime.EventRecorder;
 import coffee.acupof.datamover.runtime.Informers;
 import coffee.acupof.datamover.runtime.KindController;
 import coffee.acupof.datamover.runtime.KindReconciler;
+import coffee.acupof.datamover.runtime.OptionalInformer;
 import coffee.acupof.datamover.runtime.QueueFeeder;
 import coffee.acupof.datamover.runtime.StatusWriter;
 import coffee.acupof.datamover.runtime.phase.PhaseMachine;
+import coffee.acupof.datamover.volume.VolumeSnapshot;
+import coffee.acupof.datamover.volume.VolumeSnapshotClass;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.workqueue.RateLimitingQueue;
 import io.kubernetes.client.informer.SharedIndexInformer;
@@ -40,8 +43,9 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The DataMover kind: its informer (indexed by the source PVC and the Secret it names), its work
  * queue, the phase machine over the {@link DataMoverPhaseHandler} beans, and its controller. A
- * DataMover is woken by changes of itself, of the PVCs, Jobs and pods it owns, and of the source PVC
- * and Secret it names.
+ * DataMover is woken by changes of itself, of the PVCs, VolumeSnapshots, Jobs and pods it owns, and of
+ * the source PVC and Secret it names; a run waiting in validation also when the VolumeSnapshot CRDs
+ * appear or a VolumeSnapshotClass changes.
  */
 @Configuration(proxyBeanMethods = false)
 public class DataMoverConfiguration {
@@ -50,8 +54,8 @@ public class DataMoverConfiguration {
   /** Timestamped DataMovers by the path they write to (see {@link PointAllocator}). */
   static final String INDEX_BY_LOCATION = "byLocation";
   /** Phases of a run that holds a mover slot until its Job ends. */
-  private static final Set<String> HOLDING =
-      Set.of(Phase.CREATING_CLONED_PVC.wireName(), Phase.CLONED_PVC_READY.wireName(), Phase.CREATING_POD.wireName());
+  private static final Set<String> HOLDING = Set.of(
+      Phase.CREATING_SNAPSHOT.wireName(), Phase.CREATING_CLONED_PVC.wireName(), Phase.CLONED_PVC_READY.wireName(), Phase.CREATING_POD.wireName());
 
   @Bean
   SharedIndexInformer<DataMover> dataMoverInformer(Informers informers) {
@@ -117,13 +121,19 @@ public class DataMoverConfiguration {
       SharedIndexInformer<V1Job> jobInformer,
       SharedIndexInformer<V1Pod> podInformer,
       PhasedSlotSource<DataMover> dataMoverSlots,
-      MoverSlots slots) {
+      MoverSlots slots,
+      OptionalInformer<VolumeSnapshot> volumeSnapshotInformer,
+      OptionalInformer<VolumeSnapshotClass> volumeSnapshotClassInformer) {
     QueueFeeder feeder = new QueueFeeder(DataMoverApi.DATAMOVERS, Ownership.ownerLabel(DataMoverApi.DATAMOVERS), dataMoverQueue);
     feeder.watchSelf(dataMoverInformer);
     feeder.watchReferenced(pvcInformer, dataMoverInformer, INDEX_BY_SOURCE_PVC);
     feeder.watchReferenced(secretInformer, dataMoverInformer, INDEX_BY_SECRET);
     feeder.watchOwned(jobInformer);
     feeder.watchOwned(podInformer);
+    volumeSnapshotInformer.configure(feeder::watchOwned);
+    // Runs waiting in validation for the snapshot CRDs or a snapshot class look again when those appear.
+    volumeSnapshotInformer.onInstalled(() -> QueueFeeder.keys(dataMoverSlots.inPhase(Phase.NEW.wireName())).forEach(dataMoverQueue::add));
+    volumeSnapshotClassInformer.configure(informer -> feeder.watch(informer, c -> QueueFeeder.keys(dataMoverSlots.inPhase(Phase.NEW.wireName()))));
     // A slot that frees (a mover Job of any kind ended) wakes the runs waiting in Pending.
     dataMoverSlots.onSlotFreed(jobInformer, slots::freed);
     slots.whenFreed(() -> dataMoverSlots.forEachWaiting(dm -> dataMoverQueue.add(new Request(dm.namespace(), dm.name()))));

@@ -2,6 +2,7 @@ package coffee.acupof.datamover.controller;
 
 import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverApi;
+import coffee.acupof.datamover.api.DataMoverRestore;
 import coffee.acupof.datamover.api.DataMoverSchedule;
 import coffee.acupof.datamover.api.DataMoverScheduleStatus;
 import coffee.acupof.datamover.cluster.ClusterOperations;
@@ -16,9 +17,13 @@ import coffee.acupof.datamover.runtime.EventRecorder;
 import coffee.acupof.datamover.runtime.Informers;
 import coffee.acupof.datamover.runtime.KindController;
 import coffee.acupof.datamover.runtime.KindReconciler;
+import coffee.acupof.datamover.runtime.OptionalInformer;
 import coffee.acupof.datamover.runtime.QueueFeeder;
 import coffee.acupof.datamover.runtime.StatusWriter;
+import coffee.acupof.datamover.schedule.RunsOfSchedule;
 import coffee.acupof.datamover.schedule.ScheduleLogic;
+import coffee.acupof.datamover.volume.Snapshots;
+import coffee.acupof.datamover.volume.VolumeSnapshot;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.workqueue.RateLimitingQueue;
 import io.kubernetes.client.informer.SharedIndexInformer;
@@ -37,8 +42,9 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The DataMoverSchedule kind: its informer (indexed by the Secret and source PVC it names), indexes of
  * the runs and retention Jobs it owns, its queue, the level-based {@link ScheduleLogic} under the core
- * reconciler, and its controller. A schedule is woken by changes of itself, of its runs (DataMovers)
- * and retention Jobs, of the Secret and PVC it names, and by its own requeue at the next tick.
+ * reconciler, and its controller. A schedule is woken by changes of itself, of its runs (DataMovers, or
+ * the DataMoverRestores of a schedule of restores), retention Jobs and published VolumeSnapshots, of
+ * the Secret and PVC it names, and by its own requeue at the next tick.
  */
 @Configuration(proxyBeanMethods = false)
 public class DataMoverScheduleConfiguration {
@@ -50,13 +56,17 @@ public class DataMoverScheduleConfiguration {
 
   @Bean
   SharedIndexInformer<DataMoverSchedule> scheduleInformer(
-      Informers informers, SharedIndexInformer<DataMover> dataMoverInformer, SharedIndexInformer<V1Job> jobInformer) {
+      Informers informers,
+      SharedIndexInformer<DataMover> dataMoverInformer,
+      SharedIndexInformer<DataMoverRestore> restoreInformer,
+      SharedIndexInformer<V1Job> jobInformer) {
     SharedIndexInformer<DataMoverSchedule> informer = informers.informer(DataMoverApi.SCHEDULES);
     informer.addIndexers(
         Map.of(
             INDEX_BY_SECRET, s -> s.getSpec() == null ? List.of() : s.getSpec().secretKeys(s.namespace()),
             INDEX_BY_SOURCE_PVC, s -> s.getSpec() == null ? List.of() : List.of(s.namespace() + "/" + s.getSpec().sourcePvc())));
     dataMoverInformer.addIndexers(Map.of(INDEX_BY_SCHEDULE, DataMoverScheduleConfiguration::ownerKey));
+    restoreInformer.addIndexers(Map.of(INDEX_BY_SCHEDULE, DataMoverScheduleConfiguration::ownerKey));
     jobInformer.addIndexers(Map.of(INDEX_BY_SCHEDULE, DataMoverScheduleConfiguration::ownerKey));
     return informer;
   }
@@ -104,9 +114,11 @@ public class DataMoverScheduleConfiguration {
   KindReconciler<DataMoverSchedule, DataMoverScheduleStatus> scheduleReconciler(
       SharedIndexInformer<DataMoverSchedule> scheduleInformer,
       SharedIndexInformer<DataMover> dataMoverInformer,
+      SharedIndexInformer<DataMoverRestore> restoreInformer,
       SharedIndexInformer<V1Job> jobInformer,
       ClusterView cluster,
       ClusterOperations operations,
+      Snapshots snapshots,
       MoverSlots slots,
       DataMoverProperties properties,
       ScheduleMetrics metrics,
@@ -118,7 +130,8 @@ public class DataMoverScheduleConfiguration {
         new ScheduleLogic(
             cluster,
             operations,
-            s -> dataMoverInformer.getIndexer().byIndex(INDEX_BY_SCHEDULE, s.key()),
+            RunsOfSchedule.backups(s -> dataMoverInformer.getIndexer().byIndex(INDEX_BY_SCHEDULE, s.key()), operations),
+            RunsOfSchedule.restores(s -> restoreInformer.getIndexer().byIndex(INDEX_BY_SCHEDULE, s.key()), operations),
             s -> jobInformer.getIndexer().byIndex(INDEX_BY_SCHEDULE, s.key()).stream()
                 .filter(j -> PruneJobBuilder.COMPONENT.equals(j.getMetadata().getLabels().get(DataMoverApi.LABEL_COMPONENT)))
                 .filter(j -> Ownership.isOwnedBy(j.getMetadata(), s))
@@ -126,6 +139,7 @@ public class DataMoverScheduleConfiguration {
             s -> dataMoverInformer.getIndexer().byIndex(DataMoverConfiguration.INDEX_BY_SOURCE_PVC, s.namespace() + "/" + s.getSpec().sourcePvc())
                 .stream()
                 .anyMatch(dm -> !dm.getStatus().phaseValue().isTerminal()),
+            snapshots,
             slots,
             properties,
             metrics);
@@ -141,13 +155,17 @@ public class DataMoverScheduleConfiguration {
       KindReconciler<DataMoverSchedule, DataMoverScheduleStatus> scheduleReconciler,
       SharedIndexInformer<DataMoverSchedule> scheduleInformer,
       SharedIndexInformer<DataMover> dataMoverInformer,
+      SharedIndexInformer<DataMoverRestore> restoreInformer,
       SharedIndexInformer<V1PersistentVolumeClaim> pvcInformer,
       SharedIndexInformer<V1Secret> secretInformer,
       SharedIndexInformer<V1Job> jobInformer,
-      SharedIndexInformer<V1Pod> podInformer) {
+      SharedIndexInformer<V1Pod> podInformer,
+      OptionalInformer<VolumeSnapshot> volumeSnapshotInformer) {
     QueueFeeder feeder = new QueueFeeder(DataMoverApi.SCHEDULES, OWNER_LABEL, scheduleQueue);
     feeder.watchSelf(scheduleInformer);
     feeder.watchOwned(dataMoverInformer);
+    feeder.watchOwned(restoreInformer);
+    volumeSnapshotInformer.configure(feeder::watchOwned);
     feeder.watchOwned(jobInformer);
     feeder.watchOwned(podInformer);
     feeder.watchReferenced(secretInformer, scheduleInformer, INDEX_BY_SECRET);
@@ -157,6 +175,6 @@ public class DataMoverScheduleConfiguration {
         scheduleQueue,
         scheduleReconciler,
         properties.workers(),
-        List.of(scheduleInformer, dataMoverInformer, pvcInformer, secretInformer, jobInformer, podInformer));
+        List.of(scheduleInformer, dataMoverInformer, restoreInformer, pvcInformer, secretInformer, jobInformer, podInformer));
   }
 }

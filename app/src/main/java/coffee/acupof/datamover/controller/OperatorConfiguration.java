@@ -147,7 +147,8 @@ public class OperatorConfiguration {
 
   @Bean
   ClusterOperations clusterOperations(ApiClient apiClient) {
-    return new ApiClusterOperations(new CoreV1Api(apiClient), new BatchV1Api(apiClient), DataMoverApi.DATAMOVERS.api(apiClient));
+    return new ApiClusterOperations(
+        new CoreV1Api(apiClient), new BatchV1Api(apiClient), DataMoverApi.DATAMOVERS.api(apiClient), DataMoverApi.RESTORES.api(apiClient));
   }
 
   /** The cap on running mover Jobs; each kind adds a {@link MoverSlots.Source} bean for its runs. */

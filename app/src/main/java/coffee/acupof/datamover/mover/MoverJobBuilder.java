@@ -5,34 +5,40 @@ import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverSpec;
 import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.volume.WorkingVolume;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1Job;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Builds the mover Job of a DataMover (a backup): the clone at {@code /data}, the contract's
- * variables, then the user's {@code additionalEnv} (which may override them). See {@link MoverJobs}
- * for everything mover Jobs share. A pure function.
+ * Builds the mover Job of a DataMover (a backup): the PVC it reads at {@code /data} (the clone, the PVC
+ * from the snapshot, or for {@code copyMethod: Direct} the source itself, read-only and optionally on
+ * the node where it is mounted), the contract's variables, then the user's {@code additionalEnv} (which
+ * may override them). See {@link MoverJobs} for everything mover Jobs share. A pure function.
  */
 public final class MoverJobBuilder {
   public static final String COMPONENT = "mover";
 
   private MoverJobBuilder() {}
 
-  public static V1Job build(DataMover owner, DataMoverProperties.Mover defaults) {
+  /** @param node the node to run on (a Direct run's source mounted there), or empty for any */
+  public static V1Job build(DataMover owner, DataMoverProperties.Mover defaults, Optional<String> node) {
     DataMoverSpec spec = owner.getSpec();
-    return MoverJobs.build(
+    WorkingVolume volume = WorkingVolume.of(owner);
+    MoverJobRequest request =
         MoverJobRequest.onClaim(
-            DataMoverApi.DATAMOVERS,
-            owner,
-            ChildNames.moverJob(owner.name()),
-            COMPONENT,
-            ChildNames.clonePvc(owner.name()),
-            MoverRemote.of(spec),
-            env(owner, spec),
-            spec.image()),
-        defaults);
+                DataMoverApi.DATAMOVERS,
+                owner,
+                ChildNames.moverJob(owner.name()),
+                COMPONENT,
+                volume.claim(),
+                MoverRemote.of(spec),
+                env(owner, spec),
+                spec.image())
+            .onNode(node);
+    return MoverJobs.build(volume.temporary() ? request : request.readOnlyClaim(), defaults);
   }
 
   static List<V1EnvVar> env(DataMover owner, DataMoverSpec spec) {

@@ -13,7 +13,8 @@ import java.util.Optional;
  * claim (mounted at {@code /data}; none for an operation that reads no volume, e.g. prune), how it
  * reaches the remote ({@link MoverRemote}: a Secret as environment, or mounted rclone.conf and CA
  * files), with which environment, which image ({@code null} for the operator's default), optionally
- * on which node, and how long it may run (the operator's default when empty).
+ * on which node, how long it may run (the operator's default when empty), and whether the claim is
+ * mounted read-only (a backup that reads its source directly).
  */
 public record MoverJobRequest(
     ResourceKind<?, ?> ownerKind,
@@ -25,10 +26,21 @@ public record MoverJobRequest(
     List<V1EnvVar> env,
     ImageSpec image,
     Optional<String> nodeName,
-    Optional<Duration> activeDeadline) {
+    Optional<Duration> activeDeadline,
+    boolean readOnly) {
 
   public MoverJobRequest {
     env = List.copyOf(env);
+  }
+
+  /** The same Job, on {@code node} when given. */
+  public MoverJobRequest onNode(Optional<String> node) {
+    return new MoverJobRequest(ownerKind, owner, jobName, component, claimName, remote, env, image, node, activeDeadline, readOnly);
+  }
+
+  /** The same Job, with its claim mounted read-only. */
+  public MoverJobRequest readOnlyClaim() {
+    return new MoverJobRequest(ownerKind, owner, jobName, component, claimName, remote, env, image, nodeName, activeDeadline, true);
   }
 
   /** A Job on {@code claimName}, on any node, with the operator's deadline. */
@@ -36,6 +48,6 @@ public record MoverJobRequest(
       ResourceKind<?, ?> ownerKind, KubernetesObject owner, String jobName, String component, String claimName, MoverRemote remote,
       List<V1EnvVar> env, ImageSpec image) {
     return new MoverJobRequest(
-        ownerKind, owner, jobName, component, Optional.of(claimName), remote, env, image, Optional.empty(), Optional.empty());
+        ownerKind, owner, jobName, component, Optional.of(claimName), remote, env, image, Optional.empty(), Optional.empty(), false);
   }
 }

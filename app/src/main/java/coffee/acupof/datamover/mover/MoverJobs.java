@@ -33,11 +33,12 @@ import java.util.stream.Stream;
 
 /**
  * Builds a mover Job of any kind (backup, restore, prune, …) from a {@link MoverJobRequest}: the mover
- * image with the request's claim at {@code /data} and an emptyDir at {@code /tmp}, the remote's access
- * ({@link MoverRemote}: a Secret as {@code envFrom}, or read-only rclone.conf and CA files with the
- * variables that name them), the request's environment (the contract's variables, then the user's
- * additions, which may override them), the operator's attempts, deadline and resources, and a
- * pod-failure policy that fails at once on the mover's configuration and safety exit codes. The pod passes the
+ * image with the request's claim at {@code /data} (read-only when asked) and an emptyDir at
+ * {@code /tmp}, the remote's access ({@link MoverRemote}: a Secret as {@code envFrom}, or read-only
+ * rclone.conf and CA files with the variables that name them), the request's environment (the
+ * contract's variables, then the user's additions, which may override them), the operator's attempts,
+ * deadline and resources, and a pod-failure policy that fails at once on the mover's configuration
+ * and safety exit codes. The pod passes the
  * "restricted" Pod Security Standard. A pure function.
  */
 public final class MoverJobs {
@@ -130,8 +131,8 @@ public final class MoverJobs {
    */
   private static List<V1Volume> volumes(MoverJobRequest request) {
     List<V1Volume> volumes = new ArrayList<>();
-    request.claimName().ifPresent(claim ->
-        volumes.add(new V1Volume().name(DATA_VOLUME).persistentVolumeClaim(new V1PersistentVolumeClaimVolumeSource().claimName(claim))));
+    request.claimName().ifPresent(claim -> volumes.add(new V1Volume().name(DATA_VOLUME)
+        .persistentVolumeClaim(new V1PersistentVolumeClaimVolumeSource().claimName(claim).readOnly(request.readOnly() ? true : null))));
     volumes.add(new V1Volume().name(TMP_VOLUME).emptyDir(new V1EmptyDirVolumeSource()));
     volumes.addAll(request.remote().volumes());
     return volumes;
@@ -139,7 +140,8 @@ public final class MoverJobs {
 
   private static List<V1VolumeMount> mounts(MoverJobRequest request) {
     List<V1VolumeMount> mounts = new ArrayList<>();
-    request.claimName().ifPresent(claim -> mounts.add(new V1VolumeMount().name(DATA_VOLUME).mountPath(MoverContract.DATA_DIR)));
+    request.claimName().ifPresent(claim ->
+        mounts.add(new V1VolumeMount().name(DATA_VOLUME).mountPath(MoverContract.DATA_DIR).readOnly(request.readOnly() ? true : null)));
     mounts.add(new V1VolumeMount().name(TMP_VOLUME).mountPath(MoverContract.TMP_DIR));
     mounts.addAll(request.remote().mounts());
     return mounts;

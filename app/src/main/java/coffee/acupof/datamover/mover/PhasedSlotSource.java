@@ -77,6 +77,11 @@ public final class PhasedSlotSource<T extends ManagedResource<? extends RunStatu
     return new MoverSlots.Claim(kind, run.namespace(), run.name(), run.getStatus().phaseTransitionTime());
   }
 
+  /** The runs in the phase of this wire name, from the phase index. */
+  public List<T> inPhase(String phase) {
+    return runs.getIndexer().byIndex(INDEX_BY_PHASE, phase);
+  }
+
   /** The runs waiting for a slot, for {@code wake} when one may have freed. */
   public void forEachWaiting(Consumer<T> wake) {
     runs.getIndexer().byIndex(INDEX_BY_PHASE, waiting).forEach(wake);

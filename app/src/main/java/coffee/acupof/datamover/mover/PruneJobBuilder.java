@@ -48,7 +48,8 @@ public final class PruneJobBuilder {
                 env(owner),
                 spec.image(),
                 Optional.empty(),
-                Optional.of(activeDeadline)),
+                Optional.of(activeDeadline),
+                false),
             defaults);
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(ANNOTATION_POINT, latestPoint);

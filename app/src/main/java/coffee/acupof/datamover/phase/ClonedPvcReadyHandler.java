@@ -2,16 +2,17 @@ package coffee.acupof.datamover.phase;
 
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
-import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.runtime.phase.Transition;
+import coffee.acupof.datamover.volume.WorkingVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
- * Phase {@code ClonedPVCReady}: the clone exists. It does not wait for {@code Bound}: with a
- * {@code WaitForFirstConsumer} storage class the clone binds only once the mover pod is scheduled.
+ * Phase {@code ClonedPVCReady}: the temporary PVC (the clone, or the PVC from the snapshot) exists. It
+ * does not wait for {@code Bound}: with a {@code WaitForFirstConsumer} storage class the PVC binds only
+ * once the mover pod is scheduled.
  */
 @Component
 public class ClonedPvcReadyHandler implements DataMoverPhaseHandler {
@@ -28,15 +29,16 @@ public class ClonedPvcReadyHandler implements DataMoverPhaseHandler {
 
   @Override
   public Transition<DataMoverStatus.Builder> handle(Run run) {
-    String cloneName = ChildNames.clonePvc(run.name());
-    Optional<V1PersistentVolumeClaim> clone = cluster.pvc(run.namespace(), cloneName);
-    if (clone.isEmpty()) {
-      return Transition.fail(Phase.FAILED, "ClonePVCLost", "clone " + cloneName + " was deleted before the mover ran");
+    WorkingVolume volume = run.volume();
+    Optional<V1PersistentVolumeClaim> pvc = cluster.pvc(run.namespace(), volume.claim());
+    if (pvc.isEmpty()) {
+      return Transition.fail(Phase.FAILED, volume.reasonPrefix() + "Lost", volume.describe() + " was deleted before the mover ran");
     }
-    String phase = clone.get().getStatus() == null ? null : clone.get().getStatus().getPhase();
+    String phase = pvc.get().getStatus() == null ? null : pvc.get().getStatus().getPhase();
     if ("Lost".equals(phase)) {
-      return Transition.fail(Phase.FAILED, "ClonePVCLost", "clone " + cloneName + " lost its volume (phase Lost)");
+      return Transition.fail(Phase.FAILED, volume.reasonPrefix() + "Lost", volume.describe() + " lost its volume (phase Lost)");
     }
-    return Transition.to(Phase.CREATING_POD, "CreatingMoverJob", "Clone " + cloneName + " is ready; starting the mover Job");
+    String ready = volume.describe();
+    return Transition.to(Phase.CREATING_POD, "CreatingMoverJob", Character.toUpperCase(ready.charAt(0)) + ready.substring(1) + " is ready; starting the mover Job");
   }
 }

@@ -1,5 +1,7 @@
 package coffee.acupof.datamover.phase;
 
+import coffee.acupof.datamover.api.CopyMethod;
+import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.cluster.ChildNames;
@@ -13,15 +15,21 @@ import coffee.acupof.datamover.mover.MoverJobProgress;
 import coffee.acupof.datamover.mover.MoverResult;
 import coffee.acupof.datamover.runtime.Durations;
 import coffee.acupof.datamover.runtime.phase.Transition;
+import coffee.acupof.datamover.volume.WorkingVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
- * Phase {@code CreatingPod}: creates the mover Job and follows it. The run fails only when the Job
- * has failed for good (attempts exhausted, deadline, or a permanent error the mover reported); a
- * failed attempt followed by a successful one completes. Two deadlines guard against a run that
- * never starts: a clone that stays unbound while no pod runs, and a Job that never reports an end.
+ * Phase {@code CreatingPod}: creates the mover Job and follows it. The mover reads the run's
+ * {@link WorkingVolume}: the clone, the PVC from the snapshot, or ({@code Direct}) the source itself,
+ * read-only and, for a volume a running pod mounts that only one node can attach, on that pod's node.
+ * The run fails only when the Job has failed for good (attempts exhausted, deadline, or a permanent
+ * error the mover reported); a failed attempt followed by a successful one completes. Two deadlines
+ * guard against a run that never starts: a PVC that stays unbound while no pod runs, and a Job that
+ * never reports an end.
  */
 @Component
 public class MoverJobHandler implements DataMoverPhaseHandler {
@@ -46,7 +54,8 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
   @Override
   public Transition<DataMoverStatus.Builder> handle(Run run) {
     String jobName = ChildNames.moverJob(run.name());
-    boolean cloneBound = cloneBound(run);
+    WorkingVolume volume = run.volume();
+    boolean volumeBound = bound(run, volume);
     MoverJobProgress progress =
         MoverJobProgress.of(
             jobName,
@@ -55,9 +64,9 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
             run.dataMover(),
             run.now(),
             properties.mover().attempts(),
-            cloneBound ? "" : " (clone not bound yet)");
+            volumeBound ? "" : " (" + volume.describe() + " not bound yet)");
     return switch (progress) {
-      case MoverJobProgress.NotCreated n -> createJob(run, jobName);
+      case MoverJobProgress.NotCreated n -> createJob(run, jobName, volume);
       case MoverJobProgress.Foreign f -> Transition.fail(Phase.FAILED, "MoverJobConflict", f.message());
       case MoverJobProgress.AwaitingResult a ->
           Transition.<DataMoverStatus.Builder>stay(Phase.CREATING_POD, run.status().reason(), run.status().message())
@@ -66,27 +75,31 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
       case MoverJobProgress.Failed failed ->
           Transition.<DataMoverStatus.Builder>fail(Phase.FAILED, failed.reason(), failed.message())
               .with(b -> b.attempts(failed.attempts()).jobName(jobName));
-      case MoverJobProgress.Running r -> running(run, jobName, r, cloneBound);
+      case MoverJobProgress.Running r -> running(run, jobName, r, volumeBound, volume);
     };
   }
 
-  private Transition<DataMoverStatus.Builder> createJob(Run run, String jobName) {
-    String cloneName = ChildNames.clonePvc(run.name());
-    if (cluster.pvc(run.namespace(), cloneName).isEmpty()) {
-      return Transition.fail(Phase.FAILED, "ClonePVCLost", "clone " + cloneName + " was deleted before the mover ran");
+  private Transition<DataMoverStatus.Builder> createJob(Run run, String jobName, WorkingVolume volume) {
+    if (cluster.pvc(run.namespace(), volume.claim()).isEmpty()) {
+      return Transition.fail(Phase.FAILED, volume.reasonPrefix() + "Lost", volume.describe() + " was deleted before the mover ran");
     }
+    Optional<V1Pod> user = volume.method() == CopyMethod.DIRECT ? podPinningTheSource(run) : Optional.empty();
+    Optional<String> node = user.map(p -> p.getSpec().getNodeName());
     try {
-      operations.createJob(MoverJobBuilder.build(run.dataMover(), properties.mover()));
+      operations.createJob(MoverJobBuilder.build(run.dataMover(), properties.mover(), node));
     } catch (ClusterException e) {
       if (e.isPermanent()) {
         return Transition.fail(Phase.FAILED, "MoverJobRejected", "the API server refused Job " + jobName + ": " + e.getMessage());
       }
       throw e;
     }
+    String where = volume.method() != CopyMethod.DIRECT ? ""
+        : user.map(p -> " on node " + p.getSpec().getNodeName() + ", where pod " + p.getMetadata().getName() + " mounts " + volume.describe())
+            .orElse(" on " + volume.describe());
     return Transition.<DataMoverStatus.Builder>stay(
             Phase.CREATING_POD,
             "MoverJobCreated",
-            "Created mover Job " + jobName + " (up to " + plural(properties.mover().attempts(), "attempt") + ")")
+            "Created mover Job " + jobName + where + " (up to " + plural(properties.mover().attempts(), "attempt") + ")")
         .with(b -> b.jobName(jobName))
         .requeueAfter(properties.deadlines().cloneBind());
   }
@@ -108,18 +121,34 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
             });
   }
 
-  private Transition<DataMoverStatus.Builder> running(Run run, String jobName, MoverJobProgress.Running r, boolean cloneBound) {
+  /**
+   * A running pod (not the operator's own) that mounts the source of a Direct run whose volume only one
+   * node can attach at a time (not ReadWriteMany or ReadOnlyMany): the mover must run on its node.
+   */
+  private Optional<V1Pod> podPinningTheSource(Run run) {
+    V1PersistentVolumeClaim source = cluster.pvc(run.namespace(), run.spec().sourcePvc()).orElseThrow();
+    List<String> modes = source.getSpec().getAccessModes() == null ? List.of() : source.getSpec().getAccessModes();
+    if (modes.contains("ReadWriteMany") || modes.contains("ReadOnlyMany")) {
+      return Optional.empty();
+    }
+    return cluster.podsMounting(run.namespace(), run.spec().sourcePvc()).stream()
+        .filter(p -> p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isBlank())
+        .filter(p -> p.getMetadata().getLabels() == null || !DataMoverApi.OPERATOR_NAME.equals(p.getMetadata().getLabels().get(DataMoverApi.LABEL_MANAGED_BY)))
+        .findFirst();
+  }
+
+  private Transition<DataMoverStatus.Builder> running(
+      Run run, String jobName, MoverJobProgress.Running r, boolean volumeBound, WorkingVolume volume) {
     MoverJobDeadlines deadlines = MoverJobDeadlines.of(properties);
-    boolean waitingForVolume = !r.podStarted() && !cloneBound;
+    boolean waitingForVolume = !r.podStarted() && !volumeBound;
     Optional<MoverJobDeadlines.Exceeded> exceeded = deadlines.exceeded(run, waitingForVolume);
     if (exceeded.isPresent()) {
-      String clone = ChildNames.clonePvc(run.name());
       return switch (exceeded.get()) {
         case VOLUME_NOT_BOUND -> Transition.fail(
             Phase.FAILED,
-            "ClonePVCNotBound",
-            "clone " + clone + " is still not bound after " + Durations.human(deadlines.bind())
-                + " and no mover pod could start; check that the storage class supports CSI volume cloning (kubectl describe pvc " + clone + ")");
+            volume.reasonPrefix() + "NotBound",
+            volume.describe() + " is still not bound after " + Durations.human(deadlines.bind())
+                + " and no mover pod could start; " + volume.notBoundHint() + " (kubectl describe pvc " + volume.claim() + ")");
         case NO_RESULT -> Transition.fail(
             Phase.FAILED,
             "MoverTimedOut",
@@ -134,9 +163,9 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
     return r.attemptFailed() ? stay.warning() : stay;
   }
 
-  private boolean cloneBound(Run run) {
+  private boolean bound(Run run, WorkingVolume volume) {
     return cluster
-        .pvc(run.namespace(), ChildNames.clonePvc(run.name()))
+        .pvc(run.namespace(), volume.claim())
         .map(V1PersistentVolumeClaim::getStatus)
         .map(s -> "Bound".equals(s.getPhase()))
         .orElse(false);

@@ -3,9 +3,9 @@ package coffee.acupof.datamover.phase;
 import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
-import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.runtime.phase.Transition;
+import coffee.acupof.datamover.volume.WorkingVolume;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import org.springframework.stereotype.Component;
@@ -38,8 +38,16 @@ public class PendingHandler implements DataMoverPhaseHandler {
     if (slots.request(claim(run, since)) instanceof MoverSlots.Wait wait) {
       return Transition.stay(Phase.PENDING, WAITING, "Waiting for a mover slot: " + wait.message()).requeueAfter(RECHECK);
     }
-    return Transition.to(Phase.CREATING_CLONED_PVC, "MoverSlotGranted",
-        "A mover slot is free; cloning " + run.spec().sourcePvc() + " to " + ChildNames.clonePvc(run.name()));
+    return Transition.to(ValidateHandler.firstPhase(run), "MoverSlotGranted", "A mover slot is free; " + next(run));
+  }
+
+  private static String next(Run run) {
+    WorkingVolume volume = run.volume();
+    return switch (volume.method()) {
+      case CLONE -> "cloning " + run.spec().sourcePvc() + " to " + volume.claim();
+      case SNAPSHOT -> "taking VolumeSnapshot " + volume.snapshot() + " of " + run.spec().sourcePvc();
+      case DIRECT -> "starting the mover on " + volume.describe();
+    };
   }
 
   static MoverSlots.Claim claim(Run run, OffsetDateTime since) {

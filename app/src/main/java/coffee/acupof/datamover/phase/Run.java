@@ -4,6 +4,7 @@ import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverSpec;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.runtime.phase.RunContext;
+import coffee.acupof.datamover.volume.WorkingVolume;
 import java.time.OffsetDateTime;
 
 /** One DataMover as the cache holds it, and the time the reconcile started. */
@@ -20,5 +21,10 @@ public record Run(DataMover dataMover, OffsetDateTime now) implements RunContext
 
   public DataMoverStatus status() {
     return dataMover.getStatus();
+  }
+
+  /** The PVC the mover reads, by the run's copy method. */
+  public WorkingVolume volume() {
+    return WorkingVolume.of(dataMover);
   }
 }

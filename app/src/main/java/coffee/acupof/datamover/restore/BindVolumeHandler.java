@@ -88,7 +88,7 @@ public class BindVolumeHandler implements RestorePhaseHandler {
         return step(run, claim, volumeName, "RestoringReclaimPolicy", "PVC " + claimName + " is bound to volume " + volumeName + "; restoring its reclaim policy");
       }
       return Transition.<DataMoverRestoreStatus.Builder>to(
-              RestorePhase.CLEANING_UP, "VolumeBound", "PVC " + claimName + " is bound to volume " + volumeName + " with the restored data")
+              run.afterDataIsIn(), "VolumeBound", "PVC " + claimName + " is bound to volume " + volumeName + " with the restored data")
           .with(b -> b.volumeName(volumeName))
           .alsoOn(claim, CoreKinds.PVCS);
     }

@@ -15,9 +15,12 @@ import coffee.acupof.datamover.runtime.EventRecorder;
 import coffee.acupof.datamover.runtime.Informers;
 import coffee.acupof.datamover.runtime.KindController;
 import coffee.acupof.datamover.runtime.KindReconciler;
+import coffee.acupof.datamover.runtime.OptionalInformer;
 import coffee.acupof.datamover.runtime.QueueFeeder;
 import coffee.acupof.datamover.runtime.StatusWriter;
 import coffee.acupof.datamover.runtime.phase.PhaseMachine;
+import coffee.acupof.datamover.volume.VolumeSnapshot;
+import coffee.acupof.datamover.volume.VolumeSnapshotClass;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.workqueue.RateLimitingQueue;
 import io.kubernetes.client.informer.SharedIndexInformer;
@@ -40,9 +43,9 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The DataMoverRestore kind: its informer (indexed by the target PVC and the Secret it names), its
  * work queue, the phase machine over the {@link RestorePhaseHandler} beans, its controller, and its
- * registration as a volume populator. A restore is woken by changes of itself, of the PVCs, Jobs and
- * pods it owns, of its target PVC, Secret and schedule, of a PVC that names it as data source, and
- * of the volume it hands over.
+ * registration as a volume populator. A restore is woken by changes of itself, of the PVCs, Jobs,
+ * pods and VolumeSnapshots it owns (or that carry its label), of its target PVC, Secret and
+ * schedule, of a PVC that names it as data source, and of the volume it hands over.
  */
 @Configuration(proxyBeanMethods = false)
 public class RestoreConfiguration {
@@ -123,7 +126,9 @@ public class RestoreConfiguration {
       SharedIndexInformer<V1Pod> podInformer,
       SharedIndexInformer<DataMoverSchedule> scheduleInformer,
       PhasedSlotSource<DataMoverRestore> restoreSlots,
-      MoverSlots slots) {
+      MoverSlots slots,
+      OptionalInformer<VolumeSnapshot> volumeSnapshotInformer,
+      OptionalInformer<VolumeSnapshotClass> volumeSnapshotClassInformer) {
     QueueFeeder feeder = new QueueFeeder(DataMoverApi.RESTORES, Ownership.ownerLabel(DataMoverApi.RESTORES), restoreQueue);
     feeder.watchSelf(restoreInformer);
     feeder.watchReferenced(pvcInformer, restoreInformer, INDEX_BY_TARGET_PVC);
@@ -133,6 +138,11 @@ public class RestoreConfiguration {
     feeder.watchReferenced(scheduleInformer, restoreInformer, INDEX_BY_SCHEDULE);
     feeder.watchOwned(jobInformer);
     feeder.watchOwned(podInformer);
+    // A restore's image wakes it (by owner reference, or by its label when a schedule owns the image).
+    volumeSnapshotInformer.configure(feeder::watchOwned);
+    // Restores waiting in validation for the snapshot CRDs or a snapshot class look again when those appear.
+    volumeSnapshotInformer.onInstalled(() -> QueueFeeder.keys(restoreSlots.inPhase(RestorePhase.NEW.wireName())).forEach(restoreQueue::add));
+    volumeSnapshotClassInformer.configure(informer -> feeder.watch(informer, c -> QueueFeeder.keys(restoreSlots.inPhase(RestorePhase.NEW.wireName()))));
     restoreSlots.onSlotFreed(jobInformer, slots::freed);
     slots.whenFreed(() -> restoreSlots.forEachWaiting(r -> restoreQueue.add(new Request(r.namespace(), r.name()))));
     return KindController.of(

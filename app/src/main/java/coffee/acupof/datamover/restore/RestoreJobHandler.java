@@ -118,9 +118,10 @@ public class RestoreJobHandler implements RestorePhaseHandler {
     Optional<MoverResult> result = ok.result();
     String from = result.map(MoverResult::destination).filter(d -> d != null && !d.isBlank()).orElse("the backup");
     String counts = result.map(r -> " (" + MoverJobProgress.plural(orZero(r.files()), "file") + ", " + orZero(r.bytes()) + " bytes)").orElse("");
-    RestorePhase next = run.spec().isPopulator() ? RestorePhase.BINDING : RestorePhase.CLEANING_UP;
+    RestorePhase next = run.spec().isPopulator() ? RestorePhase.BINDING : run.afterDataIsIn();
     String message = "Restored " + from + counts + " into PVC " + run.restoreClaim()
-        + (run.spec().isPopulator() ? "; handing its volume to PVC " + run.targetPvc() : "");
+        + (run.spec().isPopulator() ? "; handing its volume to PVC " + run.targetPvc()
+            : next == RestorePhase.CREATING_SNAPSHOT ? "; taking a VolumeSnapshot of it" : "");
     boolean verified = !Boolean.TRUE.equals(run.spec().allowUnverifiedBackup());
     Transition<DataMoverRestoreStatus.Builder> done =
         Transition.<DataMoverRestoreStatus.Builder>to(next, "RestoreSucceeded", message)

@@ -1,8 +1,10 @@
 package coffee.acupof.datamover.restore;
 
+import coffee.acupof.datamover.api.CopyMethod;
 import coffee.acupof.datamover.api.DataMoverRestore;
 import coffee.acupof.datamover.api.DataMoverRestoreSpec;
 import coffee.acupof.datamover.api.DataMoverRestoreStatus;
+import coffee.acupof.datamover.api.RestorePhase;
 import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.runtime.phase.RunContext;
 import java.time.OffsetDateTime;
@@ -37,4 +39,8 @@ public record RestoreRun(DataMoverRestore restore, OffsetDateTime now) implement
     return ChildNames.restoreJob(name());
   }
 
+  /** Where a restore goes once its data is in the target: on to its snapshot ({@code copyMethod: Snapshot}), or clean-up. */
+  public RestorePhase afterDataIsIn() {
+    return spec().copyMethodOrDefault() == CopyMethod.SNAPSHOT ? RestorePhase.CREATING_SNAPSHOT : RestorePhase.CLEANING_UP;
+  }
 }

@@ -1,5 +1,6 @@
 package coffee.acupof.datamover.restore;
 
+import coffee.acupof.datamover.api.CopyMethod;
 import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverRestoreSpec;
 import coffee.acupof.datamover.api.DataMoverRestoreStatus;
@@ -9,11 +10,14 @@ import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.mover.RemoteInputs;
 import coffee.acupof.datamover.runtime.CoreKinds;
+import coffee.acupof.datamover.runtime.OptionalInformer;
 import coffee.acupof.datamover.runtime.phase.MissingInputs;
 import coffee.acupof.datamover.runtime.phase.MissingInputs.Problem;
 import coffee.acupof.datamover.runtime.phase.RunPhase;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.openapi.models.V1EnvVar;
+import coffee.acupof.datamover.volume.SnapshotClasses;
+import coffee.acupof.datamover.volume.Snapshots;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
@@ -24,7 +28,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Phase {@code ""} of a restore: the Secret (or rclone.conf Secret, and a custom CA) must configure the
- * remote ({@link RemoteInputs}), and the target must be usable —
+ * remote ({@link RemoteInputs}; with {@code copyMethod: Snapshot}, the VolumeSnapshot CRDs and a
+ * snapshot class for the filled PVC must exist too), and the target must be usable —
  * an existing PVC that no running pod mounts (unless allowed), or a template to create it; for a
  * volume populator, a PVC whose {@code dataSourceRef} names this restore and that has not bound yet
  * (with WaitForFirstConsumer storage, once a pod that uses it is scheduled). Missing inputs are named
@@ -37,12 +42,15 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
   static final Duration IN_USE_RECHECK = Duration.ofSeconds(30);
 
   private final ClusterView cluster;
+  private final Snapshots snapshots;
   private final Duration deadline;
   private final MoverSlots slots;
   private final RestoreOrigins origins;
 
-  public ValidateRestoreHandler(ClusterView cluster, DataMoverProperties properties, MoverSlots slots, RestoreOrigins origins) {
+  public ValidateRestoreHandler(
+      ClusterView cluster, Snapshots snapshots, DataMoverProperties properties, MoverSlots slots, RestoreOrigins origins) {
     this.cluster = cluster;
+    this.snapshots = snapshots;
     this.deadline = properties.deadlines().validation();
     this.slots = slots;
     this.origins = origins;
@@ -56,6 +64,10 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
   @Override
   public Transition<DataMoverRestoreStatus.Builder> handle(RestoreRun run) {
     DataMoverRestoreSpec spec = run.spec();
+    boolean snapshot = spec.copyMethodOrDefault() == CopyMethod.SNAPSHOT;
+    if (snapshot && snapshots.state() == OptionalInformer.State.STARTING) {
+      return Transition.stay(RestorePhase.NEW, run.status().reason(), run.status().message()).requeueAfter(Snapshots.CACHE_RECHECK);
+    }
     List<Problem> problems = new ArrayList<>();
     Optional<RestoreOrigin> origin = origins.of(run);
     if (origin.isEmpty()) {
@@ -67,7 +79,18 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
     }
     String found = origin.map(o -> RemoteInputs.describe(o.remote()) + " found; restoring " + point(spec) + " of the "
         + o.describe(run.namespace())).orElse("");
+    if (snapshot && snapshots.state() == OptionalInformer.State.ABSENT) {
+      problems.add(new Problem(Snapshots.CRDS_MISSING_REASON, "copyMethod Snapshot: " + Snapshots.CRDS_MISSING));
+    }
     return spec.isPopulator() ? populator(run, problems, found) : direct(run, problems, found);
+  }
+
+  /** With {@code copyMethod: Snapshot} and the CRDs there: whether the PVC that will be filled can be snapshotted with the restore's class. */
+  private void checkSnapshotClass(RestoreRun run, V1PersistentVolumeClaim filled, List<Problem> problems) {
+    if (run.spec().copyMethodOrDefault() == CopyMethod.SNAPSHOT && snapshots.state() == OptionalInformer.State.READY) {
+      SnapshotClasses.problem(snapshots, cluster, run.spec().volumeSnapshotClassName(), filled, "PVC " + filled.getMetadata().getName())
+          .ifPresent(problems::add);
+    }
   }
 
   private Transition<DataMoverRestoreStatus.Builder> direct(RestoreRun run, List<Problem> problems, String found) {
@@ -89,6 +112,9 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
             "target PVC " + spec.targetPvc() + " is mounted by pod(s) " + String.join(", ", users.stream().map(p -> p.getMetadata().getName()).toList())
                 + "; stop them (scale the workload down) or set allowTargetInUse: true"));
       }
+    }
+    if (target.isPresent() || spec.targetPvcTemplate() != null) {
+      checkSnapshotClass(run, target.orElseGet(() -> RestorePvcBuilder.target(run.restore())), problems);
     }
     if (!problems.isEmpty()) {
       Transition<DataMoverRestoreStatus.Builder> waiting = MissingInputs.waitOrFail(run, problems, RestorePhase.NEW, RestorePhase.FAILED, deadline);
@@ -124,6 +150,7 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
               "PVC " + claim + " is already bound to volume " + consumer.getSpec().getVolumeName() + "; a data source fills a PVC only before it binds")
           .alsoOn(consumer, CoreKinds.PVCS);
     }
+    checkSnapshotClass(run, consumer, problems);
     if (!problems.isEmpty()) {
       return MissingInputs.waitOrFail(run, problems, RestorePhase.NEW, RestorePhase.FAILED, deadline).alsoOn(consumer, CoreKinds.PVCS);
     }

@@ -1,5 +1,7 @@
 package coffee.acupof.datamover.runtime;
 
+import io.kubernetes.client.openapi.models.V1CustomResourceDefinition;
+import io.kubernetes.client.openapi.models.V1CustomResourceDefinitionList;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobList;
 import io.kubernetes.client.openapi.models.V1PersistentVolume;
@@ -25,6 +27,10 @@ public final class CoreKinds {
   public static final ResourceKind<V1StorageClass, V1StorageClassList> STORAGE_CLASSES =
       new ResourceKind<>("storage.k8s.io", "v1", "storageclasses", "StorageClass", V1StorageClass.class, V1StorageClassList.class, false);
   public static final ResourceKind<V1Job, V1JobList> JOBS = new ResourceKind<>("batch", "v1", "jobs", "Job", V1Job.class, V1JobList.class);
+
+  public static final ResourceKind<V1CustomResourceDefinition, V1CustomResourceDefinitionList> CRDS =
+      new ResourceKind<>("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition",
+          V1CustomResourceDefinition.class, V1CustomResourceDefinitionList.class, false);
 
   private CoreKinds() {}
 }

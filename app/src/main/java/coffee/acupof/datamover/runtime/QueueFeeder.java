@@ -78,6 +78,11 @@ public final class QueueFeeder {
     return owners;
   }
 
+  /** The work-queue keys of these objects. */
+  public static List<Request> keys(List<? extends KubernetesObject> objects) {
+    return objects.stream().map(o -> request(o.getMetadata())).toList();
+  }
+
   private static Request request(V1ObjectMeta meta) {
     return new Request(meta.getNamespace(), meta.getName());
   }

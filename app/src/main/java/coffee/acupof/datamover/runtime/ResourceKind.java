@@ -23,6 +23,11 @@ public record ResourceKind<T extends KubernetesObject, L extends KubernetesListO
     return group.isEmpty() ? version : group + "/" + version;
   }
 
+  /** The name of the CustomResourceDefinition that serves this kind ({@code <plural>.<group>}). */
+  public String crdName() {
+    return plural + "." + group;
+  }
+
   /** A typed client for this kind through the given API client. */
   public GenericKubernetesApi<T, L> api(ApiClient client) {
     return new GenericKubernetesApi<>(type, listType, group, version, plural, client);

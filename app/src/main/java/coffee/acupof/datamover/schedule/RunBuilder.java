@@ -38,13 +38,17 @@ public final class RunBuilder {
   }
 
   public static DataMover build(DataMoverSchedule schedule, String name, Instant scheduledTime, String trigger) {
-    DataMoverScheduleSpec s = schedule.getSpec();
+    return new DataMover()
+        .metadata(Ownership.childMetadata(DataMoverApi.SCHEDULES, schedule, name, COMPONENT).annotations(annotations(scheduledTime, trigger)))
+        .spec(spec(schedule));
+  }
+
+  /** The annotations every run carries: when it was scheduled for, and what started it. */
+  static Map<String, String> annotations(Instant scheduledTime, String trigger) {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(ScheduleRuns.ANNOTATION_SCHEDULED_TIME, scheduledTime.toString());
     annotations.put(ScheduleRuns.ANNOTATION_TRIGGER, trigger);
-    return new DataMover()
-        .metadata(Ownership.childMetadata(DataMoverApi.SCHEDULES, schedule, name, COMPONENT).annotations(annotations))
-        .spec(spec(schedule));
+    return annotations;
   }
 
   /** The DataMover fields of the schedule, with the schedule's default path. */
@@ -59,6 +63,11 @@ public final class RunBuilder {
         s.image(),
         s.runPath(schedule.namespace()),
         s.rcloneConfig(),
-        s.customCA());
+        s.customCA(),
+
+        s.copyMethod(),
+        s.volumeSnapshotClassName(),
+        s.storageClassName(),
+        s.accessModes());
   }
 }

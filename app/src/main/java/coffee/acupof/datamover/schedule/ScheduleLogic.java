@@ -1,12 +1,11 @@
 package coffee.acupof.datamover.schedule;
 
 import coffee.acupof.datamover.api.Condition;
-import coffee.acupof.datamover.api.DataMover;
+import coffee.acupof.datamover.api.CustomResource;
 import coffee.acupof.datamover.api.DataMoverSchedule;
 import coffee.acupof.datamover.api.DataMoverScheduleSpec;
 import coffee.acupof.datamover.api.DataMoverScheduleStatus;
 import coffee.acupof.datamover.api.LastRun;
-import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.api.RetentionStatus;
 import coffee.acupof.datamover.api.RunReference;
 import coffee.acupof.datamover.cluster.ClusterException;
@@ -21,6 +20,7 @@ import coffee.acupof.datamover.runtime.Conditions;
 import coffee.acupof.datamover.runtime.KindLogic;
 import coffee.acupof.datamover.runtime.Notice;
 import coffee.acupof.datamover.runtime.Step;
+import coffee.acupof.datamover.volume.Snapshots;
 import io.kubernetes.client.openapi.models.V1Job;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * The level-based logic of {@code DataMoverSchedule}: each reconcile looks at the schedule, its runs
  * and its retention Jobs in the caches and the clock, does what is due (at most one run per reconcile,
  * history limits, retention) and returns the whole status. Nothing is remembered between reconciles
- * but the status, so a restart continues exactly where the last written status left off.
+ * but the status, so a restart continues exactly where the last written status left off. The runs are
+ * backups, or, for a schedule with {@code spec.restore}, restores ({@link RunsOfSchedule}) whose
+ * published snapshots the schedule keeps by count ({@link ImagePruning}).
  *
  * <p>Ticks work as CronJob's: the ticks after {@code status.lastTickTime} (or the creation time) up to
  * now are due; one run starts for the most recent of them (a catch-up after downtime, with a Warning
@@ -56,33 +58,38 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
   private static final int MISSED_COUNT_LIMIT = 1000;
 
   private final ClusterView cluster;
-  private final ClusterOperations operations;
-  private final Function<DataMoverSchedule, List<DataMover>> runsOf;
+  private final RunsOfSchedule backups;
+  private final RunsOfSchedule restores;
   private final Function<DataMoverSchedule, List<V1Job>> pruneJobsOf;
   private final Function<DataMoverSchedule, Boolean> sourceBusy;
   private final RetentionFlow retention;
+  private final ImagePruning images;
   private final ScheduleMetrics metrics;
 
   /**
-   * @param runsOf the DataMovers the schedule owns, from the cache
+   * @param backups the DataMovers the schedule owns, from the cache, and how to make and delete them
+   * @param restores the same for the DataMoverRestores of a schedule of restores
    * @param pruneJobsOf the retention Jobs the schedule owns, from the cache
    * @param sourceBusy whether any DataMover of the schedule's source is active
    */
   public ScheduleLogic(
       ClusterView cluster,
       ClusterOperations operations,
-      Function<DataMoverSchedule, List<DataMover>> runsOf,
+      RunsOfSchedule backups,
+      RunsOfSchedule restores,
       Function<DataMoverSchedule, List<V1Job>> pruneJobsOf,
       Function<DataMoverSchedule, Boolean> sourceBusy,
+      Snapshots snapshots,
       MoverSlots slots,
       DataMoverProperties properties,
       ScheduleMetrics metrics) {
     this.cluster = cluster;
-    this.operations = operations;
-    this.runsOf = runsOf;
+    this.backups = backups;
+    this.restores = restores;
     this.pruneJobsOf = pruneJobsOf;
     this.sourceBusy = sourceBusy;
     this.retention = new RetentionFlow(cluster, operations, slots, properties);
+    this.images = new ImagePruning(snapshots);
     this.metrics = metrics;
   }
 
@@ -93,7 +100,7 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
   private static final class Work {
     final List<Notice> notices = new ArrayList<>();
     final List<Runnable> after = new ArrayList<>();
-    final List<DataMover> created = new ArrayList<>();
+    final List<ScheduledRun> created = new ArrayList<>();
     OffsetDateTime lastTickTime;
     OffsetDateTime lastScheduleTime;
     String lastManualTrigger;
@@ -105,7 +112,10 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
     DataMoverScheduleSpec spec = schedule.getSpec();
     DataMoverScheduleStatus old = schedule.getStatus();
     String ns = schedule.namespace();
-    ScheduleRuns runs = ScheduleRuns.of(runsOf.apply(schedule).stream().filter(r -> Ownership.isOwnedBy(r.getMetadata(), schedule)).toList());
+    RunsOfSchedule kind = spec.restores() ? restores : backups;
+    ScheduleRuns runs = ScheduleRuns.of(kind.cached().apply(schedule).stream()
+        .filter(r -> Ownership.isOwnedBy(r.object().getMetadata(), schedule))
+        .toList());
     Work work = new Work();
     work.lastTickTime = old.lastTickTime();
     work.lastScheduleTime = old.lastScheduleTime();
@@ -115,21 +125,21 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
     OffsetDateTime lastSuccess = old.lastSuccessfulTime();
     OffsetDateTime lastFailure = old.lastFailureTime();
     String latestPoint = old.latestPointInTime();
-    DataMover newestFinished = null;
-    for (DataMover run : runs.finished()) {
+    ScheduledRun newestFinished = null;
+    for (ScheduledRun run : runs.finished()) {
       OffsetDateTime done = ScheduleRuns.completionTime(run);
-      boolean ok = run.getStatus().phaseValue() == Phase.COMPLETED;
+      boolean ok = run.succeeded();
       OffsetDateTime mark = ok ? old.lastSuccessfulTime() : old.lastFailureTime();
       if (mark == null || done.isAfter(mark)) {
         work.notices.add(ok
-            ? Notice.normal("BackupSucceeded", "Run " + run.name() + " completed: " + run.getStatus().message())
-            : Notice.warning("BackupFailed", "Run " + run.name() + " failed: " + run.getStatus().message()));
+            ? Notice.normal(kind.noun() + "Succeeded", "Run " + run.name() + " completed: " + run.message())
+            : Notice.warning(kind.noun() + "Failed", "Run " + run.name() + " failed: " + run.message()));
         work.after.add(() -> metrics.runFinished(ns, schedule.name(), ok));
       }
       if (ok && (lastSuccess == null || !done.isBefore(lastSuccess))) {
         lastSuccess = done;
-        if (run.getStatus().pointInTime() != null) {
-          latestPoint = run.getStatus().pointInTime();
+        if (run.pointInTime() != null) {
+          latestPoint = run.pointInTime();
         }
       }
       if (!ok && (lastFailure == null || done.isAfter(lastFailure))) {
@@ -149,19 +159,20 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
     if (problem == null && cluster.secret(ns, spec.configSecretName()).isEmpty()) {
       problem = new Problem("SecretNotFound", "Secret " + spec.configSecretName() + " not found in namespace " + ns + "; no run starts until it exists");
     }
-    if (problem == null && cluster.pvc(ns, spec.sourcePvc()).isEmpty()) {
+    // A schedule of restores reads backups of a PVC that need not exist in this cluster.
+    if (problem == null && !spec.restores() && cluster.pvc(ns, spec.sourcePvc()).isEmpty()) {
       problem = new Problem("SourcePVCNotFound", "source PVC " + spec.sourcePvc() + " not found in namespace " + ns + "; no run starts until it exists");
     }
 
-    for (DataMover excess : HistoryLimits.excess(runs, spec.successfulHistoryLimit(), spec.failedHistoryLimit())) {
-      operations.deleteDataMover(ns, excess.name());
+    for (ScheduledRun excess : HistoryLimits.excess(runs, spec.successfulHistoryLimit(), spec.failedHistoryLimit())) {
+      kind.deleter().delete(ns, excess.name());
       work.after.add(() -> log.info("{}: deleted run {} beyond the history limit (its backup stays)", schedule.key(), excess.name()));
     }
 
-    List<DataMover> active = new ArrayList<>(runs.active());
+    List<ScheduledRun> active = new ArrayList<>(runs.active());
     List<V1Job> pruneJobs = pruneJobsOf.apply(schedule);
     if (problem == null) {
-      startDueRuns(schedule, cron.get(), now, active, pruneJobs, work);
+      startDueRuns(schedule, kind, cron.get(), now, active, pruneJobs, work);
     }
     if (!work.created.isEmpty()) {
       lastRun = Optional.of(ScheduleRuns.lastRun(work.created.getLast()));
@@ -179,9 +190,14 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
 
     boolean runnable = problem == null;
     Optional<Instant> next = runnable && !spec.suspended() ? cron.flatMap(c -> c.next(now.toInstant())) : Optional.empty();
-    List<RunReference> refs = new ArrayList<>(active.stream().map(RunReference::to).toList());
-    work.created.forEach(c -> refs.add(RunReference.to(c)));
-    List<Condition> conditions = conditions(schedule, problem, next, newestFinished, pruning.status(), work.waiting, now);
+    ImagePruning.Outcome published = spec.restores()
+        ? images.reconcile(schedule, runs, old.latestImage())
+        : new ImagePruning.Outcome(null, List.of());
+    work.notices.addAll(published.notices());
+
+    List<RunReference> refs = new ArrayList<>(active.stream().map(ScheduledRun::reference).toList());
+    work.created.forEach(c -> refs.add(c.reference()));
+    List<Condition> conditions = conditions(schedule, kind, problem, next, newestFinished, pruning.status(), work.waiting, now);
     DataMoverScheduleStatus status =
         new DataMoverScheduleStatus(
             schedule.generation(),
@@ -197,7 +213,8 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
             RunBuilder.spec(schedule).effectivePath(),
             ns + "/" + spec.sourcePvc(),
             latestPoint,
-            pruning.status());
+            pruning.status(),
+            published.latest());
     announceConditionChanges(old, status, work);
 
     Step<DataMoverScheduleStatus> step = Step.of(status);
@@ -213,7 +230,7 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
     Optional<Instant> interval = next.flatMap(n -> parsed.flatMap(c -> c.next(n)));
     ScheduleMetrics.Snapshot snapshot = new ScheduleMetrics.Snapshot(
         lastSuccess,
-        status.condition(LAST_BACKUP_SUCCEEDED).map(Condition::isTrue).orElse(null),
+        status.condition(kind.lastRunCondition()).map(Condition::isTrue).orElse(null),
         status.nextScheduleTime(),
         interval.isPresent() ? Duration.between(next.get(), interval.get()).toSeconds() : null,
         runnable,
@@ -227,12 +244,13 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
 
   /** A pending manual run first, then the run at creation (if asked for), then the due tick. */
   private void startDueRuns(
-      DataMoverSchedule schedule, CronSchedule cron, OffsetDateTime now, List<DataMover> active, List<V1Job> pruneJobs, Work work) {
+      DataMoverSchedule schedule, RunsOfSchedule kind, CronSchedule cron, OffsetDateTime now, List<ScheduledRun> active, List<V1Job> pruneJobs,
+      Work work) {
     DataMoverScheduleSpec spec = schedule.getSpec();
     String trigger = spec.manualTrigger();
     if (trigger != null && !trigger.isEmpty() && !trigger.equals(work.lastManualTrigger)) {
       String name = RunBuilder.manualName(schedule.name(), schedule.generation());
-      if (start(schedule, name, now.toInstant(), RunBuilder.TRIGGER_MANUAL, active, pruneJobs, work)) {
+      if (start(schedule, kind, name, now.toInstant(), RunBuilder.TRIGGER_MANUAL, active, pruneJobs, work)) {
         work.lastManualTrigger = trigger;
         work.notices.add(Notice.normal("ManualRun", "manualTrigger '" + trigger + "': started run " + name));
       }
@@ -242,7 +260,7 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
     if (neverTicked && Boolean.TRUE.equals(spec.runOnCreation()) && !spec.suspended()) {
       Instant at = created.toInstant().truncatedTo(ChronoUnit.MINUTES);
       String name = RunBuilder.scheduledName(schedule.name(), at);
-      if (start(schedule, name, created.toInstant(), RunBuilder.TRIGGER_CREATION, active, pruneJobs, work)) {
+      if (start(schedule, kind, name, created.toInstant(), RunBuilder.TRIGGER_CREATION, active, pruneJobs, work)) {
         work.lastTickTime = created;
         work.lastScheduleTime = created;
         work.notices.add(Notice.normal("RunStarted", "runOnCreation: started run " + name));
@@ -270,7 +288,7 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
       return;
     }
     String name = RunBuilder.scheduledName(schedule.name(), tick);
-    if (start(schedule, name, tick, RunBuilder.TRIGGER_SCHEDULE, active, pruneJobs, work)) {
+    if (start(schedule, kind, name, tick, RunBuilder.TRIGGER_SCHEDULE, active, pruneJobs, work)) {
       work.lastTickTime = utc(tick);
       work.lastScheduleTime = utc(tick);
       if (missed != null) {
@@ -284,7 +302,8 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
    * the run exists afterwards (created now, or found from an earlier attempt) or was refused for good.
    */
   private boolean start(
-      DataMoverSchedule schedule, String name, Instant scheduledTime, String trigger, List<DataMover> active, List<V1Job> pruneJobs, Work work) {
+      DataMoverSchedule schedule, RunsOfSchedule kind, String name, Instant scheduledTime, String trigger, List<ScheduledRun> active,
+      List<V1Job> pruneJobs, Work work) {
     String ns = schedule.namespace();
     if (active.stream().anyMatch(r -> r.name().equals(name)) || work.created.stream().anyMatch(r -> r.name().equals(name))) {
       return true;
@@ -295,24 +314,24 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
       return false;
     }
     String policy = schedule.getSpec().concurrencyPolicyOrDefault();
-    List<DataMover> running = new ArrayList<>(active);
+    List<ScheduledRun> running = new ArrayList<>(active);
     running.addAll(work.created);
     if (!running.isEmpty() && DataMoverScheduleSpec.FORBID.equals(policy)) {
-      work.waiting = "run " + name + " waits for " + String.join(", ", running.stream().map(DataMover::name).toList())
+      work.waiting = "run " + name + " waits for " + String.join(", ", running.stream().map(ScheduledRun::name).toList())
           + " to finish (concurrencyPolicy Forbid)";
       return false;
     }
     if (!running.isEmpty() && DataMoverScheduleSpec.REPLACE.equals(policy)) {
-      for (DataMover old : running) {
-        operations.deleteDataMover(ns, old.name());
+      for (ScheduledRun old : running) {
+        kind.deleter().delete(ns, old.name());
         work.notices.add(Notice.normal("RunReplaced", "run " + old.name() + " was still active; deleted it for " + name + " (concurrencyPolicy Replace)"));
       }
       active.clear();
       work.created.clear();
     }
-    DataMover run = RunBuilder.build(schedule, name, scheduledTime, trigger);
+    CustomResource<?, ?, ?> run = kind.builder().build(schedule, name, scheduledTime, trigger);
     try {
-      operations.createDataMover(run);
+      kind.creator().create(run);
     } catch (ClusterException e) {
       if (!e.isPermanent()) {
         throw e;
@@ -320,15 +339,15 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
       work.notices.add(Notice.warning("RunRejected", "the API server refused run " + name + ": " + e.getMessage()));
       return true;
     }
-    work.created.add(run);
+    work.created.add(ScheduledRun.of(run));
     work.after.add(() -> log.info("{}: started run {} ({}, scheduled for {})", schedule.key(), name, trigger, scheduledTime));
     return true;
   }
 
 
   private static List<Condition> conditions(
-      DataMoverSchedule schedule, Problem problem, Optional<Instant> next, DataMover newestFinished, RetentionStatus retention,
-      String waiting, OffsetDateTime now) {
+      DataMoverSchedule schedule, RunsOfSchedule kind, Problem problem, Optional<Instant> next, ScheduledRun newestFinished,
+      RetentionStatus retention, String waiting, OffsetDateTime now) {
     List<Condition> old = schedule.getStatus().conditionsOrEmpty();
     long generation = schedule.generation();
     List<Condition> conditions = new ArrayList<>();
@@ -347,11 +366,11 @@ public final class ScheduleLogic implements KindLogic<DataMoverSchedule, DataMov
       conditions.add(Conditions.of(old, Condition.STALLED, false, reason, message, generation, now));
     }
     if (newestFinished != null) {
-      boolean ok = newestFinished.getStatus().phaseValue() == Phase.COMPLETED;
-      String message = "Run " + newestFinished.name() + ": " + Objects.requireNonNullElse(newestFinished.getStatus().message(), "");
-      conditions.add(Conditions.of(old, LAST_BACKUP_SUCCEEDED, ok, ok ? "BackupSucceeded" : "BackupFailed", message, generation, now));
+      boolean ok = newestFinished.succeeded();
+      String message = "Run " + newestFinished.name() + ": " + Objects.requireNonNullElse(newestFinished.message(), "");
+      conditions.add(Conditions.of(old, kind.lastRunCondition(), ok, kind.noun() + (ok ? "Succeeded" : "Failed"), message, generation, now));
     } else {
-      schedule.getStatus().condition(LAST_BACKUP_SUCCEEDED).ifPresent(c ->
+      schedule.getStatus().condition(kind.lastRunCondition()).ifPresent(c ->
           conditions.add(new Condition(c.type(), c.status(), c.reason(), c.message(), generation, c.lastTransitionTime())));
     }
     if (retention != null && retention.lastResult() != null) {

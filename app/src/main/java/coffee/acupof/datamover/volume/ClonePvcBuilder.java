@@ -9,11 +9,13 @@ import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimSpec;
 import io.kubernetes.client.openapi.models.V1TypedLocalObjectReference;
 import io.kubernetes.client.openapi.models.V1VolumeResourceRequirements;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds the CSI clone of a source PVC: same storage class, access modes, volume mode and size, with
+ * Builds the CSI clone of a source PVC: same storage class, access modes, volume mode and size (class
+ * and modes as the DataMover's {@code storageClassName} and {@code accessModes} say, when given), with
  * the source as {@code dataSource}. A pure function; nothing here talks to the API server.
  */
 public final class ClonePvcBuilder {
@@ -22,13 +24,8 @@ public final class ClonePvcBuilder {
   private ClonePvcBuilder() {}
 
   public static V1PersistentVolumeClaim build(DataMover owner, V1PersistentVolumeClaim source) {
-    V1PersistentVolumeClaimSpec sourceSpec = source.getSpec();
     V1PersistentVolumeClaimSpec spec =
-        new V1PersistentVolumeClaimSpec()
-            .storageClassName(sourceSpec.getStorageClassName())
-            .accessModes(sourceSpec.getAccessModes())
-            .volumeMode(sourceSpec.getVolumeMode())
-            .resources(new V1VolumeResourceRequirements().requests(Map.of("storage", size(source))))
+        temporarySpec(owner, source, size(source))
             .dataSource(
                 new V1TypedLocalObjectReference()
                     .kind("PersistentVolumeClaim")
@@ -38,6 +35,21 @@ public final class ClonePvcBuilder {
         .kind("PersistentVolumeClaim")
         .metadata(Ownership.childMetadata(DataMoverApi.DATAMOVERS, owner, ChildNames.clonePvc(owner.name()), COMPONENT))
         .spec(spec);
+  }
+
+  /**
+   * The spec of a temporary PVC the mover reads: the DataMover's {@code storageClassName} and
+   * {@code accessModes} when given, else the source's; the source's volume mode; {@code size}.
+   */
+  static V1PersistentVolumeClaimSpec temporarySpec(DataMover owner, V1PersistentVolumeClaim source, Quantity size) {
+    V1PersistentVolumeClaimSpec sourceSpec = source.getSpec();
+    String storageClass = owner.getSpec().storageClassName();
+    List<String> accessModes = owner.getSpec().accessModes();
+    return new V1PersistentVolumeClaimSpec()
+        .storageClassName(storageClass != null ? storageClass : sourceSpec.getStorageClassName())
+        .accessModes(accessModes != null && !accessModes.isEmpty() ? accessModes : sourceSpec.getAccessModes())
+        .volumeMode(sourceSpec.getVolumeMode())
+        .resources(new V1VolumeResourceRequirements().requests(Map.of("storage", size)));
   }
 
   /**
@@ -61,6 +73,10 @@ public final class ClonePvcBuilder {
     if (capacity == null) {
       return requested;
     }
-    return capacity.getNumber().compareTo(requested.getNumber()) > 0 ? capacity : requested;
+    return larger(capacity, requested);
+  }
+
+  static Quantity larger(Quantity a, Quantity b) {
+    return a.getNumber().compareTo(b.getNumber()) > 0 ? a : b;
   }
 }

@@ -1,6 +1,11 @@
 package coffee.acupof.datamover.cluster;
 
 import coffee.acupof.datamover.api.DataMover;
+import coffee.acupof.datamover.api.DataMoverRestore;
+import coffee.acupof.datamover.runtime.OptionalInformer;
+import coffee.acupof.datamover.volume.Snapshots;
+import coffee.acupof.datamover.volume.VolumeSnapshot;
+import coffee.acupof.datamover.volume.VolumeSnapshotClass;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -24,14 +29,19 @@ import java.util.Set;
  * In-memory stand-in for the informer caches and the API writes, for handler unit tests only (the
  * integration tests use a real API server). Writes land in the maps at once, like a cache that is
  * always up to date; {@link #failNextWrite} makes the next write fail as the API server would.
+ * VolumeSnapshots too: their CRDs are installed unless {@link #snapshotState} says otherwise.
  */
-public class FakeCluster implements ClusterView, ClusterOperations {
+public class FakeCluster implements ClusterView, ClusterOperations, Snapshots {
   public final Map<String, V1PersistentVolumeClaim> pvcs = new HashMap<>();
   public final Map<String, V1Secret> secrets = new HashMap<>();
   /** ConfigMaps by namespace/name, as the API server returns them (they are not cached). */
   public final Map<String, V1ConfigMap> configMaps = new HashMap<>();
   public final Map<String, V1Job> jobs = new HashMap<>();
   public final Map<String, DataMover> dataMovers = new HashMap<>();
+  public final Map<String, DataMoverRestore> restores = new HashMap<>();
+  public final Map<String, VolumeSnapshot> volumeSnapshots = new HashMap<>();
+  public final Map<String, VolumeSnapshotClass> snapshotClasses = new HashMap<>();
+  public OptionalInformer.State snapshotState = OptionalInformer.State.READY;
   public final List<V1Pod> pods = new ArrayList<>();
   public final Map<String, V1PersistentVolume> pvs = new HashMap<>();
   public final Map<String, V1StorageClass> storageClasses = new HashMap<>();
@@ -71,6 +81,21 @@ public class FakeCluster implements ClusterView, ClusterOperations {
 
   public FakeCluster add(V1PersistentVolume pv) {
     pvs.put(pv.getMetadata().getName(), pv);
+    return this;
+  }
+
+  public FakeCluster add(VolumeSnapshot snapshot) {
+    volumeSnapshots.put(key(snapshot.getMetadata().getNamespace(), snapshot.name()), snapshot);
+    return this;
+  }
+
+  public FakeCluster add(VolumeSnapshotClass snapshotClass) {
+    snapshotClasses.put(snapshotClass.name(), snapshotClass);
+    return this;
+  }
+
+  public FakeCluster add(V1StorageClass storageClass) {
+    storageClasses.put(storageClass.getMetadata().getName(), storageClass);
     return this;
   }
 
@@ -199,6 +224,62 @@ public class FakeCluster implements ClusterView, ClusterOperations {
     throwIfFailing();
     writes.add("delete datamover " + name);
     return dataMovers.remove(key(namespace, name)) != null;
+  }
+
+  @Override
+  public boolean createRestore(DataMoverRestore restore) {
+    throwIfFailing();
+    writes.add("create datamoverrestore " + restore.name());
+    return restores.putIfAbsent(key(restore.namespace(), restore.name()), restore) == null;
+  }
+
+  @Override
+  public boolean deleteRestore(String namespace, String name) {
+    throwIfFailing();
+    writes.add("delete datamoverrestore " + name);
+    return restores.remove(key(namespace, name)) != null;
+  }
+
+  @Override
+  public OptionalInformer.State state() {
+    return snapshotState;
+  }
+
+  @Override
+  public Optional<VolumeSnapshot> snapshot(String namespace, String name) {
+    return Optional.ofNullable(volumeSnapshots.get(key(namespace, name)));
+  }
+
+  @Override
+  public List<VolumeSnapshot> labelled(String namespace, String label, String value) {
+    return volumeSnapshots.values().stream()
+        .filter(s -> namespace.equals(s.getMetadata().getNamespace()))
+        .filter(s -> s.getMetadata().getLabels() != null && value.equals(s.getMetadata().getLabels().get(label)))
+        .toList();
+  }
+
+  @Override
+  public Optional<VolumeSnapshotClass> snapshotClass(String name) {
+    return Optional.ofNullable(snapshotClasses.get(name));
+  }
+
+  @Override
+  public List<VolumeSnapshotClass> classes() {
+    return List.copyOf(snapshotClasses.values());
+  }
+
+  @Override
+  public boolean create(VolumeSnapshot snapshot) {
+    throwIfFailing();
+    writes.add("create volumesnapshot " + snapshot.name());
+    return volumeSnapshots.putIfAbsent(key(snapshot.getMetadata().getNamespace(), snapshot.name()), snapshot) == null;
+  }
+
+  @Override
+  public boolean delete(String namespace, String name) {
+    throwIfFailing();
+    writes.add("delete volumesnapshot " + name);
+    return volumeSnapshots.remove(key(namespace, name)) != null;
   }
 
   private void throwIfFailing() {

@@ -44,6 +44,8 @@ class ArgoCdHealthTest {
         Arguments.of("DataMoverSchedule", schedule("true", "Ready: 'True'", "Suspended"), "Suspended", "Suspended"),
         Arguments.of("DataMoverSchedule", schedule("false", "Stalled: 'True'", "schedule '0 25 * * *': Value 25 not in range"), "Degraded", "Value 25"),
         Arguments.of("DataMoverSchedule", schedule("false", "LastBackupSucceeded: 'False'", "Run x: mover failed"), "Degraded", "The last backup failed"),
+        Arguments.of("DataMoverSchedule", schedule("false", "LastRestoreSucceeded: 'False'", "Run x: snapshot not ready"), "Degraded",
+            "The last restore failed"),
         Arguments.of("DataMoverSchedule", schedule("true", "RetentionSucceeded: 'False'", "prune failed"), "Degraded", "Retention fails"),
         Arguments.of("DataMoverSchedule", "metadata: {generation: 3}\nspec: {}\nstatus: {observedGeneration: 2, conditions: []}", "Progressing", "generation 3"));
   }
@@ -67,7 +69,7 @@ class ArgoCdHealthTest {
     String[] c = condition.split(": ");
     String ready = c[0].equals("Ready") ? c[1] : c[0].equals("Stalled") ? "'False'" : "'True'";
     String stalled = c[0].equals("Stalled") ? "'True'" : "'False'";
-    String extra = c[0].equals("LastBackupSucceeded") || c[0].equals("RetentionSucceeded")
+    String extra = c[0].startsWith("Last") || c[0].equals("RetentionSucceeded")
         ? "    - {type: " + c[0] + ", status: " + c[1] + ", message: \"" + message + "\"}\n" : "";
     return """
         metadata: {generation: 1}

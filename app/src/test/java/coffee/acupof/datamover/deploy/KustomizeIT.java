@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import coffee.acupof.datamover.it.TestCluster;
 import coffee.acupof.datamover.testkit.ApiServer;
 import coffee.acupof.datamover.testkit.Commands;
+import coffee.acupof.datamover.testkit.SnapshotControllerAssets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -76,6 +77,8 @@ class KustomizeIT {
       "datamover.a-cup-of.coffee/datamoverrestores:get",
       "datamover.a-cup-of.coffee/datamoverrestores:list",
       "datamover.a-cup-of.coffee/datamoverrestores:watch",
+      "datamover.a-cup-of.coffee/datamoverrestores:create",
+      "datamover.a-cup-of.coffee/datamoverrestores:delete",
       "datamover.a-cup-of.coffee/datamoverrestores/status:get",
       "datamover.a-cup-of.coffee/datamoverrestores/status:patch",
       "datamover.a-cup-of.coffee/datamoverrestores/status:update",
@@ -87,6 +90,17 @@ class KustomizeIT {
       "storage.k8s.io/storageclasses:get",
       "storage.k8s.io/storageclasses:list",
       "storage.k8s.io/storageclasses:watch",
+      "snapshot.storage.k8s.io/volumesnapshots:get",
+      "snapshot.storage.k8s.io/volumesnapshots:list",
+      "snapshot.storage.k8s.io/volumesnapshots:watch",
+      "snapshot.storage.k8s.io/volumesnapshots:create",
+      "snapshot.storage.k8s.io/volumesnapshots:delete",
+      "snapshot.storage.k8s.io/volumesnapshotclasses:get",
+      "snapshot.storage.k8s.io/volumesnapshotclasses:list",
+      "snapshot.storage.k8s.io/volumesnapshotclasses:watch",
+      "apiextensions.k8s.io/customresourcedefinitions:get",
+      "apiextensions.k8s.io/customresourcedefinitions:list",
+      "apiextensions.k8s.io/customresourcedefinitions:watch",
       "populator.storage.k8s.io/volumepopulators:get",
       "populator.storage.k8s.io/volumepopulators:create",
       "/persistentvolumeclaims:get",
@@ -123,6 +137,8 @@ class KustomizeIT {
   @BeforeAll
   static void tools() {
     server = TestCluster.server();
+    // The grants on VolumeSnapshots are checked by kind: kubectl auth can-i needs their CRDs.
+    server.applyYaml(SnapshotControllerAssets.crdDirectory());
     repoRoot = TestCluster.repoRoot();
     Commands.Result result = Commands.exec(
         List.of(repoRoot.resolve("hack/kustomize.sh").toString()), repoRoot, null, Map.of(), Duration.ofMinutes(10))
@@ -317,6 +333,20 @@ class KustomizeIT {
         "update " + SCHEDULES + " --subresource=finalizers " + app,
         "create " + DATAMOVERS + " " + app,
         "delete " + DATAMOVERS + " " + app,
+        // A schedule of restores: its runs are DataMoverRestores.
+        "create " + RESTORES + " " + app,
+        "delete " + RESTORES + " " + app,
+        // copyMethod Snapshot: snapshots of sources and restored targets, a schedule's images; classes.
+        "list volumesnapshots.snapshot.storage.k8s.io " + all,
+        "watch volumesnapshots.snapshot.storage.k8s.io " + all,
+        "get volumesnapshots.snapshot.storage.k8s.io " + app,
+        "create volumesnapshots.snapshot.storage.k8s.io " + app,
+        "delete volumesnapshots.snapshot.storage.k8s.io " + app,
+        "list volumesnapshotclasses.snapshot.storage.k8s.io --all-namespaces",
+        "watch volumesnapshotclasses.snapshot.storage.k8s.io --all-namespaces",
+        // Whether the VolumeSnapshot CRDs are installed (their informers start when they appear).
+        "list customresourcedefinitions.apiextensions.k8s.io --all-namespaces",
+        "watch customresourcedefinitions.apiextensions.k8s.io --all-namespaces",
         "list persistentvolumeclaims " + all,
         "watch persistentvolumeclaims " + all,
         "get persistentvolumeclaims " + app,
@@ -378,12 +408,18 @@ class KustomizeIT {
         "create persistentvolumes --all-namespaces",
         "update storageclasses.storage.k8s.io --all-namespaces",
         "delete volumepopulators.populator.storage.k8s.io --all-namespaces",
-        "create " + RESTORES + " " + app,
         "update " + RESTORES + " " + app,
-        "delete " + RESTORES + " " + app,
+        "patch " + RESTORES + " " + app,
+        "update volumesnapshots.snapshot.storage.k8s.io " + app,
+        "patch volumesnapshots.snapshot.storage.k8s.io " + app,
+        "get volumesnapshotcontents.snapshot.storage.k8s.io --all-namespaces",
+        "delete volumesnapshotcontents.snapshot.storage.k8s.io --all-namespaces",
+        "create volumesnapshotclasses.snapshot.storage.k8s.io --all-namespaces",
         "create clusterrolebindings.rbac.authorization.k8s.io --all-namespaces",
         "escalate clusterroles.rbac.authorization.k8s.io --all-namespaces",
         "update customresourcedefinitions.apiextensions.k8s.io --all-namespaces",
+        "create customresourcedefinitions.apiextensions.k8s.io --all-namespaces",
+        "delete customresourcedefinitions.apiextensions.k8s.io --all-namespaces",
         "* * " + app);
   }
 

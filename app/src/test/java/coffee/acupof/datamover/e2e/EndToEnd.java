@@ -1,5 +1,10 @@
 package coffee.acupof.datamover.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import coffee.acupof.datamover.api.DataMoverRestoreStatus;
+import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.it.Given;
 import coffee.acupof.datamover.it.TestCluster;
 import coffee.acupof.datamover.testkit.ApiServer;
@@ -81,6 +86,33 @@ final class EndToEnd implements AutoCloseable {
   /** The directory holding the data of PVC {@code pvc} of this namespace (write into it before creating the PVC). */
   Path volume(String pvc) {
     return Given.volume(namespace, pvc);
+  }
+
+  /**
+   * Whether the mover knows the {@code prune} operation (contract 1.1, the Java mover): asked with no
+   * retention policy, a mover that knows it refuses the policy, one that does not refuses the operation.
+   */
+  static boolean moverSupportsPrune() {
+    Commands.Result result = Commands.exec(MoverCommand.command(), TestCluster.repoRoot(), null,
+        Map.of("MOVER_OPERATION", "prune", "PATH", Rclone.binary().getParent() + ":" + System.getenv("PATH"), "MOVER_RESULT_FILE", "/dev/null"),
+        Duration.ofMinutes(1));
+    return !(result.stdout() + result.stderr()).contains("must be backup, restore or list");
+  }
+
+  /** Waits until DataMover {@code name} of this namespace has ended, and checks that it completed. */
+  DataMoverStatus awaitBackup(String name) {
+    await().atMost(Duration.ofMinutes(5)).until(() -> TestCluster.get(namespace, name).getStatus().phaseValue().isTerminal());
+    DataMoverStatus status = TestCluster.get(namespace, name).getStatus();
+    assertThat(status.phase()).as("%s: %s", name, status.message()).isEqualTo("Completed");
+    return status;
+  }
+
+  /** Waits until DataMoverRestore {@code name} of this namespace has ended, and checks that it completed. */
+  DataMoverRestoreStatus awaitRestore(String name) {
+    await().atMost(Duration.ofMinutes(5)).until(() -> TestCluster.restore(namespace, name).getStatus().phaseValue().isTerminal());
+    DataMoverRestoreStatus status = TestCluster.restore(namespace, name).getStatus();
+    assertThat(status.phase()).as("%s: %s", name, status.message()).isEqualTo("Completed");
+    return status;
   }
 
   /** Applies the default overlay once per JVM: CRD, namespace, ServiceAccount, RBAC, Deployment. */

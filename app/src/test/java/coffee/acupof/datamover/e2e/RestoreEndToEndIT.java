@@ -53,13 +53,6 @@ class RestoreEndToEndIT {
     }
   }
 
-  private static DataMoverRestoreStatus awaitRestore(String name) {
-    await().atMost(Duration.ofMinutes(5)).until(() -> TestCluster.restore(e2e.namespace, name).getStatus().phaseValue().isTerminal());
-    DataMoverRestoreStatus status = TestCluster.restore(e2e.namespace, name).getStatus();
-    assertThat(status.phase()).as("%s: %s", name, status.message()).isEqualTo("Completed");
-    return status;
-  }
-
   private static Path directoryOf(String pvc) throws Exception {
     String volume = TestCluster.core().readNamespacedPersistentVolumeClaim(pvc, e2e.namespace).execute().getSpec().getVolumeName();
     return TestCluster.cluster().provisioner().directoryOf(volume).orElseThrow();
@@ -86,7 +79,7 @@ class RestoreEndToEndIT {
           accessModes: [ReadWriteOnce]
           resources: {requests: {storage: 1Gi}}
         """);
-    DataMoverRestoreStatus status = awaitRestore("restore-warehouse");
+    DataMoverRestoreStatus status = e2e.awaitRestore("restore-warehouse");
 
     assertThat(status.pointInTime()).isEqualTo(backup.pointInTime());
     assertThat(status.source()).isEqualTo("s3:backups/shop/warehouse/" + backup.pointInTime());
@@ -114,7 +107,7 @@ class RestoreEndToEndIT {
                 .dataSourceRef(new V1TypedObjectReference().apiGroup("datamover.a-cup-of.coffee").kind("DataMoverRestore").name("seed-catalog"))))
         .execute();
 
-    awaitRestore("seed-catalog");
+    e2e.awaitRestore("seed-catalog");
     assertThat(TestCluster.core().readNamespacedPersistentVolumeClaim("catalog-copy", e2e.namespace).execute().getStatus().getPhase()).isEqualTo("Bound");
     assertThat(Trees.fingerprint(directoryOf("catalog-copy"))).isEqualTo(Trees.fingerprint(e2e.volume("catalog")));
   }
@@ -156,8 +149,8 @@ class RestoreEndToEndIT {
           resources: {requests: {storage: 1Gi}}
         """);
 
-    assertThat(awaitRestore("restore-bash-point").pointInTime()).isEqualTo("2025-01-02-030405");
-    awaitRestore("restore-bash-fixed");
+    assertThat(e2e.awaitRestore("restore-bash-point").pointInTime()).isEqualTo("2025-01-02-030405");
+    e2e.awaitRestore("restore-bash-fixed");
     for (Path restored : List.of(directoryOf("bash-point-restored"), directoryOf("bash-fixed-restored"))) {
       assertThat(restored.resolve("hello.txt")).hasSameBinaryContentAs(fixture.resolve("fixed-path/hello.txt"));
       assertThat(restored.resolve("nested/random.bin")).hasSameBinaryContentAs(fixture.resolve("fixed-path/nested/random.bin"));

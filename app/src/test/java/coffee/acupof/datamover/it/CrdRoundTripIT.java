@@ -19,15 +19,18 @@ import coffee.acupof.datamover.api.ImageSpec;
 import coffee.acupof.datamover.api.LastRun;
 import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.api.RcloneConfigSpec;
+import coffee.acupof.datamover.api.PvcTemplate;
 import coffee.acupof.datamover.api.RestorePhase;
 import coffee.acupof.datamover.api.RetentionSpec;
 import coffee.acupof.datamover.api.RetentionStatus;
 import coffee.acupof.datamover.api.RunReference;
+import coffee.acupof.datamover.api.ScheduleRestoreSpec;
 import coffee.acupof.datamover.runtime.ResourceKind;
 import coffee.acupof.datamover.runtime.StatusWriter;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1TypedLocalObjectReference;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
@@ -111,7 +114,8 @@ class CrdRoundTripIT {
             new LastRun("schedule-status-202611211015", t, "schedule", "Succeeded", "2026-11-21-101500", "Backup written"),
             ns + "/d", ns + "/d", "2026-11-21-101500",
             new RetentionStatus("2026-11-21-101500", t, "Succeeded", "schedule-status-prune-20261121101500", 2,
-                List.of("2026-11-21-101500", "2026-11-20-101500"), 1, List.of("2026-11-19-101500"), 0, t, "kept 2 and deleted 1"));
+                List.of("2026-11-21-101500", "2026-11-20-101500"), 1, List.of("2026-11-19-101500"), 0, t, "kept 2 and deleted 1"),
+            new V1TypedLocalObjectReference().apiGroup("snapshot.storage.k8s.io").kind("VolumeSnapshot").name("schedule-status-202611211015-snapshot"));
     for (Record value : List.<Record>of(full, full.lastRun(), full.retention(), full.active().getFirst())) {
       assertThat(everyFieldSet(value)).as("the test sets every field of %s", value.getClass().getSimpleName()).isTrue();
     }
@@ -130,6 +134,8 @@ class CrdRoundTripIT {
     assertThat(spec.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverScheduleSpec.class));
     assertThat(properties(field(spec, "retention")).keySet()).containsExactlyInAnyOrderElementsOf(components(RetentionSpec.class));
     assertRemoteFields(spec);
+    assertThat(properties(field(spec, "restore")).keySet()).containsExactlyInAnyOrderElementsOf(components(ScheduleRestoreSpec.class));
+    assertThat(properties(field(properties(field(spec, "restore")), "targetPvcTemplate")).keySet()).containsExactlyInAnyOrderElementsOf(components(PvcTemplate.class));
     assertThat(properties(field(spec, "image")).keySet()).containsExactlyInAnyOrderElementsOf(components(ImageSpec.class));
     assertThat(status.keySet()).containsExactlyInAnyOrderElementsOf(components(DataMoverScheduleStatus.class));
     assertThat(properties(field(status, "lastRun")).keySet()).containsExactlyInAnyOrderElementsOf(components(LastRun.class));
@@ -159,6 +165,7 @@ class CrdRoundTripIT {
             .filesTransferred(1L)
             .reason("MoverSucceeded")
             .message("done")
+            .volumeSnapshotName("status-fields-snapshot")
             .build();
     assertThat(everyFieldSet(full)).as("the test sets every status field").isTrue();
 
@@ -225,6 +232,7 @@ class CrdRoundTripIT {
             .verified(true)
             .reason("Completed")
             .message("done")
+            .latestImage(new V1TypedLocalObjectReference().apiGroup("snapshot.storage.k8s.io").kind("VolumeSnapshot").name("restore-status-fields-snapshot"))
             .build();
     assertThat(everyFieldSet(full)).as("the test sets every status field").isTrue();
 

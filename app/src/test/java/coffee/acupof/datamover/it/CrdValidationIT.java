@@ -80,7 +80,14 @@ class CrdValidationIT {
         Arguments.of("customCA in a Secret and a ConfigMap", VOLSYNC + "  customCA: {secretName: ca, configMapName: ca}",
             "customCA needs exactly one of secretName and configMapName (the Secret or ConfigMap that holds the CA certificate)"),
         Arguments.of("customCA naming nothing", "spec:\n  sourcePvc: data\n  secretName: s3\n  customCA: {key: ca.crt}",
-            "customCA needs exactly one of secretName and configMapName"));
+            "customCA needs exactly one of secretName and configMapName"),
+        Arguments.of("an unknown copy method", "spec:\n  sourcePvc: data\n  secretName: s3\n  copyMethod: Rsync",
+            "Unsupported value: \"Rsync\": supported values: \"Clone\", \"Snapshot\", \"Direct\""),
+        Arguments.of("a snapshot class without snapshots", "spec:\n  sourcePvc: data\n  secretName: s3\n  volumeSnapshotClassName: fast",
+            "volumeSnapshotClassName is the class of the VolumeSnapshot that copyMethod Snapshot takes"),
+        Arguments.of("a temporary PVC class for Direct", "spec:\n  sourcePvc: data\n  secretName: s3\n  copyMethod: Direct\n  storageClassName: fast",
+            "copyMethod Direct reads the source itself and makes none"),
+        Arguments.of("an unknown access mode", "spec:\n  sourcePvc: data\n  secretName: s3\n  accessModes: [ReadWriteAlways]", "Unsupported value: \"ReadWriteAlways\""));
   }
 
   private static String restore(String name, String spec) {
@@ -121,7 +128,12 @@ class CrdValidationIT {
         Arguments.of("unverified latest", base + "  targetPvc: t\n  allowUnverifiedBackup: true", "allowUnverifiedBackup needs pointInTime to name the folder"),
         Arguments.of("unverified fixed path", base + "  targetPvc: t\n  pointInTime: fixed\n  allowUnverifiedBackup: true", "allowUnverifiedBackup needs pointInTime to name the folder"),
         Arguments.of("path escaping its folder", base + "  targetPvc: t\n  path: a/../b", "path must not contain '.' or '..' segments"),
-        Arguments.of("a typo in a field name", base + "  targetPVC: t", "unknown field \"spec.targetPVC\""));
+        Arguments.of("a typo in a field name", base + "  targetPVC: t", "unknown field \"spec.targetPVC\""),
+        Arguments.of("a clone as copy method", base + "  targetPvc: t\n  copyMethod: Clone", "Unsupported value: \"Clone\": supported values: \"Direct\", \"Snapshot\""),
+        Arguments.of("a snapshot class without snapshot", base + "  targetPvc: t\n  volumeSnapshotClassName: fast",
+            "volumeSnapshotClassName is the class of the VolumeSnapshot that copyMethod Snapshot takes"),
+        Arguments.of("deleting a target it does not create", base + "  targetPvc: t\n  copyMethod: Snapshot\n  deleteTargetPvcAfterSnapshot: true",
+            "deleteTargetPvcAfterSnapshot deletes a target this restore created once its snapshot is ready, so it needs copyMethod Snapshot and targetPvcTemplate"));
   }
 
   @ParameterizedTest(name = "restore: {0}")

@@ -2,10 +2,13 @@ package coffee.acupof.datamover.it;
 
 import static org.awaitility.Awaitility.await;
 
-import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverApi;
+import coffee.acupof.datamover.runtime.ManagedResource;
+import coffee.acupof.datamover.runtime.ResourceKind;
+import coffee.acupof.datamover.runtime.phase.RunStatus;
 import coffee.acupof.datamover.testkit.storage.LocalProvisioner;
 import com.google.gson.reflect.TypeToken;
+import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.StorageV1Api;
@@ -147,20 +150,25 @@ public final class Given {
   }
 
   /**
-   * Records every distinct {@code status.phase} a DataMover goes through, from a watch started
-   * before the object exists. Close it to stop watching.
+   * Records every distinct {@code status.phase} a run (a DataMover, or a DataMoverRestore) goes
+   * through, from a watch started before the object exists. Close it to stop watching.
    */
   public static final class PhaseHistory implements AutoCloseable {
     private final List<String> phases = Collections.synchronizedList(new ArrayList<>());
-    private final Watch<DataMover> watch;
+    private final Watch<? extends ManagedResource<? extends RunStatus<?>>> watch;
 
+    /** The phases of DataMover {@code namespace/name}. */
     public PhaseHistory(String namespace, String name) {
-      watch = openWatch(namespace, name);
+      this(DataMoverApi.DATAMOVERS, namespace, name);
+    }
+
+    public PhaseHistory(ResourceKind<? extends ManagedResource<? extends RunStatus<?>>, ?> kind, String namespace, String name) {
+      watch = openWatch(kind, namespace, name);
       Thread thread =
           new Thread(
               () -> {
                 try {
-                  for (Watch.Response<DataMover> event : watch) {
+                  for (Watch.Response<? extends ManagedResource<? extends RunStatus<?>>> event : watch) {
                     String phase = event.object.getStatus().phase();
                     String value = phase == null ? "" : phase;
                     synchronized (phases) {
@@ -179,7 +187,7 @@ public final class Given {
     }
 
     /** Opens the watch, retrying while a new CRD's watch cache answers 429 "storage is (re)initializing". */
-    private static Watch<DataMover> openWatch(String namespace, String name) {
+    private static <T extends KubernetesObject> Watch<T> openWatch(ResourceKind<T, ?> kind, String namespace, String name) {
       var client = TestCluster.server().adminClient();
       client.setHttpClient(client.getHttpClient().newBuilder().readTimeout(java.time.Duration.ZERO).build());
       long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
@@ -188,11 +196,11 @@ public final class Given {
           return Watch.createWatch(
               client,
               new io.kubernetes.client.openapi.apis.CustomObjectsApi(client)
-                  .listNamespacedCustomObject(DataMoverApi.GROUP, DataMoverApi.VERSION, namespace, DataMoverApi.PLURAL)
+                  .listNamespacedCustomObject(kind.group(), kind.version(), namespace, kind.plural())
                   .fieldSelector("metadata.name=" + name)
                   .watch(true)
                   .buildCall(null),
-              new TypeToken<Watch.Response<DataMover>>() {}.getType());
+              TypeToken.getParameterized(Watch.Response.class, kind.type()).getType());
         } catch (ApiException e) {
           if (e.getCode() != 429 || System.nanoTime() > deadline) {
             throw new IllegalStateException(e.getResponseBody(), e);

@@ -16,6 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ScheduleCrdValidationIT {
   private static final String VALID = "  schedule: \"0 2 * * *\"\n  sourcePvc: data\n  secretName: s3\n";
+  /** The body of a valid {@code restore} block. */
+  private static final String RESTORE = "    targetPvcTemplate:\n      accessModes: [ReadWriteOnce]\n      resources: {requests: {storage: 1Gi}}\n";
   private static String ns;
 
   @BeforeAll
@@ -62,7 +64,17 @@ class ScheduleCrdValidationIT {
         Arguments.of("path set twice", VALID + "  path: shop/db\n  additionalEnv:\n    - name: MOVER_PATH\n      value: shop/other",
             "set the path either in spec.path or as MOVER_PATH in additionalEnv, not both"),
         Arguments.of("path escaping its folder", VALID + "  path: shop/../other", "path must not contain '.' or '..' segments"),
-        Arguments.of("invalid pull policy", VALID + "  image:\n    repository: mover\n    pullPolicy: Sometimes", "spec.image.pullPolicy: Unsupported value"));
+        Arguments.of("invalid pull policy", VALID + "  image:\n    repository: mover\n    pullPolicy: Sometimes", "spec.image.pullPolicy: Unsupported value"),
+        Arguments.of("a snapshot class without snapshots", VALID + "  volumeSnapshotClassName: fast",
+            "volumeSnapshotClassName is the class of the VolumeSnapshot that copyMethod Snapshot takes"),
+        Arguments.of("restores with retention", VALID + "  restore:\n" + RESTORE + "  addTimestampPrefix: true\n  retention:\n    keepLast: 3",
+            "a schedule of restores takes its settings in restore; retention, copyMethod"),
+        Arguments.of("restores with a copy method", VALID + "  copyMethod: Snapshot\n  restore:\n" + RESTORE,
+            "a schedule of restores takes its settings in restore; retention, copyMethod"),
+        Arguments.of("restores deleting a clone", VALID + "  deletePvcAfterBackup: true\n  restore:\n" + RESTORE,
+            "addTimestampPrefix and deletePvcAfterBackup are settings of backups"),
+        Arguments.of("restores without a template", VALID + "  restore:\n    keepImages: 2", "spec.restore.targetPvcTemplate: Required value"),
+        Arguments.of("restores keeping no image", VALID + "  restore:\n" + RESTORE + "    keepImages: 0", "spec.restore.keepImages in body should be greater than or equal to 1"));
   }
 
   @ParameterizedTest(name = "{0}")

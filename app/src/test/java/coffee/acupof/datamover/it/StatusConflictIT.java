@@ -16,6 +16,7 @@ import coffee.acupof.datamover.mover.PointAllocator;
 import coffee.acupof.datamover.phase.CleanupHandler;
 import coffee.acupof.datamover.phase.ClonedPvcReadyHandler;
 import coffee.acupof.datamover.phase.CreateClonedPvcHandler;
+import coffee.acupof.datamover.phase.CreateSnapshotHandler;
 import coffee.acupof.datamover.phase.MoverJobHandler;
 import coffee.acupof.datamover.phase.PendingHandler;
 import coffee.acupof.datamover.phase.Run;
@@ -70,12 +71,13 @@ class StatusConflictIT {
         new PhaseMachine<>(
             Arrays.asList(Phase.values()),
             List.of(
-                new ValidateHandler(view, properties, new PointAllocator(path -> List.of()), slots),
+                new ValidateHandler(view, view, properties, new PointAllocator(path -> List.of()), slots),
                 new PendingHandler(slots),
-                new CreateClonedPvcHandler(view, view),
+                new CreateClonedPvcHandler(view, view, view),
                 new ClonedPvcReadyHandler(view),
                 new MoverJobHandler(view, view, properties),
-                new CleanupHandler(view)),
+                new CreateSnapshotHandler(view, view, properties),
+                new CleanupHandler(view, view)),
             Phase::fromWireName,
             Run::new,
             new DataMoverMetrics(registry));

@@ -20,6 +20,7 @@ import io.kubernetes.client.openapi.models.V1SecretKeySelector;
 import io.kubernetes.client.openapi.models.V1Volume;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -32,9 +33,8 @@ class MoverJobBuilderTest {
 
   @Test
   void theJobFollowsTheMoverContract() {
-    DataMover dm = dataMover("backup-web-data", new DataMoverSpec("web-data", "s3-credentials", true, null, null, null, null, null, null));
-
-    V1Job job = MoverJobBuilder.build(dm, defaults);
+    DataMover dm = dataMover("backup-web-data", new DataMoverSpec("web-data", "s3-credentials", true, null, null, null, null, null, null, null, null, null, null));
+    V1Job job = MoverJobBuilder.build(dm, defaults, Optional.empty());
 
     assertThat(job.getMetadata().getName()).isEqualTo("backup-web-data-mover");
     assertThat(job.getMetadata().getNamespace()).isEqualTo("apps");
@@ -82,7 +82,7 @@ class MoverJobBuilderTest {
   /** The "restricted" Pod Security Standard, field by field. */
   @Test
   void thePodPassesTheRestrictedPodSecurityStandard() {
-    V1PodSpec pod = MoverJobBuilder.build(dataMover("b"), defaults).getSpec().getTemplate().getSpec();
+    V1PodSpec pod = MoverJobBuilder.build(dataMover("b"), defaults, Optional.empty()).getSpec().getTemplate().getSpec();
     V1Container c = pod.getContainers().getFirst();
 
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
@@ -104,9 +104,8 @@ class MoverJobBuilderTest {
             new V1EnvVar().name("RCLONE_TRANSFERS").value("8"),
             new V1EnvVar().name("REGION_FROM_SECRET").valueFrom(new V1EnvVarSource().secretKeyRef(new V1SecretKeySelector().name("other").key("region"))));
     DataMover dm =
-        dataMover("b", new DataMoverSpec("web-data", "s3", null, null, extra, new ImageSpec("registry.local/mover", "1.2.3", "Always"), null, null, null));
-
-    V1Container c = MoverJobBuilder.build(dm, defaults).getSpec().getTemplate().getSpec().getContainers().getFirst();
+        dataMover("b", new DataMoverSpec("web-data", "s3", null, null, extra, new ImageSpec("registry.local/mover", "1.2.3", "Always"), null, null, null, null, null, null, null));
+    V1Container c = MoverJobBuilder.build(dm, defaults, Optional.empty()).getSpec().getTemplate().getSpec().getContainers().getFirst();
 
     assertThat(c.getImage()).isEqualTo("registry.local/mover:1.2.3");
     assertThat(c.getImagePullPolicy()).isEqualTo("Always");
@@ -116,10 +115,10 @@ class MoverJobBuilderTest {
 
   @Test
   void theRecordedPointAndThePathReachTheMover() {
-    DataMover dm = dataMover("b", new DataMoverSpec("web-data", "s3", true, null, null, null, "shop/web-data", null, null))
+    DataMover dm = dataMover("b", new DataMoverSpec("web-data", "s3", true, null, null, null, "shop/web-data", null, null, null, null, null, null))
         .status(new DataMoverStatus.Builder().pointInTime("2026-01-02-030407").build());
 
-    V1Container c = MoverJobBuilder.build(dm, defaults).getSpec().getTemplate().getSpec().getContainers().getFirst();
+    V1Container c = MoverJobBuilder.build(dm, defaults, Optional.empty()).getSpec().getTemplate().getSpec().getContainers().getFirst();
 
     assertThat(env(c)).containsEntry("MOVER_TIMESTAMP", "2026-01-02-030407").containsEntry("MOVER_PATH", "shop/web-data");
   }
@@ -127,9 +126,9 @@ class MoverJobBuilderTest {
   @Test
   void anRcloneConfigIsMountedAsAFileAndNeverBecomesEnvironment() {
     DataMover dm = dataMover("b", new DataMoverSpec("web-data", null, true, null, List.of(new V1EnvVar().name("RCLONE_TRANSFERS").value("8")), null,
-        "volsync-bucket/web-data", new RcloneConfigSpec("rclone-secret", "config", "aws-s3-bucket"), new CustomCaSpec(null, "tls-ca", null)));
+        "volsync-bucket/web-data", new RcloneConfigSpec("rclone-secret", "config", "aws-s3-bucket"), new CustomCaSpec(null, "tls-ca", null), null, null, null, null));
 
-    V1PodSpec pod = MoverJobBuilder.build(dm, defaults).getSpec().getTemplate().getSpec();
+    V1PodSpec pod = MoverJobBuilder.build(dm, defaults, Optional.empty()).getSpec().getTemplate().getSpec();
     V1Container c = pod.getContainers().getFirst();
 
     assertThat(c.getEnvFrom()).as("no Secret becomes environment").isNull();
@@ -161,9 +160,9 @@ class MoverJobBuilderTest {
   @Test
   void aCustomCaWorksWithTheS3KeysToo() {
     DataMover dm = dataMover("b", new DataMoverSpec("web-data", "s3-credentials", null, null, null, null, null, null,
-        new CustomCaSpec("tls-secret", null, "root.pem")));
+        new CustomCaSpec("tls-secret", null, "root.pem"), null, null, null, null));
 
-    V1PodSpec pod = MoverJobBuilder.build(dm, defaults).getSpec().getTemplate().getSpec();
+    V1PodSpec pod = MoverJobBuilder.build(dm, defaults, Optional.empty()).getSpec().getTemplate().getSpec();
     V1Container c = pod.getContainers().getFirst();
 
     assertThat(c.getEnvFrom()).singleElement().satisfies(e -> assertThat(e.getSecretRef().getName()).isEqualTo("s3-credentials"));

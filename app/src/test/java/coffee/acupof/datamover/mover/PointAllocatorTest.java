@@ -23,7 +23,7 @@ class PointAllocatorTest {
       new PointAllocator(path -> cache.stream().filter(d -> d.getSpec().effectivePath().equals(path)).toList());
 
   private DataMover run(String name, String path, int secondsAfterCreated) {
-    DataMover dm = dataMover(name, new DataMoverSpec("pvc-" + name, "s3", true, null, null, null, path, null, null));
+    DataMover dm = dataMover(name, new DataMoverSpec("pvc-" + name, "s3", true, null, null, null, path, null, null, null, null, null, null));
     dm.getMetadata().creationTimestamp(CREATED.plusSeconds(secondsAfterCreated)).uid("uid-" + name);
     cache.add(dm);
     return dm;
@@ -94,8 +94,7 @@ class PointAllocatorTest {
 
   @Test
   void thePathComesFromAdditionalEnvWhenItSetsMoverPath() {
-    DataMover dm = dataMover("x", new DataMoverSpec("pvc", "s3", true, null, List.of(new V1EnvVar().name("MOVER_PATH").value("/shop//db/")), null, null, null, null));
-
+    DataMover dm = dataMover("x", new DataMoverSpec("pvc", "s3", true, null, List.of(new V1EnvVar().name("MOVER_PATH").value("/shop//db/")), null, null, null, null, null, null, null, null));
     assertThat(dm.getSpec().effectivePath()).isEqualTo("shop/db");
   }
 }

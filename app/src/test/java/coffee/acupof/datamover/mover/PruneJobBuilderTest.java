@@ -28,7 +28,7 @@ class PruneJobBuilderTest {
         .metadata(new V1ObjectMeta().name("nightly").namespace(Fixtures.NS).uid("uid-nightly"))
         .spec(new DataMoverScheduleSpec("0 2 * * *", "Europe/Berlin", null, null, null, null, null, null, null,
             new RetentionSpec(3, null, 7, 4, null, null, "36h"), "db-data", "s3", true, null, env,
-            new ImageSpec("registry.example/mover", "1.1", "Always"), path, null, null));
+            new ImageSpec("registry.example/mover", "1.1", "Always"), path, null, null, null, null, null, null, null));
   }
 
   @Test
@@ -84,7 +84,7 @@ class PruneJobBuilderTest {
         .metadata(new V1ObjectMeta().name("nightly").namespace(Fixtures.NS).uid("uid-nightly"))
         .spec(new DataMoverScheduleSpec("0 2 * * *", null, null, null, null, null, null, null, null,
             new RetentionSpec(3, null, null, null, null, null, null), "db-data", null, true, null, null, null, "volsync-bucket/db-data",
-            new RcloneConfigSpec("rclone-secret", null, "aws-s3-bucket"), new CustomCaSpec(null, "tls-ca", "bundle.pem")));
+            new RcloneConfigSpec("rclone-secret", null, "aws-s3-bucket"), new CustomCaSpec(null, "tls-ca", "bundle.pem"), null, null, null, null, null));
 
     V1PodSpec pod = PruneJobBuilder.build(schedule, "j", "p", Duration.ofHours(1), defaults).getSpec().getTemplate().getSpec();
     V1Container mover = pod.getContainers().getFirst();

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class CleanupHandlerTest {
   private final FakeCluster cluster = new FakeCluster();
-  private final CleanupHandler handler = new CleanupHandler(cluster);
+  private final CleanupHandler handler = new CleanupHandler(cluster, cluster);
   private final DataMover dm =
       dataMover("backup")
           .status(new DataMoverStatus.Builder().phase(Phase.CLEANING_UP).message("Backup written to s3:bucket").build());

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class CloneHandlersTest {
   private final FakeCluster cluster = new FakeCluster().add(boundPvc("web-data"));
-  private final CreateClonedPvcHandler create = new CreateClonedPvcHandler(cluster, cluster);
+  private final CreateClonedPvcHandler create = new CreateClonedPvcHandler(cluster, cluster, cluster);
   private final ClonedPvcReadyHandler ready = new ClonedPvcReadyHandler(cluster);
   private final DataMover dm = inPhase(dataMover("backup"), Phase.CREATING_CLONED_PVC, CREATED);
 

@@ -185,7 +185,7 @@ class MoverJobHandlerTest {
 
   @Test
   void successWithDeletePvcAfterBackupCleansUp() {
-    dm = inPhase(dataMover("backup", new DataMoverSpec("web-data", "s3-credentials", null, true, null, null, null, null, null)), Phase.CREATING_POD, CREATED);
+    dm = inPhase(dataMover("backup", new DataMoverSpec("web-data", "s3-credentials", null, true, null, null, null, null, null, null, null, null, null)), Phase.CREATING_POD, CREATED);
     handle(Duration.ZERO);
     pod("p1", 1, "Succeeded", 0, SUCCESS);
     jobStatus(new V1JobStatus().succeeded(1).conditions(List.of(new V1JobCondition().type("Complete").status("True"))));

@@ -32,6 +32,7 @@ class ValidateHandlerTest {
   private final ValidateHandler handler =
       new ValidateHandler(
           cluster,
+          cluster,
           new DataMoverProperties(null, null, null, null, null, null, null, null),
           new PointAllocator(path -> runs),
           new coffee.acupof.datamover.mover.MoverSlots(new coffee.acupof.datamover.mover.MoverSlots.Limits(0, 0), List::of, java.time.Clock.systemUTC()));
@@ -55,8 +56,8 @@ class ValidateHandlerTest {
   @Test
   void aTimestampedRunGetsItsPointBeforeAnythingIsWritten() {
     cluster.add(boundPvc("web-data")).add(s3Secret("s3-credentials"));
-    DataMover earlier = dataMover("earlier", new DataMoverSpec("other-data", "s3-credentials", true, null, null, null, null, null, null));
-    DataMover dm = dataMover("backup", new DataMoverSpec("web-data", "s3-credentials", true, null, null, null, null, null, null));
+    DataMover earlier = dataMover("earlier", new DataMoverSpec("other-data", "s3-credentials", true, null, null, null, null, null, null, null, null, null, null));
+    DataMover dm = dataMover("backup", new DataMoverSpec("web-data", "s3-credentials", true, null, null, null, null, null, null, null, null, null, null));
     earlier.getMetadata().name("a-earlier");
     runs.add(earlier);
     runs.add(dm);
@@ -134,7 +135,7 @@ class ValidateHandlerTest {
             .data(Map.of("AWS_ACCESS_KEY_ID", bytes("id"), "AWS_SECRET_ACCESS_KEY", bytes("k"), "BUCKET_HOST", bytes("minio")));
     cluster.add(boundPvc("web-data")).add(noBucket);
     DataMoverSpec spec =
-        new DataMoverSpec("web-data", "s3-credentials", null, null, List.of(new V1EnvVar().name("BUCKET_NAME").value("my-backup-bucket")), null, null, null, null);
+        new DataMoverSpec("web-data", "s3-credentials", null, null, List.of(new V1EnvVar().name("BUCKET_NAME").value("my-backup-bucket")), null, null, null, null, null, null, null, null);
 
     var t = handler.handle(new Run(dataMover("backup", spec), CREATED));
 
@@ -157,7 +158,7 @@ class ValidateHandlerTest {
   }
 
   private static DataMoverSpec volsyncStyle(String key, CustomCaSpec ca) {
-    return new DataMoverSpec("web-data", null, null, null, null, null, "volsync-bucket/web-data", new RcloneConfigSpec("rclone-secret", key, "aws-s3-bucket"), ca);
+    return new DataMoverSpec("web-data", null, null, null, null, null, "volsync-bucket/web-data", new RcloneConfigSpec("rclone-secret", key, "aws-s3-bucket"), ca, null, null, null, null);
   }
 
   private static V1Secret secret(String name, String... keys) {

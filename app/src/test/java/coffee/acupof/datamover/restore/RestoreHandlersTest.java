@@ -51,7 +51,7 @@ class RestoreHandlersTest {
   private final RestoreOrigins origins = new RestoreOrigins(new Lister<>(schedules));
   private final DataMoverProperties properties = new DataMoverProperties(null, null, null, null, null, null, null, null);
   private final RestoreCleanup cleanup = new RestoreCleanup(cluster);
-  private final ValidateRestoreHandler validate = new ValidateRestoreHandler(cluster, properties, new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()), origins);
+  private final ValidateRestoreHandler validate = new ValidateRestoreHandler(cluster, cluster, properties, new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()), origins);
   private final PrepareTargetHandler prepare = new PrepareTargetHandler(cluster, cluster, cleanup);
 
   private static V1PersistentVolumeClaim consumer(String name, String storageClass) {
@@ -93,7 +93,7 @@ class RestoreHandlersTest {
         return List.of();
       }
     };
-    var capped = new ValidateRestoreHandler(cluster, properties, new MoverSlots(new MoverSlots.Limits(1, 0), () -> List.of(busy), Clock.systemUTC()), origins);
+    var capped = new ValidateRestoreHandler(cluster, cluster, properties, new MoverSlots(new MoverSlots.Limits(1, 0), () -> List.of(busy), Clock.systemUTC()), origins);
 
     var t = capped.handle(new RestoreRun(restore("r", restoreSpec("restored")), CREATED));
 
@@ -105,14 +105,14 @@ class RestoreHandlersTest {
   @Test
   void aRestoreOfAScheduleReadsItsSourceSecretPathAndEnvironment() {
     cluster.add(boundPvc("restored"));
-    DataMoverRestoreSpec spec = new DataMoverRestoreSpec(null, null, null, null, "restored", null, null, null, null, null, null, null, "nightly", null, null);
+    DataMoverRestoreSpec spec = new DataMoverRestoreSpec(null, null, null, null, "restored", null, null, null, null, null, null, null, "nightly", null, null, null, null, null);
     DataMoverRestore r = restore("r", spec);
 
     var missing = validate.handle(new RestoreRun(r, CREATED));
     schedules.add(new DataMoverSchedule()
         .metadata(new V1ObjectMeta().name("nightly").namespace(NS))
         .spec(new DataMoverScheduleSpec("0 2 * * *", null, null, null, null, null, null, null, null, null, "db-data", "s3-credentials",
-            true, null, List.of(new V1EnvVar().name("ENCRYPTED_PASSWORD").valueFrom(new V1EnvVarSource())), null, null, null, null)));
+            true, null, List.of(new V1EnvVar().name("ENCRYPTED_PASSWORD").valueFrom(new V1EnvVarSource())), null, null, null, null, null, null, null, null, null)));
     var found = validate.handle(new RestoreRun(r, CREATED));
 
     assertThat(missing.reason()).isEqualTo("ScheduleNotFound");
@@ -197,7 +197,7 @@ class RestoreHandlersTest {
     DataMoverRestoreSpec spec =
         new DataMoverRestoreSpec("web-data", "s3-credentials", null, null, "restored",
             new PvcTemplate(null, List.of("ReadWriteOnce"), null, new PvcTemplate.Resources(Map.of("storage", Quantity.fromString("1Gi")), null)),
-            null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null);
     DataMoverRestore r = inPhase(restore("r", spec), RestorePhase.PREPARING_TARGET, CREATED);
 
     var first = prepare.handle(new RestoreRun(r, CREATED));
@@ -244,7 +244,7 @@ class RestoreHandlersTest {
   @Test
   void theRestoreJobReadsTheSourcesBackupsAtThePointAsked() {
     DataMoverRestoreSpec spec =
-        new DataMoverRestoreSpec("web-data", "s3", "shop/web-data", "2026-01-02-030405", "restored", null, null, true, null, null, null, null, null, null, null);
+        new DataMoverRestoreSpec("web-data", "s3", "shop/web-data", "2026-01-02-030405", "restored", null, null, true, null, null, null, null, null, null, null, null, null, null);
     var env = RestoreJobBuilder.env(restore("r", spec), RestoreOrigin.of(spec)).stream()
         .collect(java.util.stream.Collectors.toMap(e -> e.getName(), e -> e.getValue()));
 
@@ -272,7 +272,7 @@ class RestoreHandlersTest {
 
   private static DataMoverRestoreSpec volsyncStyle(CustomCaSpec ca) {
     return new DataMoverRestoreSpec("web-data", null, "volsync-bucket/web-data", null, "restored", null, null, null, null, null, null, null, null,
-        new RcloneConfigSpec("rclone-secret", null, "aws-s3-bucket"), ca);
+        new RcloneConfigSpec("rclone-secret", null, "aws-s3-bucket"), ca, null, null, null);
   }
 
   @Test

@@ -75,7 +75,8 @@ class SandboxIT {
         String all = Files.readString(output, StandardCharsets.UTF_8);
         assertThat(sandbox.exitValue()).isZero();
         assertThat(all).contains(
-            "Stopping: operator, local executor, kubelet, CSI driver, S3 server, kube-scheduler, kube-controller-manager, API server.",
+            "Stopping: operator, local executor, kubelet, CSI driver, CSI snapshotter, snapshot-controller, S3 server, kube-scheduler,"
+                + " kube-controller-manager, API server.",
             "Sandbox stopped.");
         assertThat(ports).allSatisfy(port -> assertThat(accepts(port)).as("port %d open after the stop", port).isFalse());
         assertThat(files).doesNotExist();
@@ -169,6 +170,13 @@ class SandboxIT {
     // restored one are left. (A run of the sample schedule may have its own clone right now.)
     assertThat(run(List.of(kubectl, "get", "pvc", "-n", "demo", "-o", "name"), kubeconfig).strip().lines().filter(l -> !l.contains("sample-schedule-")))
         .containsExactlyInAnyOrder("persistentvolumeclaim/sample-data", "persistentvolumeclaim/sample-data-restored");
+    // The guide's copyMethod: Snapshot backup works as printed, on the sandbox's default VolumeSnapshotClass.
+    assertThat(run(List.of(kubectl, "get", "volumesnapshotclass", "-o", "name"), kubeconfig))
+        .contains("volumesnapshotclass.snapshot.storage.k8s.io/sandbox-snapshots");
+    run(List.of(kubectl, "apply", "-f", find(out, "kubectl apply -f (\\S+/sample-backup-snapshot\\.yaml)")), kubeconfig);
+    run(List.of(kubectl, "wait", "-n", "demo", "datamover/sample-backup-snapshot", "--for=jsonpath={.status.phase}=Completed", "--timeout=50s"), kubeconfig);
+    assertThat(run(List.of(kubectl, "get", "datamover", "-n", "demo", "sample-backup-snapshot", "-o", "jsonpath={.status.volumeSnapshotName}"), kubeconfig))
+        .isEqualTo("sample-backup-snapshot-snapshot");
     // The sample schedule has completed its first run.
     assertThat(run(List.of(kubectl, "get", "datamoverschedule", "-n", "demo", "sample-schedule", "-o", "jsonpath={.status.lastRun.trigger}"), kubeconfig))
         .isNotBlank();

@@ -39,18 +39,24 @@ class ScheduleLogicTest {
   static final OffsetDateTime CREATED = OffsetDateTime.of(2026, 1, 1, 10, 1, 30, 0, ZoneOffset.UTC);
   private final FakeCluster cluster = new FakeCluster();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final ScheduleLogic logic =
-      new ScheduleLogic(
-          cluster,
-          cluster,
-          s -> List.copyOf(cluster.dataMovers.values()),
-          s -> cluster.jobs.values().stream()
-              .filter(j -> PruneJobBuilder.COMPONENT.equals(j.getMetadata().getLabels().get(DataMoverApi.LABEL_COMPONENT)))
-              .toList(),
-          s -> cluster.dataMovers.values().stream().anyMatch(d -> !d.getStatus().phaseValue().isTerminal()),
-          new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()),
-          new DataMoverProperties(null, null, null, null, null, null, null, null),
-          new ScheduleMetrics(registry));
+  private final ScheduleLogic logic = logicOn(cluster, registry);
+
+  /** The schedule logic over the in-memory cluster: its runs, retention Jobs and snapshots are the cluster's. */
+  static ScheduleLogic logicOn(FakeCluster cluster, SimpleMeterRegistry registry) {
+    return new ScheduleLogic(
+        cluster,
+        cluster,
+        RunsOfSchedule.backups(s -> List.copyOf(cluster.dataMovers.values()), cluster),
+        RunsOfSchedule.restores(s -> List.copyOf(cluster.restores.values()), cluster),
+        s -> cluster.jobs.values().stream()
+            .filter(j -> PruneJobBuilder.COMPONENT.equals(j.getMetadata().getLabels().get(DataMoverApi.LABEL_COMPONENT)))
+            .toList(),
+        s -> cluster.dataMovers.values().stream().anyMatch(d -> !d.getStatus().phaseValue().isTerminal()),
+        cluster,
+        new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()),
+        new DataMoverProperties(null, null, null, null, null, null, null, null),
+        new ScheduleMetrics(registry));
+  }
 
   @BeforeEach
   void inputs() {
@@ -59,7 +65,7 @@ class ScheduleLogicTest {
 
   static DataMoverScheduleSpec spec(String cron, String policy, Long deadline, RetentionSpec retention) {
     return new DataMoverScheduleSpec(cron, null, null, deadline, policy, null, null, null, null, retention, "db-data", "s3",
-        retention != null, null, null, null, null, null, null);
+        retention != null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   static DataMoverSchedule schedule(DataMoverScheduleSpec spec, DataMoverScheduleStatus status) {
@@ -178,7 +184,7 @@ class ScheduleLogicTest {
   void suspendStartsNoScheduledRunButAManualTriggerStillRunsOnce() {
     DataMoverScheduleSpec base = spec("*/15 * * * *", null, null, null);
     DataMoverScheduleSpec suspended = new DataMoverScheduleSpec(base.schedule(), null, true, null, null, null, null, null, "now-1", null,
-        base.sourcePvc(), base.secretName(), null, null, null, null, null, null, null);
+        base.sourcePvc(), base.secretName(), null, null, null, null, null, null, null, null, null, null, null, null);
     DataMoverSchedule s = schedule(suspended, null);
 
     Step<DataMoverScheduleStatus> step = at(s, "2026-01-01T11:00:00Z");
@@ -197,7 +203,7 @@ class ScheduleLogicTest {
   void runOnCreationStartsOneRunAtOnce() {
     DataMoverScheduleSpec base = spec("0 3 * * *", null, null, null);
     DataMoverScheduleSpec onCreation = new DataMoverScheduleSpec(base.schedule(), null, null, null, null, null, null, true, null, null,
-        base.sourcePvc(), base.secretName(), null, null, null, null, null, null, null);
+        base.sourcePvc(), base.secretName(), null, null, null, null, null, null, null, null, null, null, null, null);
 
     Step<DataMoverScheduleStatus> step = at(schedule(onCreation, null), "2026-01-01T10:01:31Z");
 
@@ -228,7 +234,7 @@ class ScheduleLogicTest {
     RcloneConfigSpec config = new RcloneConfigSpec("rclone-secret", null, "aws-s3-bucket");
     CustomCaSpec ca = new CustomCaSpec(null, "tls-ca", null);
     DataMoverSchedule s = schedule(new DataMoverScheduleSpec("0 * * * *", null, null, null, null, null, null, null, null, null, "db-data", null,
-        null, null, null, null, "volsync-bucket/db-data", config, ca), null);
+        null, null, null, null, "volsync-bucket/db-data", config, ca, null, null, null, null, null), null);
 
     Step<DataMoverScheduleStatus> waiting = at(s, "2026-01-02T00:00:00Z");
     assertThat(waiting.status().condition(Condition.STALLED).orElseThrow().message())
@@ -249,7 +255,7 @@ class ScheduleLogicTest {
   void historyLimitsDeleteOldRunsButTheStatusKeepsWhatTheyReported() {
     DataMoverScheduleSpec base = spec("0 * * * *", null, null, null);
     DataMoverScheduleSpec keepOne = new DataMoverScheduleSpec(base.schedule(), null, null, null, null, 1, 0, null, null, null,
-        base.sourcePvc(), base.secretName(), true, null, null, null, null, null, null);
+        base.sourcePvc(), base.secretName(), true, null, null, null, null, null, null, null, null, null, null, null);
     DataMoverSchedule s = schedule(keepOne, null);
     DataMoverScheduleStatus status = at(s, "2026-01-01T11:00:00Z").status();
     finish("nightly-202601011100", Phase.COMPLETED, "2026-01-01T11:05:00Z", "2026-01-01-110000");
@@ -331,6 +337,21 @@ class ScheduleLogicTest {
     finish("nightly-202601011200", Phase.COMPLETED, "2026-01-01T12:04:00Z", "2026-01-01-120000");
     at(s.status(status), "2026-01-01T12:05:00Z");
     assertThat(cluster.jobs.keySet()).containsExactly("apps/nightly-prune-20260101120000-2");
+  }
+
+  @Test
+  void everyRunGetsTheSchedulesCopyMethodAndTemporaryPvcSettings() {
+    DataMoverScheduleSpec snapshots = new DataMoverScheduleSpec("0 * * * *", null, null, null, null, null, null, null, null, null,
+        "db-data", "s3", null, null, null, null, null, null, null, "Snapshot", "fast", "csi-cheap", List.of("ReadWriteOncePod"), null);
+
+    at(schedule(snapshots, null), "2026-01-01T11:00:00Z");
+
+    assertThat(cluster.dataMovers.values()).singleElement().satisfies(run -> {
+      assertThat(run.getSpec().copyMethod()).isEqualTo("Snapshot");
+      assertThat(run.getSpec().volumeSnapshotClassName()).isEqualTo("fast");
+      assertThat(run.getSpec().storageClassName()).isEqualTo("csi-cheap");
+      assertThat(run.getSpec().accessModes()).containsExactly("ReadWriteOncePod");
+    });
   }
 
   @Test

@@ -117,7 +117,7 @@ class PhaseMachineTest {
   void terminalAndUnknownPhasesAreLeftAlone() {
     DataMover done = inPhase(dataMover("done"), Phase.COMPLETED, CREATED);
     DataMover odd = dataMover("odd").status(new DataMoverStatus(
-        "SomethingElse", null, null, null, null, null, null, null, null, null, null, null, null, null, null));
+        "SomethingElse", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
 
     assertThat(machine().reconcile(done, CREATED).status()).isSameAs(done.getStatus());
     assertThat(machine().reconcile(odd, CREATED).status()).isSameAs(odd.getStatus());

@@ -130,6 +130,28 @@ final class SampleData {
         """;
   }
 
+  /** A backup of the sample PVC from a VolumeSnapshot ({@code copyMethod: Snapshot}), not applied: the guide says how. */
+  static String snapshotBackupYaml() {
+    return """
+        # A backup of the sample PVC from a VolumeSnapshot instead of a clone. Apply it with:
+        #   kubectl apply -f <this file>
+        # The snapshot (class sandbox-snapshots, the default of the sandbox's CSI driver) is cut, a PVC is
+        # made from it, the mover reads that PVC; both are deleted once the backup is written.
+        # Watch it with: kubectl get dm,volumesnapshots,pvc -n demo
+        apiVersion: datamover.a-cup-of.coffee/v1alpha1
+        kind: DataMover
+        metadata:
+          name: sample-backup-snapshot
+          namespace: demo
+        spec:
+          sourcePvc: sample-data
+          secretName: storage-credentials
+          addTimestampPrefix: true
+          copyMethod: Snapshot              # or Clone (the default), or Direct (reads the PVC itself)
+          deletePvcAfterBackup: true
+        """;
+  }
+
   /** The DataMoverRestore of the sample: the newest complete backup into a new PVC. */
   static String restoreYaml() {
     return """

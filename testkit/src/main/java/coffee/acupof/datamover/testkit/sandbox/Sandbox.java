@@ -9,8 +9,10 @@ import coffee.acupof.datamover.testkit.LoggedProcess;
 import coffee.acupof.datamover.testkit.MoverCommand;
 import coffee.acupof.datamover.testkit.Rclone;
 import coffee.acupof.datamover.testkit.S3Server;
+import coffee.acupof.datamover.testkit.SnapshotControllerAssets;
 import coffee.acupof.datamover.testkit.node.Kubelet;
 import coffee.acupof.datamover.testkit.storage.LocalProvisioner;
+import coffee.acupof.datamover.testkit.storage.LocalSnapshotter;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -57,7 +59,9 @@ import sun.misc.Signal;
  *       kube-controller-manager with {@link LocalCluster#CONTROLLERS} (Jobs, PV binding, garbage
  *       collection, PVC and PV protection, namespaces) and kube-scheduler, plays the kubelet of one
  *       node ({@link Kubelet}) and a CSI driver whose volumes are directories ({@link LocalProvisioner},
- *       storage class {@value #STORAGE_CLASS}), starts an S3 server ({@link S3Server}, bucket
+ *       storage class {@value #STORAGE_CLASS}) and whose snapshots are copies of them (the VolumeSnapshot
+ *       CRDs, the real snapshot-controller, {@link LocalSnapshotter}, default class
+ *       {@value #SNAPSHOT_CLASS}), starts an S3 server ({@link S3Server}, bucket
  *       {@value SampleData#BUCKET}), the {@link LocalExecutor} (the kubelet's container runtime: every
  *       mover pod runs as a local process of the Java mover of {@code rclone-image} with the pinned rclone)
  *       and the packaged operator jar as a child process.
@@ -94,6 +98,8 @@ public final class Sandbox {
   private static final int LABEL_WIDTH = 28;
   /** The storage class of the sample PVC, served by the sandbox's {@link LocalProvisioner}. */
   static final String STORAGE_CLASS = "sandbox-local";
+  /** The default VolumeSnapshotClass of the sandbox's CSI driver, for {@code copyMethod: Snapshot}. */
+  static final String SNAPSHOT_CLASS = "sandbox-snapshots";
 
   private final Options options;
   private final Path dir;
@@ -112,6 +118,8 @@ public final class Sandbox {
   private ApiServer.Scheduler scheduler;
   private Kubelet kubelet;
   private LocalProvisioner provisioner;
+  private ApiServer.SnapshotController snapshotController;
+  private LocalSnapshotter snapshotter;
   private CompletableFuture<S3Server> s3Starting;
   private volatile long s3ReadyNanos;
   private S3Server s3;
@@ -123,6 +131,7 @@ public final class Sandbox {
   private Path dataMoverFile;
   private Path restoreFile;
   private Path scheduleFile;
+  private Path snapshotBackupFile;
 
   private Sandbox(Options options, Path dir) {
     this.options = options;
@@ -228,6 +237,14 @@ public final class Sandbox {
     provisioner = LocalProvisioner.start(server.adminClient(), volumes);
     LocalProvisioner.ensureStorageClass(server.adminClient(), STORAGE_CLASS, "Immediate");
     component("storage class " + STORAGE_CLASS, "CSI driver played: volumes are directories", started);
+
+    started = System.nanoTime();
+    server.applyYaml(SnapshotControllerAssets.crdDirectory());
+    snapshotController = server.startSnapshotController();
+    link("snapshot-controller.log", snapshotController.logFile());
+    snapshotter = LocalSnapshotter.start(server.adminClient(), volumes.resolve(".snapshots"));
+    LocalSnapshotter.ensureSnapshotClass(server.adminClient(), SNAPSHOT_CLASS, true);
+    component("VolumeSnapshots", "snapshot-controller; class " + SNAPSHOT_CLASS + " (snapshots are copies)", started);
 
     s3 = awaitS3();
     s3.createBucket(SampleData.BUCKET);
@@ -590,6 +607,7 @@ public final class Sandbox {
     }
     out.line(Console.INDENT + "Its first run has completed; a new one starts every two minutes and keeps the newest 3 points in time.");
     kubectlShown("get", "datamoverschedules", "-n", SampleData.NAMESPACE, "-o", "wide");
+    snapshotBackupFile = SampleData.writePrivate(dir.resolve("manifests/sample-backup-snapshot.yaml"), SampleData.snapshotBackupYaml());
   }
 
   // --- exploring ----------------------------------------------------------------------------------
@@ -614,6 +632,8 @@ public final class Sandbox {
     out.field("", "kubectl get datamoverrestores,pvc -n " + SampleData.NAMESPACE, width);
     out.field("Run again", "change metadata.name in " + dataMoverFile + ", then kubectl apply -f it", width);
     out.field("Restore", "change metadata.name and targetPvc in " + restoreFile + ", then kubectl apply -f it", width);
+    out.field("Snapshot", "kubectl apply -f " + snapshotBackupFile + "   # copyMethod: Snapshot", width);
+    out.field("", "kubectl get dm,volumesnapshots,pvc -n " + SampleData.NAMESPACE + "   # class " + SNAPSHOT_CLASS, width);
     out.field("Schedule", "kubectl get dms,dm -n " + SampleData.NAMESPACE + "   (" + scheduleFile + ")", width);
     out.field("", "kubectl patch dms -n " + SampleData.NAMESPACE + " " + SampleData.SCHEDULE
         + " --type merge -p '{\"spec\":{\"manualTrigger\":\"'$(date +%s)'\"}}'   # run now", width);
@@ -623,7 +643,7 @@ public final class Sandbox {
     out.field("Operator", actuator + "/health", width);
     out.field("", actuator + "/prometheus   (the datamover_* metrics)", width);
     out.field("Logs", logs + "/: operator.log, kube-apiserver.log, etcd.log,", width);
-    out.field("", "kube-controller-manager.log, kube-scheduler.log, s3proxy.log, sandbox.log,", width);
+    out.field("", "kube-controller-manager.log, kube-scheduler.log, snapshot-controller.log, s3proxy.log, sandbox.log,", width);
     out.field("", "movers/<namespace>/<pod>.log", width);
     out.field("Volumes", volumes + "/<namespace>/<pvc>: the data of each PVC", width);
     out.blank();
@@ -742,6 +762,11 @@ public final class Sandbox {
     stopPart("local executor", executor, done);
     stopPart("kubelet", kubelet, done);
     stopPart("CSI driver", provisioner, done);
+    stopPart("CSI snapshotter", snapshotter, done);
+    if (keepFiles) {
+      keepLog("snapshot-controller.log");
+    }
+    stopPart("snapshot-controller", snapshotController, done);
     if (s3 == null && s3Starting != null) {
       try {
         s3 = s3Starting.get(2, TimeUnit.MINUTES);
