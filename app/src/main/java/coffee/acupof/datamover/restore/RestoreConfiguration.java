@@ -51,7 +51,7 @@ import org.springframework.context.annotation.Configuration;
 public class RestoreConfiguration {
   static final String INDEX_BY_TARGET_PVC = "byTargetPvc";
   static final String INDEX_BY_SECRET = "bySecret";
-  static final String INDEX_BY_SCHEDULE = "bySchedule";
+  static final String INDEX_BY_SCHEDULE_NAME = "byScheduleName";
 
   @Bean
   SharedIndexInformer<DataMoverRestore> restoreInformer(Informers informers) {
@@ -62,7 +62,7 @@ public class RestoreConfiguration {
             r -> r.getSpec() == null || r.getSpec().isPopulator() ? List.of() : List.of(r.namespace() + "/" + r.getSpec().targetPvc()),
             INDEX_BY_SECRET,
             r -> r.getSpec() == null ? List.of() : r.getSpec().secretKeys(r.namespace()),
-            INDEX_BY_SCHEDULE,
+            INDEX_BY_SCHEDULE_NAME,
             r -> r.getSpec() == null || r.getSpec().scheduleName() == null ? List.of() : List.of(r.namespace() + "/" + r.getSpec().scheduleName())));
     return informer;
   }
@@ -135,7 +135,7 @@ public class RestoreConfiguration {
     feeder.watch(pvcInformer, RestoreConfiguration::populated);
     feeder.watch(pvInformer, RestoreConfiguration::handedOver);
     feeder.watchReferenced(secretInformer, restoreInformer, INDEX_BY_SECRET);
-    feeder.watchReferenced(scheduleInformer, restoreInformer, INDEX_BY_SCHEDULE);
+    feeder.watchReferenced(scheduleInformer, restoreInformer, INDEX_BY_SCHEDULE_NAME);
     feeder.watchOwned(jobInformer);
     feeder.watchOwned(podInformer);
     // A restore's image wakes it (by owner reference, or by its label when a schedule owns the image).

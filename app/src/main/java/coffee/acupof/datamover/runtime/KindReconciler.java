@@ -8,9 +8,12 @@ import io.kubernetes.client.informer.cache.Lister;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +24,17 @@ import org.slf4j.LoggerFactory;
  * Events and metrics — so a conflict, a resync or a restart never records anything twice. Failed
  * API calls are retried with the queue's back-off. Reconcile time per kind and result goes to
  * {@code datamover_reconcile_duration_seconds}.
+ *
+ * <p>After a status write, the cache holds the object as it was until the watch delivers the write.
+ * A reconcile in that gap (woken by a child's event) would act on the old status: repeat a step's
+ * side effect and then lose its status write to a conflict, and with it the step's Event. So the
+ * object is not reconciled while the cache still shows the resourceVersion that was written over;
+ * the watch's update wakes it again (and a short requeue covers a lost wake-up).
  */
 public class KindReconciler<T extends ManagedResource<S>, S> implements Reconciler {
   private static final Logger log = LoggerFactory.getLogger(KindReconciler.class);
+  /** How soon an object whose status write the cache has not yet seen is looked at again, if no event wakes it. */
+  static final Duration CACHE_CATCH_UP = Duration.ofSeconds(1);
 
   private final ResourceKind<T, ?> kind;
   private final Lister<T> lister;
@@ -32,6 +43,8 @@ public class KindReconciler<T extends ManagedResource<S>, S> implements Reconcil
   private final EventRecorder events;
   private final Clock clock;
   private final MeterRegistry registry;
+  /** Per object key: the resourceVersion a successful status write replaced, until the cache moves past it. */
+  private final Map<String, String> writtenOver = new ConcurrentHashMap<>();
 
   public KindReconciler(
       ResourceKind<T, ?> kind,
@@ -71,9 +84,16 @@ public class KindReconciler<T extends ManagedResource<S>, S> implements Reconcil
   private Result reconcileOnce(Request request) {
     T object = lister.namespace(request.getNamespace()).get(request.getName());
     if (object == null) {
+      writtenOver.remove(request.getNamespace() + "/" + request.getName());
       logic.forget(request.getNamespace(), request.getName());
       return new Result(false);
     }
+    String version = object.getMetadata().getResourceVersion();
+    if (version != null && version.equals(writtenOver.get(object.key()))) {
+      log.debug("{} {}: the cache has not yet seen the last status write; waiting for it", kind, object.key());
+      return new Result(true, CACHE_CATCH_UP);
+    }
+    writtenOver.remove(object.key());
     OffsetDateTime now = OffsetDateTime.now(clock).truncatedTo(ChronoUnit.SECONDS);
     Step<S> step;
     try {
@@ -85,6 +105,9 @@ public class KindReconciler<T extends ManagedResource<S>, S> implements Reconcil
     if (step.status() != null && !Objects.equals(step.status(), object.getStatus())) {
       try {
         statusWriter.write(kind, object, step.status());
+        if (version != null) {
+          writtenOver.put(object.key(), version);
+        }
       } catch (ClusterException e) {
         if (StatusWriter.isConflict(e)) {
           log.debug("{} {} changed while reconciling; reading it again", kind, object.key());

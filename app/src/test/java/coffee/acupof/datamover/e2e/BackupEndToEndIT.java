@@ -28,7 +28,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BackupEndToEndIT {
   private static EndToEnd e2e;
-  private static OperatorProcess operator;
 
   @BeforeAll
   static void start() throws Exception {
@@ -42,14 +41,11 @@ class BackupEndToEndIT {
       Trees.writeSample(e2e.volume(pvc), pvc);
       Given.boundPvc(e2e.namespace, pvc, "csi-clone-capable");
     }
-    operator = e2e.startOperator();
+    e2e.startOperator();
   }
 
   @AfterAll
   static void stop() {
-    if (operator != null) {
-      operator.close();
-    }
     if (e2e != null) {
       e2e.close();
     }

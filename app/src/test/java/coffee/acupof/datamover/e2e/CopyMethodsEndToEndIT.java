@@ -31,7 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 class CopyMethodsEndToEndIT {
   private static EndToEnd e2e;
-  private static OperatorProcess operator;
 
   @BeforeAll
   static void start() {
@@ -40,14 +39,11 @@ class CopyMethodsEndToEndIT {
     e2e.s3.createBucket("backups");
     Given.secret(e2e.namespace, "s3", e2e.s3Secret("backups"));
     LocalProvisioner.ensureStorageClass(TestCluster.admin(), "csi", "Immediate");
-    operator = e2e.startOperator();
+    e2e.startOperator();
   }
 
   @AfterAll
   static void stop() {
-    if (operator != null) {
-      operator.close();
-    }
     if (e2e != null) {
       e2e.close();
     }

@@ -88,17 +88,6 @@ final class EndToEnd implements AutoCloseable {
     return Given.volume(namespace, pvc);
   }
 
-  /**
-   * Whether the mover knows the {@code prune} operation (contract 1.1, the Java mover): asked with no
-   * retention policy, a mover that knows it refuses the policy, one that does not refuses the operation.
-   */
-  static boolean moverSupportsPrune() {
-    Commands.Result result = Commands.exec(MoverCommand.command(), TestCluster.repoRoot(), null,
-        Map.of("MOVER_OPERATION", "prune", "PATH", Rclone.binary().getParent() + ":" + System.getenv("PATH"), "MOVER_RESULT_FILE", "/dev/null"),
-        Duration.ofMinutes(1));
-    return !(result.stdout() + result.stderr()).contains("must be backup, restore or list");
-  }
-
   /** Waits until DataMover {@code name} of this namespace has ended, and checks that it completed. */
   DataMoverStatus awaitBackup(String name) {
     await().atMost(Duration.ofMinutes(5)).until(() -> TestCluster.get(namespace, name).getStatus().phaseValue().isTerminal());

@@ -31,7 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 class RestoreEndToEndIT {
   private static EndToEnd e2e;
-  private static OperatorProcess operator;
 
   @BeforeAll
   static void start() throws Exception {
@@ -40,14 +39,11 @@ class RestoreEndToEndIT {
     Given.secret(e2e.namespace, "s3", e2e.s3Secret("backups"));
     // The class the restores' templates name (the CSI driver the test kit plays).
     LocalProvisioner.ensureStorageClass(TestCluster.admin(), "csi", "Immediate");
-    operator = e2e.startOperator();
+    e2e.startOperator();
   }
 
   @AfterAll
   static void stop() {
-    if (operator != null) {
-      operator.close();
-    }
     if (e2e != null) {
       e2e.close();
     }

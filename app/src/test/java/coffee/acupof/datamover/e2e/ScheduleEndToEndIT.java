@@ -41,9 +41,6 @@ class ScheduleEndToEndIT {
 
   @AfterAll
   static void stop() {
-    if (operator != null) {
-      operator.close();
-    }
     if (e2e != null) {
       e2e.close();
     }

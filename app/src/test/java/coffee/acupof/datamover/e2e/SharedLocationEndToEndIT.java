@@ -22,21 +22,17 @@ import org.junit.jupiter.api.Test;
  */
 class SharedLocationEndToEndIT {
   private static EndToEnd e2e;
-  private static OperatorProcess operator;
 
   @BeforeAll
   static void start() {
     e2e = new EndToEnd("e2e-shared");
     e2e.s3.createBucket("backups");
     Given.secret(e2e.namespace, "s3", e2e.s3Secret("backups"));
-    operator = e2e.startOperator();
+    e2e.startOperator();
   }
 
   @AfterAll
   static void stop() {
-    if (operator != null) {
-      operator.close();
-    }
     if (e2e != null) {
       e2e.close();
     }
