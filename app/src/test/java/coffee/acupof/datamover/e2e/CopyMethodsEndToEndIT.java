@@ -36,8 +36,7 @@ class CopyMethodsEndToEndIT {
   static void start() {
     VolumeSnapshots.install();
     e2e = new EndToEnd("e2e-copy");
-    e2e.s3.createBucket("backups");
-    Given.secret(e2e.namespace, "s3", e2e.s3Secret("backups"));
+    e2e.bucketWithSecret("backups", "s3");
     LocalProvisioner.ensureStorageClass(TestCluster.admin(), "csi", "Immediate");
     e2e.startOperator();
   }

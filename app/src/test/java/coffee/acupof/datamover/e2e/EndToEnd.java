@@ -169,6 +169,12 @@ final class EndToEnd implements AutoCloseable {
     return operator;
   }
 
+  /** Creates {@code bucket} on the test S3 server and Secret {@code secret} (the old operator's form) for it. */
+  void bucketWithSecret(String bucket, String secret) {
+    s3.createBucket(bucket);
+    Given.secret(namespace, secret, s3Secret(bucket));
+  }
+
   /** The Secret of the old operator's form (a), pointing at the test S3 server. */
   Map<String, String> s3Secret(String bucket) {
     Map<String, String> values = new LinkedHashMap<>();

@@ -35,8 +35,7 @@ class RestoreEndToEndIT {
   @BeforeAll
   static void start() throws Exception {
     e2e = EndToEnd.inNamespace("legacy");
-    e2e.s3.createBucket("backups");
-    Given.secret(e2e.namespace, "s3", e2e.s3Secret("backups"));
+    e2e.bucketWithSecret("backups", "s3");
     // The class the restores' templates name (the CSI driver the test kit plays).
     LocalProvisioner.ensureStorageClass(TestCluster.admin(), "csi", "Immediate");
     e2e.startOperator();

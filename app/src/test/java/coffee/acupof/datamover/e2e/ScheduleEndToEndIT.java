@@ -30,8 +30,7 @@ class ScheduleEndToEndIT {
   @BeforeAll
   static void start() throws Exception {
     e2e = new EndToEnd("e2e-schedule");
-    e2e.s3.createBucket("backups");
-    Given.secret(e2e.namespace, "s3", e2e.s3Secret("backups"));
+    e2e.bucketWithSecret("backups", "s3");
     for (String pvc : List.of("shop-data", "kept-data")) {
       Trees.writeSample(e2e.volume(pvc), pvc);
       Given.boundPvc(e2e.namespace, pvc, "csi-clone-capable");

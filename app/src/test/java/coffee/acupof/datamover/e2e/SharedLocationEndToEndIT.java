@@ -26,8 +26,7 @@ class SharedLocationEndToEndIT {
   @BeforeAll
   static void start() {
     e2e = new EndToEnd("e2e-shared");
-    e2e.s3.createBucket("backups");
-    Given.secret(e2e.namespace, "s3", e2e.s3Secret("backups"));
+    e2e.bucketWithSecret("backups", "s3");
     e2e.startOperator();
   }
 
