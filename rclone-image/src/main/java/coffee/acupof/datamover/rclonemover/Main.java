@@ -49,6 +49,7 @@ public final class Main {
     String raw = args.length > 0 && !args[0].isEmpty() ? args[0] : env.get("MOVER_OPERATION", "backup");
     Report report = new Report(raw.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]", ""));
     Path work = null;
+    RcloneCalls calls = new RcloneCalls();
     int code;
     String message;
     try {
@@ -63,7 +64,7 @@ public final class Main {
       rcloneEnv.putIfAbsent("RCLONE_CACHE_DIR", work.resolve("cache").toString());
       rcloneEnv.putIfAbsent("XDG_CACHE_HOME", work.resolve("cache").toString());
       RcloneProcess bare = new RcloneProcess(rcloneBinary, List.of(), rcloneEnv, masker, stderr,
-          stats -> out.line(Transfer.progressLine(operation.id(), stats)), termination);
+          stats -> out.line(Transfer.progressLine(operation.id(), stats)), termination, calls);
       String version = version(bare, work);
       report.rcloneVersion(version);
       Settings settings = Settings.parse(operation, env, clock);
@@ -103,6 +104,10 @@ public final class Main {
     message = oneLine(masker.mask(message));
     if (code != 0) {
       out.log(message);
+    }
+    if (calls.count() > 0) {
+      out.log(calls.summary() + " of " + String.format(java.util.Locale.ROOT, "%.2f s",
+          (System.nanoTime() - start) / 1e9));
     }
     String json = masker.mask(report.toJson(code, message, (System.nanoTime() - start) / 1_000_000_000L));
     writeResultFile(env, json);
