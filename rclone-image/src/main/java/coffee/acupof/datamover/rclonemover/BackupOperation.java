@@ -117,7 +117,7 @@ public final class BackupOperation {
         + " copied server-side), " + deletedCount + " deleted; the backup holds " + volume.fileCount() + " file(s), "
         + volume.byteCount() + " byte(s)";
     if (settings.verifyAfterBackup()) {
-      message += "; " + VerifyOperation.verify(ctx, new RestorePoint(sub, point, target.markerSpecBelowRoot()));
+      message += "; " + VerifyOperation.verify(ctx, RestorePoint.complete(sub, point, target.markerSpecBelowRoot()));
     }
     return message;
   }
@@ -130,15 +130,16 @@ public final class BackupOperation {
   private Rclone.Stats copy(Path data, String dest, Volume volume, Path filesFrom, Optional<String> copyDest) {
     String what = "copy to " + destination;
     if (copyDest.isEmpty()) {
-      return Transfer.copy(ctx, data.toString(), dest, filesFrom, what, List.of("--metadata"));
+      return Transfer.copy(ctx, data.toString(), dest, filesFrom, what, List.of("--links", "--metadata")).stats();
     }
     Path small = Volume.filesFrom(remote, volume.files(),
         e -> Manifest.File.parse(e.value()).size() < SERVER_SIDE_COPY_MIN_SIZE);
     Path large = Volume.filesFrom(remote, volume.files(),
         e -> Manifest.File.parse(e.value()).size() >= SERVER_SIDE_COPY_MIN_SIZE);
-    Rclone.Stats uploaded = Transfer.copy(ctx, data.toString(), dest, small, what, List.of("--metadata"));
+    Rclone.Stats uploaded = Transfer.copy(ctx, data.toString(), dest, small, what, List.of("--links", "--metadata"))
+        .stats();
     Rclone.Stats copied = Transfer.copy(ctx, data.toString(), dest, large, what,
-        List.of("--metadata", "--copy-dest", config.at(copyDest.get()), "--checksum"));
+        List.of("--links", "--metadata", "--copy-dest", config.at(copyDest.get()), "--checksum")).stats();
     Rclone.Stats both = uploaded.plus(copied);
     ctx.report().transferred(both);
     return both;
