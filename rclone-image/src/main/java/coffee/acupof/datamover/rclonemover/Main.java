@@ -50,6 +50,7 @@ public final class Main {
     Report report = new Report(raw.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]", ""));
     Path work = null;
     RcloneCalls calls = new RcloneCalls();
+    Concurrently.Pending<String> version = null;
     int code;
     String message;
     try {
@@ -65,15 +66,16 @@ public final class Main {
       rcloneEnv.putIfAbsent("XDG_CACHE_HOME", work.resolve("cache").toString());
       RcloneProcess bare = new RcloneProcess(rcloneBinary, List.of(), rcloneEnv, masker, stderr,
           stats -> out.line(Transfer.progressLine(operation.id(), stats)), termination, calls);
-      String version = version(bare, work);
-      report.rcloneVersion(version);
+      Path versionDir = work;
+      version = Concurrently.start("version", () -> version(bare, versionDir));
       Settings settings = Settings.parse(operation, env, clock);
       RemoteConfig config = RemoteConfig.parse(env, bare, work, masker);
       Map<String, String> configured = new HashMap<>(rcloneEnv);
       configured.putAll(config.environment());
       Rclone rclone = bare.withFlags(config.flags(), configured);
       report.destination(config.display(""));
-      Context ctx = new Context(settings, env, new Remote(rclone, config, work), work, out, clock, report, version);
+      Context ctx = new Context(settings, env, new Remote(rclone, config, work), work, out, clock, report,
+          version);
       message = switch (operation) {
         case BACKUP -> BackupOperation.run(ctx);
         case RESTORE -> RestoreOperation.run(ctx);
@@ -99,6 +101,9 @@ public final class Main {
         e.printStackTrace(stderr);
       }
     } finally {
+      if (version != null) {
+        report.rcloneVersion(version.orElse(""));
+      }
       deleteTree(work);
     }
     message = oneLine(masker.mask(message));
