@@ -120,7 +120,8 @@ public final class BackupOperation {
         + " copied server-side), " + deletedCount + " deleted; the backup holds " + volume.fileCount() + " file(s), "
         + volume.byteCount() + " byte(s)";
     if (settings.verifyAfterBackup()) {
-      message += "; " + VerifyOperation.verify(ctx, RestorePoint.complete(sub, point, target.markerSpecBelowRoot()));
+      message += "; " + VerifyOperation.verify(ctx,
+          new RestorePoint(sub, point, Optional.of(target.markerSpecBelowRoot()), Optional.of(marker)));
     }
     return message;
   }

@@ -42,7 +42,7 @@ public final class RestoreOperation {
       return unverified(ctx, point, from);
     }
 
-    Path markerFile = ctx.remote().cat(ctx.config().at(point.marker().orElseThrow()), Optional.empty());
+    Path markerFile = point.markerFile(ctx);
     SortedFile.Builder files = SortedFile.builder(ctx.work());
     SortedFile.Builder dirs = SortedFile.builder(ctx.work());
     Manifest.read(markerFile, f -> files.add(f.path(), f.json()), d -> dirs.add(d.path(), d.json()), from);

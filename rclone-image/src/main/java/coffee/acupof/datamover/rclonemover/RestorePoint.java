@@ -1,5 +1,6 @@
 package coffee.acupof.datamover.rclonemover;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,14 +18,26 @@ import java.util.stream.Collectors;
  *
  * @param sub the folder below the root holding the files ({@code ""} for the fixed path)
  * @param marker the marker below the root; empty for an unverified point
+ * @param downloaded the marker, when choosing the point already downloaded it whole
  */
-public record RestorePoint(String sub, Optional<String> pointInTime, Optional<String> marker) {
+public record RestorePoint(String sub, Optional<String> pointInTime, Optional<String> marker,
+    Optional<Path> downloaded) {
 
   private static final String OWN_PATH = "give each source its own path (spec.path / MOVER_PATH)";
 
   /** A complete backup, checked against its marker. */
   public static RestorePoint complete(String sub, Optional<String> pointInTime, String marker) {
-    return new RestorePoint(sub, pointInTime, Optional.of(marker));
+    return new RestorePoint(sub, pointInTime, Optional.of(marker), Optional.empty());
+  }
+
+  /** The complete point in time {@code name}, with its marker if it was downloaded already. */
+  private static RestorePoint point(String name, Optional<Path> downloaded) {
+    return new RestorePoint(name, Optional.of(name), Optional.of(Catalog.markerOf(name)), downloaded);
+  }
+
+  /** A local copy of the whole marker (downloaded now unless choosing the point did). */
+  public Path markerFile(Context ctx) {
+    return downloaded.orElseGet(() -> ctx.remote().cat(ctx.config().at(marker.orElseThrow()), Optional.empty()));
   }
 
   /** Whether the backup has a completion marker that the restore checks against (false: unverified). */
@@ -63,12 +76,14 @@ public record RestorePoint(String sub, Optional<String> pointInTime, Optional<St
         .map(p -> p.name() + "(" + (p.complete() ? "complete" : "incomplete") + ")")
         .collect(Collectors.joining(", "))));
     if (found.complete()) {
-      if (ctx.settings().sourceGiven()) {
-        otherSource(name, markerSource(ctx, name), ctx.settings().source(), here).ifPresent(message -> {
-          throw MoverFailure.refused(message);
-        });
+      if (!ctx.settings().sourceGiven()) {
+        return point(name, Optional.empty());
       }
-      return complete(name, Optional.of(name), Catalog.markerOf(name));
+      MarkerReader markers = new MarkerReader(ctx);
+      otherSource(name, markers.source(name), ctx.settings().source(), here).ifPresent(message -> {
+        throw MoverFailure.refused(message);
+      });
+      return point(name, markers.whole(name));
     }
     if (!found.claims().isEmpty()) {
       throw MoverFailure.refused("point in time '" + name + "' under " + here + " is an interrupted backup (claimed"
@@ -81,13 +96,14 @@ public record RestorePoint(String sub, Optional<String> pointInTime, Optional<St
           + " complete one or 'latest', or, to restore this folder without checking that it is complete, set"
           + " MOVER_ALLOW_UNVERIFIED_BACKUP=true (spec.allowUnverifiedBackup)");
     }
-    return new RestorePoint(name, Optional.of(name), Optional.empty());
+    return new RestorePoint(name, Optional.of(name), Optional.empty(), Optional.empty());
   }
 
   private static RestorePoint latest(Context ctx, Catalog catalog) {
     String here = ctx.config().display("");
     Optional<String> source = ctx.settings().sourceGiven() ? Optional.of(ctx.settings().source()) : Optional.empty();
-    Latest latest = latestOf(catalog.points(), source, name -> markerSource(ctx, name));
+    MarkerReader markers = new MarkerReader(ctx);
+    Latest latest = latestOf(catalog.points(), source, markers::source);
     if (!latest.newerIncomplete().isEmpty()) {
       ctx.out().log("skipping newer incomplete point(s) in time: " + String.join(", ", latest.newerIncomplete()));
     }
@@ -96,7 +112,7 @@ public record RestorePoint(String sub, Optional<String> pointInTime, Optional<St
     }
     if (latest.chosen().isPresent()) {
       String name = latest.chosen().get();
-      return complete(name, Optional.of(name), Catalog.markerOf(name));
+      return point(name, markers.whole(name));
     }
     if (!latest.otherSources().isEmpty()) {
       throw MoverFailure.refused("no complete backup of source '" + source.orElseThrow() + "' under " + here
@@ -155,10 +171,36 @@ public record RestorePoint(String sub, Optional<String> pointInTime, Optional<St
         + OWN_PATH);
   }
 
-  /** The source named in a point's marker, read from its header. */
-  private static Optional<String> markerSource(Context ctx, String point) {
-    return Manifest.readHeader(ctx.remote().cat(ctx.config().at(Catalog.markerOf(point)), Optional.of(4096L)))
-        .map(Manifest.Header::source).filter(s -> !s.isEmpty());
+  /**
+   * Reads the source that points' markers name: the first marker whole (it is usually the one restored, which
+   * saves reading it again), later ones only their header.
+   */
+  private static final class MarkerReader {
+    private final Context ctx;
+    private Optional<String> first = Optional.empty();
+    private Optional<Path> firstFile = Optional.empty();
+
+    MarkerReader(Context ctx) {
+      this.ctx = ctx;
+    }
+
+    Optional<String> source(String point) {
+      Optional<Long> count = Optional.of(4096L);
+      if (first.isEmpty()) {
+        first = Optional.of(point);
+        count = Optional.empty();
+      }
+      Path file = ctx.remote().cat(ctx.config().at(Catalog.markerOf(point)), count);
+      if (count.isEmpty()) {
+        firstFile = Optional.of(file);
+      }
+      return Manifest.readHeader(file).map(Manifest.Header::source).filter(s -> !s.isEmpty());
+    }
+
+    /** The whole marker of {@code point}, if it was read whole. */
+    Optional<Path> whole(String point) {
+      return first.filter(point::equals).flatMap(p -> firstFile);
+    }
   }
 
   private static RestorePoint fixed(Context ctx, Catalog catalog) {
