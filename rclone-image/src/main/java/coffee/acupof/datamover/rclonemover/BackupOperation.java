@@ -240,8 +240,7 @@ public final class BackupOperation {
     Rclone.Outcome outcome = remote.run(Rclone.Call.of("delete", dest, "--files-from0", list.toString(),
         "--stats", "1h", "--stats-log-level", "NOTICE"));
     if (!outcome.ok()) {
-      throw MoverFailure.transfer("could not delete removed files from " + destination + ": "
-          + remote.explain(outcome));
+      throw remote.failure("could not delete removed files from " + destination, outcome);
     }
     deletedCount = outcome.stats().deletes();
     ctx.report().deleted(deletedCount);

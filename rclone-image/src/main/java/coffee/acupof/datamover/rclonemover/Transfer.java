@@ -55,8 +55,7 @@ public final class Transfer {
     }
     if (!outcome.ok()) {
       ctx.report().errors(Math.max(1, outcome.stats().errors()));
-      throw MoverFailure.transfer(what + " failed (rclone exit " + outcome.exitCode() + "): "
-          + ctx.remote().explain(outcome));
+      throw ctx.remote().failure(what + " failed (rclone exit " + outcome.exitCode() + ")", outcome);
     }
     SortedFile.Builder arrived = SortedFile.builder(ctx.work());
     readReport(after, line -> {
