@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * The operations the mover needs from rclone, typed: listing, reading and writing small objects, deleting, copying.
- * Failures become {@link MoverFailure}s whose message says what to check ({@link #explain}).
+ * Failures become {@link MoverFailure}s whose message says what to check, and whose exit code says whether another
+ * attempt can help ({@link #failure}, {@link RemoteError}).
  */
 public final class Remote {
 
