@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * The operations the mover needs from rclone, typed: listing, reading and writing small objects, deleting, copying.
- * Failures become {@link MoverFailure}s whose message says what to check ({@link #explain}).
+ * Failures become {@link MoverFailure}s whose message says what to check, and whose exit code says whether another
+ * attempt can help ({@link #failure}, {@link RemoteError}).
  */
 public final class Remote {
 
@@ -59,7 +60,7 @@ public final class Remote {
       }
       return;
     }
-    throw MoverFailure.transfer(explain(outcome));
+    throw failure("", outcome);
   }
 
   /** {@code rclone lsjson <spec> <flags>} into a temp file; empty when the location does not exist. */
@@ -74,7 +75,7 @@ public final class Remote {
     if (outcome.notFound()) {
       return Optional.empty();
     }
-    throw MoverFailure.transfer("could not list " + config.display(displayPart(spec)) + ": " + explain(outcome));
+    throw failure("could not list " + config.display(displayPart(spec)), outcome);
   }
 
   /** The entries of a listing ({@link #lsjson}), none when the location does not exist. */
@@ -91,7 +92,7 @@ public final class Remote {
     count.ifPresent(n -> args.addAll(List.of("--count", String.valueOf(n))));
     Rclone.Outcome outcome = rclone.run(Rclone.Call.of(args).to(out));
     if (!outcome.ok()) {
-      throw MoverFailure.transfer("could not read " + config.display(displayPart(spec)) + ": " + explain(outcome));
+      throw failure("could not read " + config.display(displayPart(spec)), outcome);
     }
     return out;
   }
@@ -100,7 +101,7 @@ public final class Remote {
   public void upload(Path local, String spec) {
     Rclone.Outcome outcome = rclone.run(Rclone.Call.of("copyto", local.toString(), spec));
     if (!outcome.ok()) {
-      throw MoverFailure.transfer("could not write " + config.display(displayPart(spec)) + ": " + explain(outcome));
+      throw failure("could not write " + config.display(displayPart(spec)), outcome);
     }
   }
 
@@ -115,6 +116,40 @@ public final class Remote {
     upload(file, spec);
   }
 
+  /** Renames one object (server-side where the backend can), or fails the run. */
+  public void move(String from, String to, String what) {
+    Rclone.Outcome outcome = rclone.run(Rclone.Call.of("moveto", from, to));
+    if (!outcome.ok()) {
+      throw failure("could not move " + what, outcome);
+    }
+  }
+
+  /**
+   * Uploads {@code file} as {@code dir/name} and then, only once it is written, deletes {@code dir/obsolete}, in one
+   * rclone run: a sync of a folder holding just {@code name} that considers only these two names and deletes after
+   * transferring (never after an error). Fails the run when the upload failed.
+   *
+   * @return false when the upload succeeded but {@code obsolete} could not be deleted
+   */
+  public boolean writeThenDelete(Path file, String dir, String name, String obsolete) {
+    Path folder = temp("write");
+    try {
+      Files.createDirectories(folder);
+      Files.copy(file, folder.resolve(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Rclone.Outcome outcome = rclone.run(Rclone.Call.of("sync", folder.toString(), dir, "--include", "/" + name,
+        "--include", "/" + obsolete, "--delete-after", "--stats", "1h", "--stats-log-level", "NOTICE"));
+    if (outcome.ok()) {
+      return true;
+    }
+    if (outcome.stats().transfers() == 1) {
+      return false;
+    }
+    throw failure("could not write " + config.display(displayPart(RemoteConfig.join(dir, name))), outcome);
+  }
+
   /** Deletes one object; true when it is gone (also when it was not there). */
   public boolean deleteFile(String spec) {
     Rclone.Outcome outcome = rclone.run(Rclone.Call.of("deletefile", spec));
@@ -125,7 +160,7 @@ public final class Remote {
   public void deleteFileOrFail(String spec, String what) {
     Rclone.Outcome outcome = rclone.run(Rclone.Call.of("deletefile", spec));
     if (!outcome.ok() && !outcome.notFound()) {
-      throw MoverFailure.transfer("could not remove " + what + ": " + explain(outcome));
+      throw failure("could not remove " + what, outcome);
     }
   }
 
@@ -133,7 +168,7 @@ public final class Remote {
   public void purge(String spec) {
     Rclone.Outcome outcome = rclone.run(Rclone.Call.of("purge", spec));
     if (!outcome.ok() && !outcome.notFound()) {
-      throw MoverFailure.transfer("could not delete " + config.display(displayPart(spec)) + ": " + explain(outcome));
+      throw failure("could not delete " + config.display(displayPart(spec)), outcome);
     }
   }
 
@@ -168,41 +203,26 @@ public final class Remote {
     return "";
   }
 
-  /** Turns rclone's last error into a message that says what to fix. */
+  /** Turns rclone's last error into a message that says what to fix ({@link RemoteError}). */
   public String explain(Rclone.Outcome outcome) {
     String e = outcome.lastError();
     if (e.length() > 400) {
       e = e.substring(0, 397) + "...";
     }
-    String hint;
-    if (containsAny(e, "SignatureDoesNotMatch", "InvalidAccessKeyId", "AccessDenied", "Access Denied",
-        "StatusCode: 401", "StatusCode: 403", "Unauthorized", "authentication failed")
-        || (e.contains("permission denied") && e.contains("Forbidden"))) {
-      hint = "the remote rejected the credentials: check " + config.hints().credentials();
-    } else if (containsAny(e, "x509:", "certificate", "tls:")) {
-      hint = "TLS verification of the endpoint failed: set MOVER_CA_BUNDLE to the CA bundle that signed its"
-          + " certificate, or check TLS_HOST/BUCKET_PORT";
-    } else if (e.contains("server gave HTTP response to HTTPS client")) {
-      hint = "the endpoint speaks plain HTTP: set TLS_HOST=false (or use an http:// endpoint)";
-    } else if (containsAny(e, "connection refused", "no such host", "i/o timeout", "dial tcp",
-        "network is unreachable", "connection reset", "context deadline exceeded")) {
-      hint = "cannot reach the remote endpoint: check " + config.hints().endpoint() + " and network policies";
-    } else if (containsAny(e, "NoSuchBucket", "bucket does not exist", "directory not found")) {
-      hint = "bucket or path not found: check " + config.hints().path();
-    } else if (e.contains("no space left")) {
-      hint = "no space left on the target volume";
-    } else {
-      hint = "see the rclone messages above";
-    }
-    return hint + " (rclone: " + (e.isEmpty() ? "no error message" : e) + ")";
+    return RemoteError.of(outcome.lastError()).hint(config) + " (rclone: " + (e.isEmpty() ? "no error message" : e)
+        + ")";
   }
 
-  private static boolean containsAny(String text, String... parts) {
-    for (String part : parts) {
-      if (text.contains(part)) {
-        return true;
-      }
-    }
-    return false;
+  /**
+   * The failure of an rclone call: {@code what} failed, why and what to fix; a configuration error when another
+   * attempt cannot help (rejected credentials, untrusted TLS certificate), else a transfer error.
+   *
+   * @param what what failed, e.g. {@code could not list s3:bucket/path}; empty for the explanation alone
+   */
+  public MoverFailure failure(String what, Rclone.Outcome outcome) {
+    String message = (what.isEmpty() ? "" : what + ": ") + explain(outcome);
+    return RemoteError.of(outcome.lastError()).configuration()
+        ? MoverFailure.configuration(message)
+        : MoverFailure.transfer(message);
   }
 }

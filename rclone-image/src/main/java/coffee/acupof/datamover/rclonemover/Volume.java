@@ -26,7 +26,7 @@ public record Volume(SortedFile files, SortedFile directories, long fileCount, l
     Rclone.Outcome outcome = remote.run(Rclone.Call.of("lsjson", "-R", "-M", "--links", "--no-mimetype",
         data.toString()).to(listing));
     if (!outcome.ok()) {
-      throw MoverFailure.transfer("could not list MOVER_DATA_DIR '" + data + "': " + remote.explain(outcome));
+      throw remote.failure("could not list MOVER_DATA_DIR '" + data + "'", outcome);
     }
     SortedFile.Builder files = SortedFile.builder(remote.work());
     SortedFile.Builder dirs = SortedFile.builder(remote.work());

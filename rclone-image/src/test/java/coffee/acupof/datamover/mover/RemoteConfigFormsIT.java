@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,7 +73,7 @@ class RemoteConfigFormsIT {
   }
 
   @Test
-  void formA_overTlsWithCustomCa() throws IOException {
+  void formA_overTlsWithCustomCa() throws IOException, InterruptedException {
     Path ca = https.caCertificate().orElseThrow();
     Mover a = mover().env(Mover.s3Form(https, BUCKET)).env("TLS_HOST", "True")
         .env("MOVER_PATH", "form-a-tls").env("MOVER_CA_BUNDLE", ca.toString());
@@ -80,8 +81,36 @@ class RemoteConfigFormsIT {
 
     Mover.Run untrusted = mover().env(Mover.s3Form(https, BUCKET)).env("MOVER_PATH", "form-a-tls")
         .env("MOVER_DATA_DIR", data.toString()).backup();
-    assertThat(untrusted.exitCode()).as(untrusted.describe()).isEqualTo(3);
-    assertThat(untrusted.message()).contains("TLS verification").contains("MOVER_CA_BUNDLE");
+    assertThat(untrusted.exitCode()).as(untrusted.describe()).isEqualTo(2);
+    assertThat(untrusted.message()).startsWith("configuration error: the remote's TLS certificate is not trusted:"
+        + " set spec.customCA (a Secret or ConfigMap key holding the CA bundle) — MOVER_CA_BUNDLE for hand runs")
+        .contains("x509: certificate signed by unknown authority");
+
+    Path otherCa = selfSignedCertificate("other-ca");
+    Mover.Run wrongCa = mover().env(Mover.s3Form(https, BUCKET)).env("MOVER_PATH", "form-a-tls")
+        .env("MOVER_CA_BUNDLE", otherCa.toString()).env("MOVER_DATA_DIR", data.toString()).backup();
+    assertThat(wrongCa.exitCode()).as(wrongCa.describe()).isEqualTo(2);
+    assertThat(wrongCa.message()).contains("spec.customCA")
+        .contains("the CA bundle in use (" + otherCa + ") did not verify it");
+  }
+
+  /** A PEM certificate of a new self-signed CA that signed nothing the servers use (made with the JDK's keytool). */
+  private static Path selfSignedCertificate(String name) throws IOException, InterruptedException {
+    Path dir = Files.createDirectories(tmp.resolve(name));
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    Path store = dir.resolve("store.p12");
+    Path pem = dir.resolve("ca.pem");
+    for (List<String> command : List.of(
+        List.of(keytool, "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+            "-dname", "CN=" + name, "-ext", "bc:c", "-keystore", store.toString(), "-storetype", "PKCS12",
+            "-storepass", "changeit"),
+        List.of(keytool, "-exportcert", "-rfc", "-alias", "ca", "-keystore", store.toString(), "-storetype",
+            "PKCS12", "-storepass", "changeit", "-file", pem.toString()))) {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("keytool.log").toFile()).start();
+      assertThat(process.waitFor()).as(Files.readString(dir.resolve("keytool.log"))).isZero();
+    }
+    return pem;
   }
 
   @Test
@@ -107,8 +136,8 @@ class RemoteConfigFormsIT {
     assertThat(run.files()).isZero();
 
     Mover.Run noCa = b.copy().env("MOVER_CA_BUNDLE", null).env("MOVER_DATA_DIR", data.toString()).backup();
-    assertThat(noCa.exitCode()).as(noCa.describe()).isEqualTo(3);
-    assertThat(noCa.message()).contains("MOVER_CA_BUNDLE");
+    assertThat(noCa.exitCode()).as(noCa.describe()).isEqualTo(2);
+    assertThat(noCa.message()).contains("spec.customCA").contains("MOVER_CA_BUNDLE");
 
     Mover.Run notPem = b.copy().env("MOVER_CA_BUNDLE", conf.toString()).env("MOVER_DATA_DIR", data.toString()).backup();
     assertThat(notPem.exitCode()).isEqualTo(2);
@@ -153,7 +182,7 @@ class RemoteConfigFormsIT {
 
     Mover.Run wrongSecret = c.copy().env("REMOTE_SECRET_ACCESS_KEY", "wrong-secret-value-123")
         .secret("wrong-secret-value-123").env("MOVER_DATA_DIR", data.toString()).backup();
-    assertThat(wrongSecret.exitCode()).isEqualTo(3);
+    assertThat(wrongSecret.exitCode()).isEqualTo(2);
     assertThat(wrongSecret.message()).contains("rejected the credentials").contains("REMOTE_");
   }
 

@@ -207,17 +207,18 @@ class SafetyAndErrorsIT {
     assertThat(argWins.<List<Object>>get("$.points")).hasSize(1);
   }
 
-  // ---- transfer errors --------------------------------------------------------------------------------------
+  // ---- errors of the remote, interruptions ------------------------------------------------------------------
 
   @Test
-  void wrongCredentialsAreTransferErrors() {
+  void wrongCredentialsAreConfigurationErrors() {
     String wrongSecret = "definitely-not-the-secret-0123456789";
-    assertFails(mover().env("AWS_SECRET_ACCESS_KEY", wrongSecret).secret(wrongSecret).backup(), 3,
-        "rejected the credentials", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
-    assertFails(mover().env("AWS_ACCESS_KEY_ID", "AKNOBODY").backup(), 3, "rejected the credentials");
+    assertFails(mover().env("AWS_SECRET_ACCESS_KEY", wrongSecret).secret(wrongSecret).backup(), 2,
+        "rejected the credentials: check the keys of the remote's Secret (spec.secretName)",
+        "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+    assertFails(mover().env("AWS_ACCESS_KEY_ID", "AKNOBODY").backup(), 2, "rejected the credentials");
     assertFails(mover().env("AWS_SECRET_ACCESS_KEY", wrongSecret).secret(wrongSecret)
-        .env("MOVER_DATA_DIR", tmp.resolve("creds-restore").toString()).restore(), 3, "rejected the credentials");
-    assertFails(mover().env("AWS_SECRET_ACCESS_KEY", wrongSecret).secret(wrongSecret).list(), 3,
+        .env("MOVER_DATA_DIR", tmp.resolve("creds-restore").toString()).restore(), 2, "rejected the credentials");
+    assertFails(mover().env("AWS_SECRET_ACCESS_KEY", wrongSecret).secret(wrongSecret).list(), 2,
         "rejected the credentials");
   }
 

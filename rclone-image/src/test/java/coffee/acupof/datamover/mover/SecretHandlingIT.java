@@ -70,7 +70,8 @@ class SecretHandlingIT {
     String wrong = "a-wrong-secret-that-must-stay-hidden";
     Mover.Run failed = mover.copy().env("AWS_SECRET_ACCESS_KEY", wrong).secret(wrong)
         .env("MOVER_DATA_DIR", data.toString()).backup();
-    assertThat(failed.exitCode()).as(failed.describe()).isEqualTo(3);
+    assertThat(failed.exitCode()).as(failed.describe()).isEqualTo(2);
+    assertThat(failed.message()).contains("rejected the credentials");
   }
 
   @Test
