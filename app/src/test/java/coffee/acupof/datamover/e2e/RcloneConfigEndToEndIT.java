@@ -128,7 +128,8 @@ class RcloneConfigEndToEndIT {
     DataMoverStatus status = awaitBackup("backup-orders");
 
     assertThat(status.phase()).isEqualTo("Failed");
-    assertThat(status.message()).contains("TLS verification of the endpoint failed");
+    assertThat(status.attempts()).as("an untrusted certificate is a configuration error: not retried").isEqualTo(1);
+    assertThat(status.message()).contains("the remote's TLS certificate is not trusted: set spec.customCA");
     assertThat(e2e.s3.listObjects(BUCKET)).noneMatch(key -> key.startsWith("orders/"));
   }
 

@@ -54,7 +54,7 @@ class RecoveryEndToEndIT {
   }
 
   @Test
-  void wrongCredentialsFailAfterTheConfiguredAttemptsWithTheMoversMessage() throws Exception {
+  void wrongCredentialsFailAtOnceWithTheMoversMessageAndNoRetry() throws Exception {
     source("wrong-creds-data");
     Map<String, String> secret = e2e.s3Secret("backups");
     String wrong = "not-the-secret-" + Long.toHexString(System.nanoTime());
@@ -65,21 +65,21 @@ class RecoveryEndToEndIT {
 
       await().atMost(Duration.ofMinutes(3)).until(() -> "Failed".equals(status("wrong-creds").phase()));
       DataMoverStatus s = status("wrong-creds");
-      assertThat(s.attempts()).isEqualTo(3);
-      assertThat(s.reason()).isEqualTo("BackoffLimitExceeded");
+      // Rejected credentials are a configuration error (exit 2): the Job's pod failure policy fails
+      // it at once instead of retrying what cannot succeed.
+      assertThat(s.attempts()).isEqualTo(1);
+      assertThat(s.reason()).isEqualTo("PodFailurePolicy");
       assertThat(s.message())
-          .startsWith("mover Job wrong-creds-mover failed after 3 attempts (BackoffLimitExceeded): transfer error: the remote rejected the credentials")
+          .contains("the remote rejected the credentials: check the remote's Secret (spec.secretName)")
           .contains("AWS_SECRET_ACCESS_KEY")
-          .endsWith("(exit code 3)");
-      // Each failed attempt with another one left is a Warning (unless the next pod started before
-      // the operator looked, which the Job controller's back-off of 10 s makes unlikely).
+          .endsWith("(exit code 2)");
       assertThat(TestCluster.events(e2e.namespace, "wrong-creds"))
-          .filteredOn(e -> "MoverAttemptFailed".equals(e.getReason()))
-          .isNotEmpty()
-          .allSatisfy(e -> {
+          .anySatisfy(e -> {
             assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getReason()).isEqualTo("PodFailurePolicy");
             assertThat(e.getMessage()).contains("the remote rejected the credentials");
-          });
+          })
+          .noneSatisfy(e -> assertThat(e.getReason()).isEqualTo("MoverAttemptFailed"));
       // The secret value is nowhere a user or a log reader would look.
       String everything =
           TestCluster.server().runKubectl("get", "datamover", "wrong-creds", "-n", e2e.namespace, "-o", "yaml")

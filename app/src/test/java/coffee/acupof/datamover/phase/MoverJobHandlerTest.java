@@ -36,7 +36,7 @@ class MoverJobHandlerTest {
       "{\"operation\":\"backup\",\"status\":\"success\",\"exitCode\":0,\"destination\":\"s3:bucket/2026-01-02-030405\","
           + "\"pointInTime\":\"2026-01-02-030405\",\"files\":12,\"bytes\":4096,\"errors\":0,\"message\":\"backup complete\"}";
   private static final String DENIED =
-      "{\"operation\":\"backup\",\"status\":\"failed\",\"exitCode\":3,\"message\":\"remote refused the credentials (AccessDenied): check AWS_ACCESS_KEY_ID\"}";
+      "{\"operation\":\"backup\",\"status\":\"failed\",\"exitCode\":3,\"message\":\"the remote cannot be reached (connection refused): check BUCKET_HOST\"}";
 
   private final FakeCluster cluster = new FakeCluster();
   private final MoverJobHandler handler = new MoverJobHandler(cluster, cluster, new DataMoverProperties(null, null, null, null, null, null, null, null));
@@ -97,7 +97,7 @@ class MoverJobHandlerTest {
     assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
     assertThat(t.reason()).isEqualTo("MoverRunning");
     assertThat(t.message())
-        .isEqualTo("Mover Job backup-mover running, attempt 2 of 3; previous attempt failed: remote refused the credentials (AccessDenied): check AWS_ACCESS_KEY_ID (exit code 3)");
+        .isEqualTo("Mover Job backup-mover running, attempt 2 of 3; previous attempt failed: the remote cannot be reached (connection refused): check BUCKET_HOST (exit code 3)");
     assertThat(status(t).attempts()).isEqualTo(2);
   }
 
@@ -112,7 +112,7 @@ class MoverJobHandlerTest {
     assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
     assertThat(t.reason()).isEqualTo(MoverJobHandler.ATTEMPT_FAILED);
     assertThat(t.message())
-        .isEqualTo("Mover attempt 1 of 3 failed, the next one starts after a back-off: remote refused the credentials (AccessDenied): check AWS_ACCESS_KEY_ID (exit code 3)");
+        .isEqualTo("Mover attempt 1 of 3 failed, the next one starts after a back-off: the remote cannot be reached (connection refused): check BUCKET_HOST (exit code 3)");
   }
 
   @Test

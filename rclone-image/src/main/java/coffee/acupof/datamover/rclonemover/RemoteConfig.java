@@ -39,7 +39,7 @@ public record RemoteConfig(String remoteName, String base, String root, boolean 
     String endpoint, Path configFile, Optional<Path> caBundle, Map<String, String> environment, Hints hints) {
 
   /** The variables to name in a message, per kind of failure. */
-  public record Hints(String credentials, String endpoint, String path) {}
+  public record Hints(String secretField, String credentials, String endpoint, String path) {}
 
   private static final String CRYPT = "dmcrypt";
   private static final Pattern HOST_NAME = Pattern.compile("^[^/\\s:]+$");
@@ -184,7 +184,7 @@ public record RemoteConfig(String remoteName, String base, String root, boolean 
       String sub = path(false);
       String base = "s3:" + bucket + (sub.isEmpty() ? "" : "/" + sub);
       return new RemoteConfig("s3", base, base, false, Optional.of("s3:" + bucket), endpoint, emptyConfig(),
-          Optional.empty(), vars, new Hints("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+          Optional.empty(), vars, new Hints("spec.secretName", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
           "BUCKET_HOST, BUCKET_PORT and TLS_HOST (" + endpoint + ")",
           "BUCKET_NAME ('" + bucket + "') and MOVER_PATH"));
     }
@@ -227,7 +227,7 @@ public record RemoteConfig(String remoteName, String base, String root, boolean 
       }
       String base = section + ":" + path(true);
       return new RemoteConfig(section, base, base, false, Optional.empty(), "", copy, Optional.empty(), Map.of(),
-          new Hints("the credentials in section [" + section + "] of MOVER_CONFIG_FILE",
+          new Hints("spec.rcloneConfig", "the credentials in section [" + section + "] of MOVER_CONFIG_FILE",
               "the endpoint in section [" + section + "] of MOVER_CONFIG_FILE",
               "MOVER_PATH ('" + path(true) + "')"));
     }
@@ -251,7 +251,7 @@ public record RemoteConfig(String remoteName, String base, String root, boolean 
       }
       String base = "remote:" + path(true);
       return new RemoteConfig("remote", base, base, false, Optional.empty(), "", emptyConfig(), Optional.empty(),
-          vars, new Hints("the REMOTE_* credentials", "REMOTE_ENDPOINT (or the backend's host option)",
+          vars, new Hints("spec.secretName", "the REMOTE_* credentials", "REMOTE_ENDPOINT (or the backend's host option)",
           "MOVER_PATH ('" + path(true) + "')"));
     }
 

@@ -49,8 +49,8 @@ public enum RemoteError {
   public String hint(RemoteConfig config) {
     RemoteConfig.Hints hints = config.hints();
     return switch (this) {
-      case CREDENTIALS -> "the remote rejected the credentials: check the keys of the remote's Secret"
-          + " (spec.secretName): " + hints.credentials();
+      case CREDENTIALS -> "the remote rejected the credentials: check the remote's Secret ("
+          + hints.secretField() + "): " + hints.credentials();
       case CERTIFICATE_NAME -> "the remote's TLS certificate is not valid for the host name it was reached by:"
           + " check " + hints.endpoint() + " against the names the certificate holds";
       case UNTRUSTED_CERTIFICATE -> "the remote's TLS certificate is not trusted: set spec.customCA (a Secret or"

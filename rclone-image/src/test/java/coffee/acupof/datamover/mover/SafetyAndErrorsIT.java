@@ -213,7 +213,7 @@ class SafetyAndErrorsIT {
   void wrongCredentialsAreConfigurationErrors() {
     String wrongSecret = "definitely-not-the-secret-0123456789";
     assertFails(mover().env("AWS_SECRET_ACCESS_KEY", wrongSecret).secret(wrongSecret).backup(), 2,
-        "rejected the credentials: check the keys of the remote's Secret (spec.secretName)",
+        "rejected the credentials: check the remote's Secret (spec.secretName)",
         "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
     assertFails(mover().env("AWS_ACCESS_KEY_ID", "AKNOBODY").backup(), 2, "rejected the credentials");
     assertFails(mover().env("AWS_SECRET_ACCESS_KEY", wrongSecret).secret(wrongSecret)

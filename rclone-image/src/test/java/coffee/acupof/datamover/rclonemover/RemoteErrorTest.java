@@ -35,7 +35,7 @@ class RemoteErrorTest {
       assertThat(RemoteError.of(error)).isEqualTo(RemoteError.CREDENTIALS);
       assertThat(failure.kind()).isEqualTo(MoverFailure.Kind.CONFIGURATION);
       assertThat(failure.getMessage()).startsWith("configuration error: the remote rejected the credentials: check"
-          + " the keys of the remote's Secret (spec.secretName): AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+          + " the remote's Secret (spec.secretName): AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
           .contains("(rclone: " + error + ")");
     }
   }
