@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * controller starts each next pod after its back-off (10 s, then 20 s).
  */
 class RetryIT {
-  static final String DENIED =
+  static final String UNREACHABLE =
       "{\"operation\":\"backup\",\"status\":\"failed\",\"exitCode\":3,\"errors\":1,"
           + "\"message\":\"transfer failed: the remote cannot be reached (connection refused); check BUCKET_HOST and the network\"}";
 
@@ -45,7 +45,7 @@ class RetryIT {
     dataMover("flaky", "flaky-data");
     KubeletStandIn kubelet = new KubeletStandIn(ns, "flaky-mover");
 
-    kubelet.nextPodExits(3, DENIED);
+    kubelet.nextPodExits(3, UNREACHABLE);
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       DataMoverStatus s = TestCluster.get(ns, "flaky").getStatus();
       assertThat(s.phase()).isEqualTo("CreatingPod");
@@ -74,17 +74,17 @@ class RetryIT {
     KubeletStandIn kubelet = new KubeletStandIn(ns, "doomed-mover");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(kubelet.job().getSpec().getBackoffLimit()).isEqualTo(2));
 
-    kubelet.nextPodExits(3, DENIED);
-    kubelet.nextPodExits(3, DENIED);
-    kubelet.nextPodExits(3, DENIED);
+    kubelet.nextPodExits(3, UNREACHABLE);
+    kubelet.nextPodExits(3, UNREACHABLE);
+    kubelet.nextPodExits(3, UNREACHABLE);
 
     await().atMost(Duration.ofSeconds(90)).until(() -> "Failed".equals(TestCluster.get(ns, "doomed").getStatus().phase()));
     DataMoverStatus s = TestCluster.get(ns, "doomed").getStatus();
     assertThat(s.attempts()).isEqualTo(3);
     assertThat(s.reason()).isEqualTo("BackoffLimitExceeded");
     assertThat(s.message())
-        .isEqualTo("mover Job doomed-mover failed after 3 attempts (BackoffLimitExceeded): transfer failed: the remote cannot be reached; "
-            + "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (exit code 3)");
+        .isEqualTo("mover Job doomed-mover failed after 3 attempts (BackoffLimitExceeded): transfer failed: the remote cannot be reached "
+            + "(connection refused); check BUCKET_HOST and the network (exit code 3)");
     assertThat(s.condition(Condition.READY).orElseThrow().status()).isEqualTo("False");
     assertThat(s.condition(Condition.STALLED).orElseThrow()).satisfies(c -> {
       assertThat(c.status()).isEqualTo("True");
