@@ -14,7 +14,6 @@ import java.util.Optional;
 public final class BackupOperation {
 
   /** Files from this size on are copied server-side from an earlier point when unchanged. */
-  static final long SERVER_SIDE_COPY_MIN_SIZE = 1024 * 1024;
 
   private final Context ctx;
   private final Remote remote;
@@ -140,22 +139,25 @@ public final class BackupOperation {
   }
 
   /**
-   * Copies the listed files. With an earlier point, files from {@value #SERVER_SIDE_COPY_MIN_SIZE} bytes on whose
-   * size and MD5 match it are copied server-side ({@code --copy-dest --checksum}); smaller files are uploaded
-   * (one request either way, and checking the earlier copy would cost two more).
+   * Copies the listed files. With an earlier point, files whose size and MD5 match it are copied server-side
+   * ({@code --copy-dest --checksum}) instead of uploaded; with {@code MOVER_SERVER_SIDE_COPY_MIN_SIZE}, only those
+   * from that size on (smaller ones are uploaded: on a fast local store, one upload beats a check and a copy).
    */
   private Transfer.Copied copy(Path data, String dest, Volume volume, Path filesFrom, Optional<String> copyDest) {
     String what = "copy to " + destination;
+    List<String> plain = List.of("--links", "--metadata");
     if (copyDest.isEmpty()) {
-      return Transfer.copy(ctx, data.toString(), dest, filesFrom, what, List.of("--links", "--metadata"));
+      return Transfer.copy(ctx, data.toString(), dest, filesFrom, what, plain);
     }
-    Path small = Volume.filesFrom(remote, volume.files(),
-        e -> Manifest.File.parse(e.value()).size() < SERVER_SIDE_COPY_MIN_SIZE);
-    Path large = Volume.filesFrom(remote, volume.files(),
-        e -> Manifest.File.parse(e.value()).size() >= SERVER_SIDE_COPY_MIN_SIZE);
-    Transfer.Copied uploaded = Transfer.copy(ctx, data.toString(), dest, small, what, List.of("--links", "--metadata"));
-    Transfer.Copied copied = Transfer.copy(ctx, data.toString(), dest, large, what,
-        List.of("--links", "--metadata", "--copy-dest", config.at(copyDest.get()), "--checksum"));
+    List<String> fromPoint = List.of("--links", "--metadata", "--copy-dest", config.at(copyDest.get()), "--checksum");
+    long minSize = settings.serverSideCopyMinSize();
+    if (minSize == 0) {
+      return Transfer.copy(ctx, data.toString(), dest, filesFrom, what, fromPoint);
+    }
+    Path small = Volume.filesFrom(remote, volume.files(), e -> Manifest.File.parse(e.value()).size() < minSize);
+    Path large = Volume.filesFrom(remote, volume.files(), e -> Manifest.File.parse(e.value()).size() >= minSize);
+    Transfer.Copied uploaded = Transfer.copy(ctx, data.toString(), dest, small, what, plain);
+    Transfer.Copied copied = Transfer.copy(ctx, data.toString(), dest, large, what, fromPoint);
     Rclone.Stats both = uploaded.stats().plus(copied.stats());
     ctx.report().transferred(both);
     return new Transfer.Copied(both,

@@ -45,7 +45,8 @@ public record Settings(
     int maxDeletePercent,
     boolean verifyAfterBackup,
     int verifyDownloadPercent,
-    Duration progressInterval) {
+    Duration progressInterval,
+    long serverSideCopyMinSize) {
 
   /** A point in time folder name: {@code YYYY-MM-DD-HHMMSS} (UTC). */
   public static final Pattern POINT_NAME = Pattern.compile("^[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}$");
@@ -72,12 +73,13 @@ public record Settings(
     boolean verifyAfter = env.bool("MOVER_VERIFY_AFTER_BACKUP", false);
     int downloadPercent = env.integer("MOVER_VERIFY_DOWNLOAD_PERCENT", 0, 0, 100);
     Duration progress = env.duration("MOVER_PROGRESS_INTERVAL").orElse(Duration.ofSeconds(10));
+    long serverSideCopyMin = env.integer("MOVER_SERVER_SIDE_COPY_MIN_SIZE", 0, 0, Integer.MAX_VALUE);
     if (progress.toSeconds() < 1) {
       throw MoverFailure.configuration("MOVER_PROGRESS_INTERVAL must be at least 1s");
     }
     return new Settings(operation, dataDir, rawDataDir, addTimestamp, timestamp, source, env.isSet("MOVER_SOURCE"),
         sourceId, runId, env.get("MOVER_RESTORE_POINT", "latest"), allowEmpty, allowNonEmpty, allowUnverified,
-        maxDelete, verifyAfter, downloadPercent, progress);
+        maxDelete, verifyAfter, downloadPercent, progress, serverSideCopyMin);
   }
 
   /** {@code value} with characters outside {@code [A-Za-z0-9._-]} replaced by {@code _}, as object names use. */

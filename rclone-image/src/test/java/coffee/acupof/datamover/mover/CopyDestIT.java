@@ -25,17 +25,30 @@ class CopyDestIT {
   @RegisterExtension static final S3Bucket bucket = new S3Bucket(BUCKET);
 
   private Mover mover(Path data, String point) {
-    return bucket.mover(tmp).env("MOVER_PATH", "app").env("MOVER_SOURCE", "ns/app")
+    return mover(data, 0, point);
+  }
+
+  /** A mover on its own path per minimum size, so the two cases never share points. */
+  private Mover mover(Path data, int minSize, String point) {
+    return bucket.mover(tmp).env("MOVER_PATH", "app-" + minSize).env("MOVER_SOURCE", "ns/app")
+        .env("MOVER_SERVER_SIDE_COPY_MIN_SIZE", Integer.toString(minSize))
         .env("ADD_TIMESTAMP_PREFIX", "true").env("MOVER_TIMESTAMP", point).env("MOVER_DATA_DIR", data.toString());
   }
 
-  /**
-   * Files from 1 MiB on are copied server-side when unchanged; smaller ones are uploaded (a copy would cost more
-   * requests than the upload).
-   */
+  /** Every unchanged file is copied server-side from the previous point: a second backup uploads nothing. */
   @Test
   void unchangedFilesAreCopiedServerSide() throws IOException {
-    Path data = tmp.resolve("data");
+    backUpThreeTimes(0);
+  }
+
+  /** With MOVER_SERVER_SIDE_COPY_MIN_SIZE, files below that size are uploaded again; larger ones are copied. */
+  @Test
+  void belowTheMinimumSizeUnchangedFilesAreUploaded() throws IOException {
+    backUpThreeTimes(1024 * 1024);
+  }
+
+  private void backUpThreeTimes(int minSize) throws IOException {
+    Path data = tmp.resolve("data-" + minSize);
     Instant t = Instant.parse("2025-01-01T00:00:00Z");
     int mib = 1024 * 1024;
     for (int i = 0; i < 4; i++) {
@@ -47,33 +60,35 @@ class CopyDestIT {
     long large = 4L * mib + 600;
     long small = 10 * "small file 0\n".length();
 
-    Mover.Run first = mover(data, "2026-01-01-000000").backup();
+    Mover.Run first = mover(data, minSize, "2026-01-01-000000").backup();
     assertThat(first.exitCode()).as(first.describe()).isZero();
     assertThat(first.<Number>get("$.uploadedBytes").longValue()).isEqualTo(large + small);
     assertThat(first.<Number>get("$.serverSideCopies").longValue()).isZero();
 
-    Mover.Run second = mover(data, "2026-01-02-000000").backup();
+    long uploadedAgain = minSize == 0 ? 0 : small;
+    Mover.Run second = mover(data, minSize, "2026-01-02-000000").backup();
     assertThat(second.exitCode()).as(second.describe()).isZero();
-    assertThat(second.<Number>get("$.uploadedBytes").longValue()).as(second.lastLine()).isEqualTo(small);
-    assertThat(second.<Number>get("$.serverSideCopies").longValue()).isEqualTo(4);
-    assertThat(second.<Number>get("$.serverSideCopyBytes").longValue()).isEqualTo(large);
+    assertThat(second.<Number>get("$.uploadedBytes").longValue()).as(second.lastLine()).isEqualTo(uploadedAgain);
+    assertThat(second.<Number>get("$.serverSideCopies").longValue()).isEqualTo(minSize == 0 ? 14 : 4);
+    assertThat(second.<Number>get("$.serverSideCopyBytes").longValue()).isEqualTo(large + small - uploadedAgain);
     assertThat(second.files()).isEqualTo(14);
-    assertThat(bucket.s3().listObjects(BUCKET, "app/2026-01-02-000000")).hasSize(15);
+    assertThat(bucket.s3().listObjects(BUCKET, "app-" + minSize + "/2026-01-02-000000")).hasSize(15);
 
     // A changed large file is uploaded, even with the same size and time; the others are copied server-side.
     Trees.write(data, "large/f-0.bin", Trees.randomBytes(99, mib), t);
-    Mover.Run third = mover(data, "2026-01-03-000000").backup();
+    Mover.Run third = mover(data, minSize, "2026-01-03-000000").backup();
     assertThat(third.exitCode()).as(third.describe()).isZero();
-    assertThat(third.<Number>get("$.uploadedBytes").longValue()).isEqualTo(small + mib);
-    assertThat(third.<Number>get("$.serverSideCopies").longValue()).isEqualTo(3);
+    assertThat(third.<Number>get("$.uploadedBytes").longValue()).isEqualTo(uploadedAgain + mib);
+    assertThat(third.<Number>get("$.serverSideCopies").longValue()).isEqualTo(minSize == 0 ? 13 : 3);
 
     Map<String, Trees.Entry> before = Trees.snapshot(data);
-    Path restored = tmp.resolve("restored-3");
-    Mover.Run restore = mover(restored, "2026-01-03-000000").env("MOVER_RESTORE_POINT", "2026-01-03-000000").restore();
+    Path restored = tmp.resolve("restored-3-" + minSize);
+    Mover.Run restore = mover(restored, minSize, "2026-01-03-000000").env("MOVER_RESTORE_POINT", "2026-01-03-000000")
+        .restore();
     assertThat(restore.exitCode()).as(restore.describe()).isZero();
     assertThat(Trees.snapshot(restored)).isEqualTo(before);
-    Path restored2 = tmp.resolve("restored-2");
-    Mover.Run restore2 = mover(restored2, "2026-01-02-000000").env("MOVER_RESTORE_POINT", "2026-01-02-000000")
+    Path restored2 = tmp.resolve("restored-2-" + minSize);
+    Mover.Run restore2 = mover(restored2, minSize, "2026-01-02-000000").env("MOVER_RESTORE_POINT", "2026-01-02-000000")
         .restore();
     assertThat(restore2.exitCode()).as(restore2.describe()).isZero();
     assertThat(Trees.snapshot(restored2).get("large/f-0.bin").sha256())
