@@ -1,0 +1,56 @@
+package coffee.acupof.datamover.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import coffee.acupof.datamover.bench.data.Tree;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+  private static final Path REPO = Path.of("/repo");
+  private static final Path CACHE = Path.of("/cache");
+  private static final String[] JARS = {"--operator-jar=/jars/operator.jar", "--s3proxy-jar", "/jars/s3proxy.jar"};
+
+  private static BenchOptions parse(String... args) {
+    String[] all = new String[args.length + JARS.length];
+    System.arraycopy(args, 0, all, 0, args.length);
+    System.arraycopy(JARS, 0, all, args.length, JARS.length);
+    return BenchOptions.parse(all, REPO, CACHE);
+  }
+
+  @Test
+  void withoutOptionsTheSizesAreIssue12s() {
+    BenchOptions options = parse();
+
+    assertThat(options.trees()).extracting(Tree::name, Tree::files).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("small-files", 100_000), org.assertj.core.groups.Tuple.tuple("one-large-file", 1),
+        org.assertj.core.groups.Tuple.tuple("mixed", 10_000));
+    assertThat(options.trees().get(1).bytes()).isEqualTo(2L << 30);
+    assertThat(options).extracting(BenchOptions::warmups, BenchOptions::runs, BenchOptions::objects, BenchOptions::missingObjects)
+        .containsExactly(1, 5, 1000, 1000);
+    assertThat(options.parts()).containsExactlyInAnyOrder("data", "cluster");
+    assertThat(options.output()).isEqualTo(Path.of("/repo/docs/benchmarks"));
+    assertThat(options.work()).isEqualTo(Path.of("/cache/bench"));
+    assertThat(options.operatorJar()).isEqualTo(Path.of("/jars/operator.jar"));
+  }
+
+  @Test
+  void quickIsSmallAndWritesUnderTarget() {
+    BenchOptions options = parse("--quick", "--servers=minio");
+
+    assertThat(options.quick()).isTrue();
+    assertThat(options.servers()).containsExactly("minio");
+    assertThat(options.trees()).allMatch(t -> t.files() <= 100);
+    assertThat(options).extracting(BenchOptions::warmups, BenchOptions::runs).containsExactly(0, 1);
+    assertThat(options.output()).isEqualTo(Path.of("/repo/bench/target/bench-quick"));
+  }
+
+  @Test
+  void mistakesAreRefusedWithWhatToFix() {
+    assertThatThrownBy(() -> parse("--servers=ceph")).hasMessage("unknown server 'ceph'; use minio, s3proxy");
+    assertThatThrownBy(() -> parse("--runs=0")).hasMessage("--runs must be at least 1, got 0");
+    assertThatThrownBy(() -> parse("--rounds=3")).hasMessage("unknown option --rounds");
+    assertThatThrownBy(() -> parse("--variants=zgc")).hasMessageStartingWith("unknown JVM variant 'zgc'");
+  }
+}
