@@ -92,7 +92,7 @@ public final class Bench {
         options.arguments(), environment.ended(),
         new Results.Method(options.warmups(), options.runs(),
             "interleaved: the contenders (or JVM variants) of a round run one after the other, the order rotating by one each round",
-            pageCache, loopbackIsolated,
+            pageCache, loopbackIsolated, options.scale(),
             data ? options.trees().stream().map(t -> t.name() + ": " + t.description()).toList() : List.of(),
             contenders, servers,
             cluster ? String.format("%,d DataMovers with valid inputs, at most %d unfinished at a time (a new one is created when "
@@ -104,7 +104,7 @@ public final class Bench {
                     + "shipped variant: %s", options.variants().stream().map(JvmVariant::name).toList(), options.settle().toSeconds(),
                 options.window().toSeconds(), JvmVariant.SHIPPED) : null),
         dataPath, moverStart, controlPlane, footprint,
-        new Targets(options.quick(), dataPath, controlPlane, footprint).evaluate());
+        new Targets(options.quick(), options.scale(), dataPath, controlPlane, footprint).evaluate());
     results.writeJson(options.output().resolve("results.json"));
     MarkdownReport.write(results, options.output().resolve("results.md"));
     if (!dataPath.isEmpty()) {

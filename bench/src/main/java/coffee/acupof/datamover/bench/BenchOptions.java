@@ -19,6 +19,7 @@ import java.util.Set;
  * @param parts {@code data} and/or {@code cluster} (control plane and footprint)
  * @param servers {@code minio} and/or {@code s3proxy}
  * @param trees the data-path trees
+ * @param scale the trees' file counts and sizes as a fraction of issue 12's (1 = full size; not used by quick runs)
  * @param warmups uncounted rounds
  * @param runs counted rounds
  * @param objects DataMovers with valid inputs
@@ -38,6 +39,7 @@ public record BenchOptions(
     Set<String> parts,
     List<String> servers,
     List<Tree> trees,
+    double scale,
     int warmups,
     int runs,
     int objects,
@@ -61,6 +63,7 @@ public record BenchOptions(
         --parts=data,cluster      data = the data path; cluster = control plane and footprint (default: both)
         --servers=minio,s3proxy   S3 servers of the data path (default: both)
         --trees=small-files,one-large-file,mixed
+        --scale=F                 trees at F times issue 12's file counts and sizes, e.g. 0.1 (default 1)
         --warmups=N --runs=N      uncounted and counted rounds (default 1 and 5; quick: 0 and 1)
         --objects=N               DataMovers with valid inputs (default 1000; quick: 20)
         --concurrency=N           at most N of them unfinished at a time (default 20; quick: 5)
@@ -94,7 +97,7 @@ public record BenchOptions(
         throw new IllegalArgumentException("option " + arg + " needs a value");
       }
     }
-    Set<String> known = Set.of("parts", "servers", "trees", "warmups", "runs", "objects", "concurrency", "missing", "variants",
+    Set<String> known = Set.of("parts", "servers", "trees", "scale", "warmups", "runs", "objects", "concurrency", "missing", "variants",
         "settle", "window", "out", "work", "operator-jar", "s3proxy-jar");
     for (String key : values.keySet()) {
       if (!known.contains(key)) {
@@ -106,12 +109,15 @@ public record BenchOptions(
     // The quick run leaves out the one large file: its code path is the generator's, and every run counts there.
     List<String> treeNames = list(values.getOrDefault("trees", quick ? "small-files,mixed" : "small-files,one-large-file,mixed"),
         List.of("small-files", "one-large-file", "mixed"), "tree");
+    double scale = fraction(values.getOrDefault("scale", "1"));
     List<Tree> trees = new ArrayList<>();
     for (String name : treeNames) {
       trees.add(switch (name) {
-        case "small-files" -> quick ? Tree.smallFiles(100, 4096) : Tree.smallFiles(100_000, 4096);
-        case "one-large-file" -> quick ? Tree.oneLargeFile(4L << 20) : Tree.oneLargeFile(2L << 30);
-        default -> quick ? Tree.mixed(40, 512L << 10) : Tree.mixed(10_000, 64L << 20);
+        case "small-files" -> quick ? Tree.smallFiles(100, 4096) : Tree.smallFiles(scaled(100_000, scale), 4096);
+        case "one-large-file" -> quick ? Tree.oneLargeFile(4L << 20) : Tree.oneLargeFile(scaled(2L << 30, scale));
+        // The largest file stays a power of two, so the size classes stay whole.
+        default -> quick ? Tree.mixed(40, 512L << 10)
+            : Tree.mixed(scaled(10_000, scale), Math.max(1L << 20, Long.highestOneBit(scaled(64L << 20, scale))));
       });
     }
     List<JvmVariant> variants = values.containsKey("variants")
@@ -119,13 +125,33 @@ public record BenchOptions(
         : quick ? List.of(JvmVariant.named("serial-c1"), JvmVariant.named(JvmVariant.SHIPPED)) : JvmVariant.all();
     Path output = Path.of(values.getOrDefault("out", quick
         ? repo.resolve("bench/target/bench-quick").toString() : repo.resolve("docs/benchmarks").toString()));
-    return new BenchOptions(quick, Set.copyOf(parts), servers, trees,
+    return new BenchOptions(quick, Set.copyOf(parts), servers, trees, scale,
         number(values, "warmups", quick ? 0 : 1, 0), number(values, "runs", quick ? 1 : 5, 1),
         number(values, "objects", quick ? 20 : 1000, 1), number(values, "concurrency", quick ? 5 : 20, 1),
         number(values, "missing", quick ? 10 : 1000, 1), variants,
         Duration.ofSeconds(number(values, "settle", quick ? 1 : 10, 0)), Duration.ofSeconds(number(values, "window", quick ? 2 : 10, 1)),
         output.toAbsolutePath(), Path.of(values.getOrDefault("work", cache.resolve("bench").toString())).toAbsolutePath(),
         path(values, "operator-jar", "operator.jar"), path(values, "s3proxy-jar", "s3proxy.jar"), List.of(args));
+  }
+
+  private static double fraction(String value) {
+    try {
+      double scale = Double.parseDouble(value);
+      if (scale <= 0 || scale > 1) {
+        throw new IllegalArgumentException("--scale must be above 0 and at most 1, got " + value);
+      }
+      return scale;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--scale must be a number such as 0.1, got '" + value + "'");
+    }
+  }
+
+  private static int scaled(int full, double scale) {
+    return Math.max(1, (int) Math.round(full * scale));
+  }
+
+  private static long scaled(long full, double scale) {
+    return Math.max(1, Math.round(full * scale));
   }
 
   private static List<String> list(String value, List<String> allowed, String what) {

@@ -49,6 +49,7 @@ public record Results(
    * @param order how contenders and variants were ordered
    * @param pageCache how page caches were equalised
    * @param loopbackIsolated whether the loopback counter saw only this benchmark's traffic
+   * @param scale the trees' sizes as a fraction of issue 12's (1 = full size; quick runs use fixed tiny trees)
    * @param trees the data-path trees
    * @param contenders the data-path contenders
    * @param servers the S3 servers
@@ -61,6 +62,7 @@ public record Results(
       String order,
       String pageCache,
       boolean loopbackIsolated,
+      double scale,
       List<String> trees,
       List<String> contenders,
       List<String> servers,

@@ -47,7 +47,17 @@ class BenchOptionsTest {
   }
 
   @Test
+  void scaleShrinksFileCountsAndSizes() {
+    BenchOptions options = parse("--scale=0.1");
+
+    assertThat(options.trees()).extracting(Tree::files).containsExactly(10_000, 1, 1_000);
+    assertThat(options.trees().get(1).bytes()).isEqualTo(Math.round(0.1 * (2L << 30)));
+    assertThat(options.trees().get(2).layout().size(0)).isLessThanOrEqualTo(4L << 20);
+  }
+
+  @Test
   void mistakesAreRefusedWithWhatToFix() {
+    assertThatThrownBy(() -> parse("--scale=2")).hasMessage("--scale must be above 0 and at most 1, got 2");
     assertThatThrownBy(() -> parse("--servers=ceph")).hasMessage("unknown server 'ceph'; use minio, s3proxy");
     assertThatThrownBy(() -> parse("--runs=0")).hasMessage("--runs must be at least 1, got 0");
     assertThatThrownBy(() -> parse("--rounds=3")).hasMessage("unknown option --rounds");

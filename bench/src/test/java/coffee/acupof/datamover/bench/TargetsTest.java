@@ -34,8 +34,8 @@ class TargetsTest {
 
   @Test
   void theDataPathTargetsAreMetOrNotByTheirFigures() {
-    List<Target> met = new Targets(false, run(1.04, 16, TREE_BYTES * 0.005), null, List.of()).evaluate();
-    List<Target> missed = new Targets(false, run(1.3, 14, TREE_BYTES * 0.5), null, List.of()).evaluate();
+    List<Target> met = new Targets(false, 1.0, run(1.04, 16, TREE_BYTES * 0.005), null, List.of()).evaluate();
+    List<Target> missed = new Targets(false, 1.0, run(1.3, 14, TREE_BYTES * 0.5), null, List.of()).evaluate();
 
     assertThat(target(met, "our mover").met()).isTrue();
     assertThat(target(missed, "our mover").met()).isFalse();
@@ -48,11 +48,19 @@ class TargetsTest {
 
   @Test
   void partsThatDidNotRunAreNotMeasuredAndAQuickRunJudgesNothing() {
-    List<Target> noCluster = new Targets(false, run(1.0, 20, 0), null, List.of()).evaluate();
-    List<Target> quick = new Targets(true, run(1.0, 20, 0), null, List.of()).evaluate();
+    List<Target> noCluster = new Targets(false, 1.0, run(1.0, 20, 0), null, List.of()).evaluate();
+    List<Target> quick = new Targets(true, 1.0, run(1.0, 20, 0), null, List.of()).evaluate();
 
     assertThat(target(noCluster, "operator ready")).extracting(Target::figure, Target::met).containsExactly("not measured", null);
     assertThat(quick).allSatisfy(t -> assertThat(t.met()).isNull());
     assertThat(target(quick, "our mover").figure()).startsWith("worst 1.00×");
+  }
+
+  @Test
+  void scaledDownTreesGiveFiguresButNoVerdictOnTheDataPath() {
+    Target mover = target(new Targets(false, 0.1, run(1.0, 20, 0), null, List.of()).evaluate(), "our mover");
+
+    assertThat(mover.met()).isNull();
+    assertThat(mover.note()).startsWith("trees at 10 % of issue 12's sizes");
   }
 }

@@ -90,7 +90,8 @@ public final class MarkdownReport {
         ? "counted in a private network namespace, so only the benchmark's own traffic"
         : "counted on the machine's loopback interface, which other processes share (an upper bound)"));
     if (!m.trees().isEmpty()) {
-      line("- Trees: " + String.join("; ", m.trees()));
+      line("- Trees: " + String.join("; ", m.trees())
+          + (!results.mode().equals("quick") && m.scale() < 1 ? String.format(" (%.0f %% of issue 12's sizes)", 100 * m.scale()) : ""));
       line("- S3 servers: " + String.join("; ", m.servers()));
       line("- Contenders:");
       m.contenders().forEach(c -> line("  - " + c));
