@@ -46,7 +46,7 @@ final class ControlPlaneBench {
   /** Runs both parts against {@code operator} (ready, leading), which runs JVM variant {@code variant}. */
   ControlPlaneResult run(OperatorUnderTest operator, String variant) {
     progress.accept("[control-plane] operator idle with no DataMover");
-    sleep(settings.settle());
+    Pause.of(settings.settle());
     OperatorFigures idleEmpty = OperatorFigures.measure(operator, settings.window());
     cluster.namespaceWithSecret(RUNS);
     List<String> sources = IntStream.range(0, settings.objects()).mapToObj(i -> String.format("src-%04d", i)).toList();
@@ -70,7 +70,7 @@ final class ControlPlaneBench {
       tracks = List.copyOf(tracker.tracks().values());
     }
     double wall = (System.nanoTime() - started) / 1e9;
-    sleep(TRAILING_WRITES);
+    Pause.of(TRAILING_WRITES);
     List<ApiRequests> requests = ApiRequests.of(Prometheus.delta(before, cluster.requestCounts()), settings.objects());
     progress.accept(String.format("[control-plane] %d runs ended in %.1f s", settings.objects(), wall));
 
@@ -107,7 +107,7 @@ final class ControlPlaneBench {
             + " of " + objects + " DataMovers ended within " + settings.timeout() + "; the operator's log ends:\n"
             + operator.logTail());
       }
-      sleep(Duration.ofMillis(100));
+      Pause.of(Duration.ofMillis(100));
     }
   }
 
@@ -129,9 +129,9 @@ final class ControlPlaneBench {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("not every waiting DataMover got a status within " + settings.timeout());
         }
-        sleep(Duration.ofMillis(100));
+        Pause.of(Duration.ofMillis(100));
       }
-      sleep(TRAILING_WRITES);
+      Pause.of(TRAILING_WRITES);
       Map<String, Double> reported = cluster.requestCounts();
       List<ApiRequests> toFirstStatus = ApiRequests.of(Prometheus.delta(before, reported), objects);
       OperatorFigures figures = OperatorFigures.measure(operator, settings.window());
@@ -167,12 +167,4 @@ final class ControlPlaneBench {
     }
   }
 
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
 }

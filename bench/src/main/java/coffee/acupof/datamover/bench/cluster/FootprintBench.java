@@ -80,7 +80,7 @@ final class FootprintBench {
     try (OperatorUnderTest operator = OperatorUnderTest.start(command, cluster.kubeconfig(), log)) {
       OperatorUnderTest.Start start = operator.awaitReady(READY_TIMEOUT);
       double rssAtReady = operator.rssBytes() / OperatorFigures.MIB;
-      sleep(settings.settle());
+      Pause.of(settings.settle());
       return new Sample(start, rssAtReady, OperatorFigures.measure(operator, settings.window()));
     }
   }
@@ -102,12 +102,4 @@ final class FootprintBench {
     return Summary.of(samples.stream().map(value).toList());
   }
 
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
 }

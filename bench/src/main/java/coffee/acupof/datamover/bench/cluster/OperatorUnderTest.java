@@ -91,7 +91,7 @@ final class OperatorUnderTest implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for the operator", e);
       }
-      sleep(POLL);
+      Pause.of(POLL);
     }
     throw new IllegalStateException("the operator was not ready within " + timeout + ":\n" + process.logTail(40));
   }
@@ -121,7 +121,7 @@ final class OperatorUnderTest implements AutoCloseable {
   double cpuPercent(Duration window) {
     long before = cpu();
     long started = System.nanoTime();
-    sleep(window);
+    Pause.of(window);
     long after = cpu();
     return (after - before) * 100.0 / ((System.nanoTime() - started) / 1e6);
   }
@@ -144,14 +144,6 @@ final class OperatorUnderTest implements AutoCloseable {
     return process.logTail(40);
   }
 
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
 
   /** SIGTERM: a graceful shutdown that gives the Lease up, so the next start finds it free. */
   @Override
