@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -67,8 +68,8 @@ public final class Bench {
     List<String> contenders = List.of();
     List<String> servers = List.of();
     if (data) {
-      DataPathBench bench = new DataPathBench(new DataPathBench.Settings(options.trees(), options.servers(), options.warmups(),
-          options.runs(), options.work(), RUN_TIMEOUT), tools, progress);
+      DataPathBench bench = new DataPathBench(new DataPathBench.Settings(options.trees(), options.warmups(), options.runs(),
+          options.work(), RUN_TIMEOUT), tools, progress);
       DataPathBench.Outcome outcome = bench.run();
       dataPath = outcome.records();
       moverStart = outcome.moverStart();
@@ -92,8 +93,9 @@ public final class Bench {
         options.arguments(), environment.ended(),
         new Results.Method(options.warmups(), options.runs(),
             "interleaved: the contenders (or JVM variants) of a round run one after the other, the order rotating by one each round",
-            pageCache, loopbackIsolated, options.scale(),
-            data ? options.trees().stream().map(t -> t.name() + ": " + t.description()).toList() : List.of(),
+            pageCache, loopbackIsolated, data ? options.scales() : Map.of(),
+            data ? options.trees().entrySet().stream().flatMap(e -> e.getValue().stream()
+                .map(t -> e.getKey() + " " + t.name() + ": " + t.description())).toList() : List.of(),
             contenders, servers,
             cluster ? String.format("%,d DataMovers with valid inputs, at most %d unfinished at a time (a new one is created when "
                 + "one ends), then %,d waiting on a missing PVC; own etcd + kube-apiserver, kube-controller-manager (garbage "
@@ -104,7 +106,7 @@ public final class Bench {
                     + "shipped variant: %s", options.variants().stream().map(JvmVariant::name).toList(), options.settle().toSeconds(),
                 options.window().toSeconds(), JvmVariant.SHIPPED) : null),
         dataPath, moverStart, controlPlane, footprint,
-        new Targets(options.quick(), options.scale(), dataPath, controlPlane, footprint).evaluate());
+        new Targets(options.quick(), dataPath, controlPlane, footprint).evaluate());
     results.writeJson(options.output().resolve("results.json"));
     MarkdownReport.write(results, options.output().resolve("results.md"));
     if (!dataPath.isEmpty()) {

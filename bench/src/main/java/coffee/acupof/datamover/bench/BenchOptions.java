@@ -18,8 +18,9 @@ import java.util.Set;
  * @param quick the small smoke-run sizes
  * @param parts {@code data} and/or {@code cluster} (control plane and footprint)
  * @param servers {@code minio} and/or {@code s3proxy}
- * @param trees the data-path trees
- * @param scale the trees' file counts and sizes as a fraction of issue 12's (1 = full size; not used by quick runs)
+ * @param trees the data-path trees per S3 server
+ * @param scales the trees' file counts and sizes per S3 server, as a fraction of issue 12's (1 = full size; quick
+ *     runs use fixed tiny trees)
  * @param warmups uncounted rounds
  * @param runs counted rounds
  * @param objects DataMovers with valid inputs
@@ -38,8 +39,8 @@ public record BenchOptions(
     boolean quick,
     Set<String> parts,
     List<String> servers,
-    List<Tree> trees,
-    double scale,
+    Map<String, List<Tree>> trees,
+    Map<String, Double> scales,
     int warmups,
     int runs,
     int objects,
@@ -64,6 +65,7 @@ public record BenchOptions(
         --servers=minio,s3proxy   S3 servers of the data path (default: both)
         --trees=small-files,one-large-file,mixed
         --scale=F                 trees at F times issue 12's file counts and sizes, e.g. 0.1 (default 1)
+        --s3proxy-scale=F         the same for S3Proxy, the test server (default: a tenth of --scale)
         --warmups=N --runs=N      uncounted and counted rounds (default 1 and 5; quick: 0 and 1)
         --objects=N               DataMovers with valid inputs (default 1000; quick: 20)
         --concurrency=N           at most N of them unfinished at a time (default 20; quick: 5)
@@ -78,11 +80,10 @@ public record BenchOptions(
   /** Parses {@code --name=value} (or {@code --name value}) arguments; unknown ones are an error. */
   static BenchOptions parse(String[] args, Path repo, Path cache) {
     Map<String, String> values = new LinkedHashMap<>();
-    boolean quick = false;
+    boolean quick = List.of(args).contains("--quick");
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--quick")) {
-        quick = true;
         continue;
       }
       if (!arg.startsWith("--")) {
@@ -97,8 +98,8 @@ public record BenchOptions(
         throw new IllegalArgumentException("option " + arg + " needs a value");
       }
     }
-    Set<String> known = Set.of("parts", "servers", "trees", "scale", "warmups", "runs", "objects", "concurrency", "missing", "variants",
-        "settle", "window", "out", "work", "operator-jar", "s3proxy-jar");
+    Set<String> known = Set.of("parts", "servers", "trees", "scale", "s3proxy-scale", "warmups", "runs", "objects",
+        "concurrency", "missing", "variants", "settle", "window", "out", "work", "operator-jar", "s3proxy-jar");
     for (String key : values.keySet()) {
       if (!known.contains(key)) {
         throw new IllegalArgumentException("unknown option --" + key);
@@ -109,23 +110,21 @@ public record BenchOptions(
     // The quick run leaves out the one large file: its code path is the generator's, and every run counts there.
     List<String> treeNames = list(values.getOrDefault("trees", quick ? "small-files,mixed" : "small-files,one-large-file,mixed"),
         List.of("small-files", "one-large-file", "mixed"), "tree");
-    double scale = fraction(values.getOrDefault("scale", "1"));
-    List<Tree> trees = new ArrayList<>();
-    for (String name : treeNames) {
-      trees.add(switch (name) {
-        case "small-files" -> quick ? Tree.smallFiles(100, 4096) : Tree.smallFiles(scaled(100_000, scale), 4096);
-        case "one-large-file" -> quick ? Tree.oneLargeFile(4L << 20) : Tree.oneLargeFile(scaled(2L << 30, scale));
-        // The largest file stays a power of two, so the size classes stay whole.
-        default -> quick ? Tree.mixed(40, 512L << 10)
-            : Tree.mixed(scaled(10_000, scale), Math.max(1L << 20, Long.highestOneBit(scaled(64L << 20, scale))));
-      });
+    double scale = fraction("scale", values.getOrDefault("scale", "1"));
+    Map<String, Double> scales = new LinkedHashMap<>();
+    Map<String, List<Tree>> trees = new LinkedHashMap<>();
+    for (String server : servers) {
+      double serverScale = server.equals("s3proxy") && !quick
+          ? fraction("s3proxy-scale", values.getOrDefault("s3proxy-scale", Double.toString(scale / 10))) : scale;
+      scales.put(server, quick ? Double.NaN : serverScale);
+      trees.put(server, treeNames.stream().map(name -> tree(name, quick, serverScale)).toList());
     }
     List<JvmVariant> variants = values.containsKey("variants")
         ? list(values.get("variants"), null, "variant").stream().map(JvmVariant::named).toList()
         : quick ? List.of(JvmVariant.named("serial-c1"), JvmVariant.named(JvmVariant.SHIPPED)) : JvmVariant.all();
     Path output = Path.of(values.getOrDefault("out", quick
         ? repo.resolve("bench/target/bench-quick").toString() : repo.resolve("docs/benchmarks").toString()));
-    return new BenchOptions(quick, Set.copyOf(parts), servers, trees, scale,
+    return new BenchOptions(quick, Set.copyOf(parts), servers, trees, scales,
         number(values, "warmups", quick ? 0 : 1, 0), number(values, "runs", quick ? 1 : 5, 1),
         number(values, "objects", quick ? 20 : 1000, 1), number(values, "concurrency", quick ? 5 : 20, 1),
         number(values, "missing", quick ? 10 : 1000, 1), variants,
@@ -134,15 +133,26 @@ public record BenchOptions(
         path(values, "operator-jar", "operator.jar"), path(values, "s3proxy-jar", "s3proxy.jar"), List.of(args));
   }
 
-  private static double fraction(String value) {
+  /** One of issue 12's trees, at {@code scale} of its size, or the tiny one of a quick run. */
+  private static Tree tree(String name, boolean quick, double scale) {
+    return switch (name) {
+      case "small-files" -> quick ? Tree.smallFiles(100, 4096) : Tree.smallFiles(scaled(100_000, scale), 4096);
+      case "one-large-file" -> quick ? Tree.oneLargeFile(4L << 20) : Tree.oneLargeFile(scaled(2L << 30, scale));
+      // The largest file stays a power of two, so the size classes stay whole.
+      default -> quick ? Tree.mixed(40, 512L << 10)
+          : Tree.mixed(scaled(10_000, scale), Math.max(1L << 20, Long.highestOneBit(scaled(64L << 20, scale))));
+    };
+  }
+
+  private static double fraction(String option, String value) {
     try {
       double scale = Double.parseDouble(value);
       if (scale <= 0 || scale > 1) {
-        throw new IllegalArgumentException("--scale must be above 0 and at most 1, got " + value);
+        throw new IllegalArgumentException("--" + option + " must be above 0 and at most 1, got " + value);
       }
       return scale;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--scale must be a number such as 0.1, got '" + value + "'");
+      throw new IllegalArgumentException("--" + option + " must be a number such as 0.1, got '" + value + "'");
     }
   }
 

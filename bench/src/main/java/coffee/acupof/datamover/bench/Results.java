@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything one benchmark run produced: the machine-readable results file ({@code results.json}) is this record.
@@ -49,8 +50,9 @@ public record Results(
    * @param order how contenders and variants were ordered
    * @param pageCache how page caches were equalised
    * @param loopbackIsolated whether the loopback counter saw only this benchmark's traffic
-   * @param scale the trees' sizes as a fraction of issue 12's (1 = full size; quick runs use fixed tiny trees)
-   * @param trees the data-path trees
+   * @param scales per S3 server, the trees' sizes as a fraction of issue 12's (1 = full size; NaN in quick runs,
+   *     whose trees are fixed and tiny)
+   * @param trees the data-path trees, per server
    * @param contenders the data-path contenders
    * @param servers the S3 servers
    * @param controlPlane how the control plane was driven
@@ -62,7 +64,7 @@ public record Results(
       String order,
       String pageCache,
       boolean loopbackIsolated,
-      double scale,
+      Map<String, Double> scales,
       List<String> trees,
       List<String> contenders,
       List<String> servers,

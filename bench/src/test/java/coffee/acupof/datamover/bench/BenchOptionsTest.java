@@ -23,10 +23,12 @@ class BenchOptionsTest {
   void withoutOptionsTheSizesAreIssue12s() {
     BenchOptions options = parse();
 
-    assertThat(options.trees()).extracting(Tree::name, Tree::files).containsExactly(
+    assertThat(options.trees().get("minio")).extracting(Tree::name, Tree::files).containsExactly(
         org.assertj.core.groups.Tuple.tuple("small-files", 100_000), org.assertj.core.groups.Tuple.tuple("one-large-file", 1),
         org.assertj.core.groups.Tuple.tuple("mixed", 10_000));
-    assertThat(options.trees().get(1).bytes()).isEqualTo(2L << 30);
+    assertThat(options.trees().get("minio").get(1).bytes()).isEqualTo(2L << 30);
+    assertThat(options.trees().get("s3proxy")).extracting(Tree::files).containsExactly(10_000, 1, 1_000);
+    assertThat(options.scales()).containsExactly(java.util.Map.entry("minio", 1.0), java.util.Map.entry("s3proxy", 0.1));
     assertThat(options).extracting(BenchOptions::warmups, BenchOptions::runs, BenchOptions::objects, BenchOptions::missingObjects)
         .containsExactly(1, 5, 1000, 1000);
     assertThat(options.parts()).containsExactlyInAnyOrder("data", "cluster");
@@ -41,18 +43,19 @@ class BenchOptionsTest {
 
     assertThat(options.quick()).isTrue();
     assertThat(options.servers()).containsExactly("minio");
-    assertThat(options.trees()).allMatch(t -> t.files() <= 100);
+    assertThat(options.trees().get("minio")).allMatch(t -> t.files() <= 100);
     assertThat(options).extracting(BenchOptions::warmups, BenchOptions::runs).containsExactly(0, 1);
     assertThat(options.output()).isEqualTo(Path.of("/repo/bench/target/bench-quick"));
   }
 
   @Test
   void scaleShrinksFileCountsAndSizes() {
-    BenchOptions options = parse("--scale=0.1");
+    BenchOptions options = parse("--scale=0.1", "--s3proxy-scale=0.5");
 
-    assertThat(options.trees()).extracting(Tree::files).containsExactly(10_000, 1, 1_000);
-    assertThat(options.trees().get(1).bytes()).isEqualTo(Math.round(0.1 * (2L << 30)));
-    assertThat(options.trees().get(2).layout().size(0)).isLessThanOrEqualTo(4L << 20);
+    assertThat(options.trees().get("minio")).extracting(Tree::files).containsExactly(10_000, 1, 1_000);
+    assertThat(options.trees().get("minio").get(1).bytes()).isEqualTo(Math.round(0.1 * (2L << 30)));
+    assertThat(options.trees().get("minio").get(2).layout().size(0)).isLessThanOrEqualTo(4L << 20);
+    assertThat(options.trees().get("s3proxy")).extracting(Tree::files).containsExactly(50_000, 1, 5_000);
   }
 
   @Test

@@ -12,8 +12,13 @@ class TargetsTest {
   private static final long TREE_BYTES = 409_600_000L;
 
   private static DataRecord record(String scenario, String contender, double median, double ratio, double loopbackBytes) {
+    return record("minio", 100_000, scenario, contender, median, ratio, loopbackBytes);
+  }
+
+  private static DataRecord record(String server, int files, String scenario, String contender, double median, double ratio,
+      double loopbackBytes) {
     Summary one = Summary.of(List.of(loopbackBytes));
-    return new DataRecord("minio", "small-files", 100_000, TREE_BYTES, scenario, contender, contender.startsWith("mover"), false,
+    return new DataRecord(server, "small-files", files, files * 4096L, scenario, contender, contender.startsWith("mover"), false,
         median, median, median, 1, List.of(median), ratio, scenario, one, Summary.of(List.of(1.0)), Map.of());
   }
 
@@ -34,8 +39,8 @@ class TargetsTest {
 
   @Test
   void theDataPathTargetsAreMetOrNotByTheirFigures() {
-    List<Target> met = new Targets(false, 1.0, run(1.04, 16, TREE_BYTES * 0.005), null, List.of()).evaluate();
-    List<Target> missed = new Targets(false, 1.0, run(1.3, 14, TREE_BYTES * 0.5), null, List.of()).evaluate();
+    List<Target> met = new Targets(false, run(1.04, 16, TREE_BYTES * 0.005), null, List.of()).evaluate();
+    List<Target> missed = new Targets(false, run(1.3, 14, TREE_BYTES * 0.5), null, List.of()).evaluate();
 
     assertThat(target(met, "our mover").met()).isTrue();
     assertThat(target(missed, "our mover").met()).isFalse();
@@ -48,8 +53,8 @@ class TargetsTest {
 
   @Test
   void partsThatDidNotRunAreNotMeasuredAndAQuickRunJudgesNothing() {
-    List<Target> noCluster = new Targets(false, 1.0, run(1.0, 20, 0), null, List.of()).evaluate();
-    List<Target> quick = new Targets(true, 1.0, run(1.0, 20, 0), null, List.of()).evaluate();
+    List<Target> noCluster = new Targets(false, run(1.0, 20, 0), null, List.of()).evaluate();
+    List<Target> quick = new Targets(true, run(1.0, 20, 0), null, List.of()).evaluate();
 
     assertThat(target(noCluster, "operator ready")).extracting(Target::figure, Target::met).containsExactly("not measured", null);
     assertThat(quick).allSatisfy(t -> assertThat(t.met()).isNull());
@@ -57,10 +62,19 @@ class TargetsTest {
   }
 
   @Test
-  void scaledDownTreesGiveFiguresButNoVerdictOnTheDataPath() {
-    Target mover = target(new Targets(false, 0.1, run(1.0, 20, 0), null, List.of()).evaluate(), "our mover");
+  void onlyFullSizeTreesAreJudgedAndSmallerOnesStillShowInTheFigure() {
+    List<DataRecord> records = new ArrayList<>(run(1.0, 20, 0));
+    records.add(record("s3proxy", 10_000, "full", "rclone-defaults", 1, 1, 1));
+    records.add(record("s3proxy", 10_000, "full", "mover-fixed", 3, 3, 1));
+    List<DataRecord> scaledOnly = records.stream().filter(r -> r.server().equals("s3proxy")).toList();
 
-    assertThat(mover.met()).isNull();
-    assertThat(mover.note()).startsWith("trees at 10 % of issue 12's sizes");
+    Target judgedOnMinio = target(new Targets(false, records, null, List.of()).evaluate(), "our mover");
+    Target notJudged = target(new Targets(false, scaledOnly, null, List.of()).evaluate(), "our mover");
+
+    assertThat(judgedOnMinio.met()).isTrue();
+    assertThat(judgedOnMinio.figure()).startsWith("worst 3.00× (full, small-files, s3proxy)");
+    assertThat(judgedOnMinio.note()).contains("judged on minio small-files (full size)");
+    assertThat(notJudged.met()).isNull();
+    assertThat(notJudged.note()).startsWith("no tree at issue 12's full size in this run");
   }
 }

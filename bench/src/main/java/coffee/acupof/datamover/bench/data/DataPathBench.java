@@ -41,14 +41,13 @@ public final class DataPathBench {
   /**
    * What to run.
    *
-   * @param trees the trees, in order
-   * @param servers {@code minio} and/or {@code s3proxy}
+   * @param trees per S3 server ({@code minio}, {@code s3proxy}), the trees in order
    * @param warmups rounds run first and not counted
    * @param runs counted rounds
    * @param work where trees (kept between invocations), server data and run directories go
    * @param runTimeout longest one run may take
    */
-  public record Settings(List<Tree> trees, List<String> servers, int warmups, int runs, Path work, Duration runTimeout) {}
+  public record Settings(Map<String, List<Tree>> trees, int warmups, int runs, Path work, Duration runTimeout) {}
 
   /**
    * What was measured.
@@ -96,7 +95,7 @@ public final class DataPathBench {
     List<DataRecord> records = new ArrayList<>();
     Map<String, String> versions = new LinkedHashMap<>();
     MoverStart moverStart = null;
-    for (String serverName : settings.servers()) {
+    for (String serverName : settings.trees().keySet()) {
       Path serverDir = settings.work().resolve("servers").resolve(serverName + "-" + ProcessHandle.current().pid());
       try (S3Target server = start(serverName, serverDir)) {
         versions.put(server.name(), server.version());
@@ -104,7 +103,7 @@ public final class DataPathBench {
         for (Contender contender : contenders) {
           admin(server, "mkdir", Destination.REMOTE + ":" + bucket(contender));
         }
-        for (Tree tree : settings.trees()) {
+        for (Tree tree : settings.trees().get(serverName)) {
           records.addAll(new TreeRun(server, tree, prepare(tree)).run());
         }
         if (moverStart == null) {

@@ -90,8 +90,11 @@ public final class MarkdownReport {
         ? "counted in a private network namespace, so only the benchmark's own traffic"
         : "counted on the machine's loopback interface, which other processes share (an upper bound)"));
     if (!m.trees().isEmpty()) {
-      line("- Trees: " + String.join("; ", m.trees())
-          + (!results.mode().equals("quick") && m.scale() < 1 ? String.format(" (%.0f %% of issue 12's sizes)", 100 * m.scale()) : ""));
+      line("- Trees: " + String.join("; ", m.trees()));
+      if (!results.mode().equals("quick")) {
+        line("- Tree sizes as a share of issue 12's: " + m.scales().entrySet().stream()
+            .map(e -> String.format("%s %.0f %%", e.getKey(), 100 * e.getValue())).collect(Collectors.joining(", ")));
+      }
       line("- S3 servers: " + String.join("; ", m.servers()));
       line("- Contenders:");
       m.contenders().forEach(c -> line("  - " + c));
