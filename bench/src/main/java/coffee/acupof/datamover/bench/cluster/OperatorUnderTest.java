@@ -57,10 +57,6 @@ final class OperatorUnderTest implements AutoCloseable {
     return new OperatorUnderTest(process, port, started);
   }
 
-  long pid() {
-    return process.pid();
-  }
-
   /** Waits until readiness is UP and returns when each milestone was first seen. */
   Start awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -11,10 +11,12 @@ import coffee.acupof.datamover.bench.cluster.OperatorFigures;
 import coffee.acupof.datamover.bench.cluster.Percentiles;
 import coffee.acupof.datamover.bench.data.DataRecord;
 import coffee.acupof.datamover.bench.data.MoverStart;
+import coffee.acupof.datamover.bench.data.Scenario;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -124,7 +126,9 @@ public final class MarkdownReport {
     section("Data path");
     line("Wall time of each run; ratio = median ÷ the median of `rclone sync` with its defaults on the same tree, server and "
         + "scenario (for the second timestamped backup: its no-op backup). Loopback = bytes sent over 127.0.0.1 during the "
-        + "run; S3 requests as the server counted them. ![data path](data-path.png)");
+        + "run; S3 requests as the server counted them. Scenarios: "
+        + Arrays.stream(Scenario.values()).map(s -> "`" + s.id() + "` " + s.description()).collect(Collectors.joining("; "))
+        + ". ![data path](data-path.png)");
     Map<String, Map<String, List<DataRecord>>> byServerAndTree = results.dataPath().stream()
         .collect(Collectors.groupingBy(DataRecord::server, java.util.LinkedHashMap::new,
             Collectors.groupingBy(DataRecord::tree, java.util.LinkedHashMap::new, Collectors.toList())));
