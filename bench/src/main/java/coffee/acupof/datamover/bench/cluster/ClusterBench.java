@@ -57,7 +57,7 @@ public final class ClusterBench {
 
       JvmVariant shipped = JvmVariant.named(JvmVariant.SHIPPED);
       ControlPlaneResult controlPlane;
-      try (OperatorUnderTest operator = OperatorUnderTest.start(jar.command(shipped), cluster.kubeconfig(),
+      try (OperatorUnderTest operator = OperatorUnderTest.start(jar.command(shipped), shipped.environment(), cluster.kubeconfig(),
           logs.resolve("operator-control-plane.log"))) {
         operator.awaitReady(READY_TIMEOUT);
         controlPlane = new ControlPlaneBench(cluster, new ControlPlaneBench.Settings(settings.objects(), settings.concurrency(),

@@ -77,7 +77,7 @@ final class FootprintBench {
   private Sample once(JvmVariant variant, int objects, int round) {
     List<String> command = jar.command(variant);
     Path log = logs.resolve("operator-" + variant.name() + "-" + objects + "-" + round + ".log");
-    try (OperatorUnderTest operator = OperatorUnderTest.start(command, cluster.kubeconfig(), log)) {
+    try (OperatorUnderTest operator = OperatorUnderTest.start(command, variant.environment(), cluster.kubeconfig(), log)) {
       OperatorUnderTest.Start start = operator.awaitReady(READY_TIMEOUT);
       double rssAtReady = operator.rssBytes() / OperatorFigures.MIB;
       Pause.of(settings.settle());
@@ -86,7 +86,7 @@ final class FootprintBench {
   }
 
   private static FootprintRecord record(JvmVariant variant, int objects, List<Sample> samples) {
-    return new FootprintRecord(variant.name(), variant.flags(), variant.shipped(), objects,
+    return new FootprintRecord(variant.name(), variant.flags(), variant.environment(), variant.shipped(), objects,
         summary(samples, s -> s.start().httpSeconds()),
         summary(samples, s -> s.start().leaderSeconds()),
         summary(samples, s -> s.start().readySeconds()),

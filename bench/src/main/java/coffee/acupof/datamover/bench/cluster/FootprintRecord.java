@@ -2,12 +2,14 @@ package coffee.acupof.datamover.bench.cluster;
 
 import coffee.acupof.datamover.bench.Summary;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The operator's start and idle figures with one JVM variant and a number of DataMovers in the cluster.
  *
  * @param variant the JVM variant
  * @param flags its flags (the AOT cache's file left out)
+ * @param environment variables it ran with
  * @param shipped whether the image ships this variant
  * @param objects DataMovers in the cluster (finished ones: the operator lists them, it does not reconcile them)
  * @param httpSeconds from launch until the HTTP server first answered
@@ -23,6 +25,7 @@ import java.util.List;
 public record FootprintRecord(
     String variant,
     List<String> flags,
+    Map<String, String> environment,
     boolean shipped,
     int objects,
     Summary httpSeconds,

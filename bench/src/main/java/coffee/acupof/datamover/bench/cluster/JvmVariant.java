@@ -2,6 +2,7 @@ package coffee.acupof.datamover.bench.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One way of running the operator's JVM that the footprint benchmark compares: the garbage collector, whether
@@ -13,8 +14,10 @@ import java.util.List;
  * @param c1Only {@code -XX:TieredStopAtLevel=1}
  * @param aotCache run the extracted jar with an AOT cache from a training run (as {@code app/Dockerfile} builds)
  * @param extraFlags further flags
+ * @param environment variables for the process, e.g. glibc's {@code MALLOC_ARENA_MAX}
  */
-public record JvmVariant(String name, String gcFlag, boolean c1Only, boolean aotCache, List<String> extraFlags) {
+public record JvmVariant(String name, String gcFlag, boolean c1Only, boolean aotCache, List<String> extraFlags,
+    Map<String, String> environment) {
 
   /**
    * What every variant runs with: the Deployment's memory settings ({@code MaxRAMPercentage=75} of its 512 MiB
@@ -32,18 +35,21 @@ public record JvmVariant(String name, String gcFlag, boolean c1Only, boolean aot
 
   public JvmVariant {
     extraFlags = List.copyOf(extraFlags);
+    environment = Map.copyOf(environment);
   }
 
   /** Every variant of the full benchmark, the old default (G1, the jar as built) first. */
   public static List<JvmVariant> all() {
     return List.of(
-        new JvmVariant("g1", G1, false, false, List.of()),
-        new JvmVariant("serial", SERIAL, false, false, List.of()),
-        new JvmVariant("serial-c1", SERIAL, true, false, List.of()),
-        new JvmVariant("g1-aot", G1, false, true, List.of()),
-        new JvmVariant("serial-aot", SERIAL, false, true, List.of()),
-        new JvmVariant("serial-c1-aot", SERIAL, true, true, List.of()),
-        new JvmVariant("serial-c1-aot-coh", SERIAL, true, true, List.of("-XX:+UseCompactObjectHeaders")));
+        new JvmVariant("g1", G1, false, false, List.of(), Map.of()),
+        new JvmVariant("serial", SERIAL, false, false, List.of(), Map.of()),
+        new JvmVariant("serial-c1", SERIAL, true, false, List.of(), Map.of()),
+        new JvmVariant("g1-aot", G1, false, true, List.of(), Map.of()),
+        new JvmVariant("serial-aot", SERIAL, false, true, List.of(), Map.of()),
+        new JvmVariant("serial-c1-aot", SERIAL, true, true, List.of(), Map.of()),
+        new JvmVariant("serial-c1-aot-coh", SERIAL, true, true, List.of("-XX:+UseCompactObjectHeaders"), Map.of()),
+        // glibc gives each thread that allocates its own malloc arena (up to 8 per core); two are plenty here.
+        new JvmVariant("serial-c1-aot-arena2", SERIAL, true, true, List.of(), Map.of("MALLOC_ARENA_MAX", "2")));
   }
 
   /** The variant named {@code name}. */

@@ -44,16 +44,16 @@ final class OperatorUnderTest implements AutoCloseable {
   }
 
   /**
-   * Launches {@code command} (java, flags, jar) with the operator's arguments: this kubeconfig, all namespaces,
-   * the Lease in {@code default}, a free HTTP port, log in {@code log}.
+   * Launches {@code command} (java, flags, jar) with {@code environment} added and the operator's arguments:
+   * this kubeconfig, all namespaces, the Lease in {@code default}, a free HTTP port, log in {@code log}.
    */
-  static OperatorUnderTest start(List<String> command, Path kubeconfig, Path log) {
+  static OperatorUnderTest start(List<String> command, Map<String, String> environment, Path kubeconfig, Path log) {
     int port = FreePorts.next();
     List<String> full = new ArrayList<>(command);
     full.addAll(List.of("--server.port=" + port, "--datamover.kubeconfig=" + kubeconfig,
         "--datamover.leader-election.namespace=default"));
     long started = System.nanoTime();
-    LoggedProcess process = LoggedProcess.start("operator", full, log, Map.of());
+    LoggedProcess process = LoggedProcess.start("operator", full, log, environment);
     return new OperatorUnderTest(process, port, started);
   }
 

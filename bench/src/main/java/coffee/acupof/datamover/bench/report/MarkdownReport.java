@@ -251,7 +251,9 @@ public final class MarkdownReport {
     line("Flags:");
     results.footprint().stream().map(FootprintRecord::variant).distinct().forEach(name -> results.footprint().stream()
         .filter(f -> f.variant().equals(name)).findFirst()
-        .ifPresent(f -> line("- `" + name + "`: `" + String.join(" ", f.flags()) + "`" + (name.contains("aot")
+        .ifPresent(f -> line("- `" + name + "`: `" + String.join(" ", f.flags()) + "`"
+            + f.environment().entrySet().stream().map(e -> ", environment `" + e.getKey() + "=" + e.getValue() + "`")
+                .collect(Collectors.joining()) + (name.contains("aot")
             ? " with the jar extracted and `-XX:AOTCache` from a training run (`-XX:AOTCacheOutput`, `-Dspring.context.exit=onRefresh`)"
             : " with the jar as built"))));
   }

@@ -32,6 +32,7 @@ class ShippedJvmTest {
         .containsExactly(SHIPPED.gcFlag());
     assertThat(entrypoint.contains("-XX:TieredStopAtLevel=1")).isEqualTo(SHIPPED.c1Only());
     assertThat(entrypoint.contains("-XX:AOTCache=/app/datamover-operator.aot")).isEqualTo(SHIPPED.aotCache());
+    SHIPPED.environment().forEach((name, value) -> assertThat(dockerfile).containsPattern("(?m)^ENV " + name + "=" + value + "$"));
   }
 
   @Test
