@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
 # Prints the absolute path of a directory holding the executables etcd, kube-apiserver,
-# kube-controller-manager and kubectl (the envtest KUBEBUILDER_ASSETS layout, plus the
-# controller manager that tests may start for garbage collection, Jobs or namespaces).
+# kube-controller-manager, kube-scheduler and kubectl (the envtest KUBEBUILDER_ASSETS layout, plus
+# the controller manager and the scheduler that the test kit runs so that Jobs, volumes and pods
+# are handled by the real Kubernetes controllers).
 #
 # Only that path goes to stdout; progress and errors go to stderr.
 #
-# - When $KUBEBUILDER_ASSETS is set and holds all four executables, it is used as is. When it
-#   lacks one (envtest's own downloads have no kube-controller-manager), it is ignored with a
-#   note on stderr and the pinned build below is used.
+# - When $KUBEBUILDER_ASSETS is set and holds all five executables, it is used as is. When it
+#   lacks one (envtest's own downloads have no kube-controller-manager or kube-scheduler), it is
+#   ignored with a note on stderr and the pinned build below is used.
 # - Otherwise pinned versions are built from their Go modules with the installed Go
 #   toolchain into a cache directory outside the repository:
 #     ${DATAMOVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/datamover}/envtest/<k8s>-etcd-<etcd>-<layout>/
 #   The first build takes about 8 minutes on 2 cores with empty Go caches (longer on slow
 #   networks or busy machines; kube-controller-manager accounts for about 2 of them); later runs
 #   print the cached path at once. Concurrent runs wait for one build.
-#   When a directory of an older layout with the same versions exists (e.g. the 3-binary
-#   <k8s>-etcd-<etcd>/ from before kube-controller-manager was added), its executables are
-#   copied and only the missing ones are built (kube-controller-manager alone: about 1.5 minutes,
-#   as Go's caches already hold most of what kube-apiserver shares with it).
+#   When a directory of an older layout with the same versions exists (e.g. <k8s>-etcd-<etcd>-kcm/
+#   from before kube-scheduler was added), its executables are copied and only the missing ones
+#   are built (kube-scheduler alone: about a minute, kube-controller-manager about 1.5 minutes,
+#   as Go's caches already hold most of what kube-apiserver shares with them).
 #   The older directory is left alone: other checkouts may still use it.
 #
 # k8s.io/kubernetes and go.etcd.io/etcd/server/v3 carry `replace` directives in their
@@ -25,6 +26,9 @@
 # wrapper module that pins the replaced modules to their released versions.
 set -Eeuo pipefail
 shopt -s inherit_errexit
+LOG_NAME="envtest-assets"
+# shellcheck source=lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
 
 # Kubernetes 1.34: newest patch that passes Go's checksum verification. (v1.34.11 and v1.34.12
 # are on the module proxy too, but their checksum database lookups failed (404) when this was
@@ -33,27 +37,12 @@ K8S_VERSION="v1.34.10"
 # etcd 3.6 (the line Kubernetes 1.34 uses): newest patch the module proxy serves.
 ETCD_VERSION="v3.6.16"
 
-BINARIES=(etcd kube-apiserver kube-controller-manager kubectl)
-KUBERNETES_BINARIES=(kube-apiserver kube-controller-manager kubectl)
+BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl)
+KUBERNETES_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 # Part of the cache directory's name. Change it whenever BINARIES changes, so a run never
 # replaces a directory that runs of other checkouts (expecting fewer executables) may be using.
-# "kcm": kube-controller-manager added; the first layout had no suffix.
-CACHE_LAYOUT="kcm"
-STEP="starting"
-WORK_DIR=""
-STAGE_DIR=""
-
-log() { echo "envtest-assets: $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-# Reports the failed step once, from the main shell (not from command substitutions).
-on_error() {
-  if [[ "${BASHPID}" == "$$" ]]; then
-    log "ERROR: step failed: ${STEP} (exit code $1)"
-  fi
-}
-cleanup() { rm -rf "${WORK_DIR}" "${STAGE_DIR}"; }
-trap 'on_error $?' ERR
-trap cleanup EXIT
+# The first layout had no suffix; "kcm" added kube-controller-manager; "kcm-sched" kube-scheduler.
+CACHE_LAYOUT="kcm-sched"
 
 # True when $1/$2 is an executable regular file.
 has_binary() { [[ -x "$1/$2" && -f "$1/$2" ]]; }
@@ -102,35 +91,6 @@ copy_from_older_layouts() {
       fi
     done
   done
-}
-
-# Prints the field "$2" (e.g. GoMod) of `go mod download -json $1`.
-go_mod_download_field() {
-  local module="$1" field="$2" json
-  if ! json="$(go mod download -json "${module}")"; then
-    echo "${json}" >&2
-    return 1
-  fi
-  sed -n "s/^[[:space:]]*\"${field}\": \"\(.*\)\",\{0,1\}\$/\1/p" <<<"${json}" | head -n 1
-}
-
-# Prints the "go" directive line of the go.mod file $1 (e.g. "go 1.24.0").
-go_directive_of() { grep -E '^go [0-9]' "$1" | head -n 1; }
-
-# Prints the module paths that the go.mod file $1 replaces with a local directory
-# whose path starts with $2 (e.g. "./staging/src/k8s.io/" or "../").
-locally_replaced_modules() {
-  local gomod="$1" prefix="$2"
-  awk -v prefix="${prefix}" '
-    { sub(/^replace[[:space:]]+/, "") }
-    $2 == "=>" && index($3, prefix) == 1 { print $1 }
-  ' "${gomod}" | sort -u
-}
-
-# Builds package $3 with the wrapper module in directory $1 into the file $2.
-go_build() {
-  local module_dir="$1" out="$2" pkg="$3" ldflags="$4"
-  go build -C "${module_dir}" -trimpath -ldflags "${ldflags}" -o "${out}" "${pkg}" >&2
 }
 
 # Builds the Kubernetes executables named in the remaining arguments (a subset of

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Starts a local DataMover sandbox and keeps it running for exploration with kubectl (docs/sandbox.md):
-# etcd + kube-apiserver, kube-controller-manager, a real S3 server (S3Proxy), the local executor that runs
-# mover Jobs as local processes, and the operator jar. It backs up a sample PVC, prints the phase history
-# and the objects in the bucket, then runs until Ctrl-C or SIGTERM, which stop everything.
+# etcd + kube-apiserver, kube-controller-manager, kube-scheduler, a real S3 server (S3Proxy), a played
+# kubelet that runs mover pods as local processes, a played CSI driver, and the operator jar. It backs up
+# a sample PVC, prints the phase history and the objects in the bucket, then runs until Ctrl-C or SIGTERM.
 #
 #   hack/sandbox.sh                    # keep running after the sample backup (--keep-running)
 #   hack/sandbox.sh --exit-when-done   # stop and exit once the sample backup is Completed
@@ -11,7 +11,7 @@
 #   - the operator jar, rebuilt when a source is newer (as hack/run.sh does; DATAMOVER_SKIP_BUILD=1 uses
 #     the jar as it is),
 #   - the test kit's classes and their class path (testkit/target/sandbox/),
-#   - etcd, kube-apiserver, kube-controller-manager, kubectl (hack/envtest-assets.sh), rclone
+#   - etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl (hack/envtest-assets.sh), rclone
 #     (hack/rclone.sh) and the S3Proxy jar, in ${DATAMOVER_CACHE:-~/.cache/datamover}.
 # Build output goes to testkit/target/sandbox/build.log.
 set -euo pipefail
@@ -49,7 +49,7 @@ mvn_quiet() {
 jar="app/target/datamover-operator-0.1.0-SNAPSHOT.jar"
 if [[ "${DATAMOVER_SKIP_BUILD:-}" == "1" ]]; then
   [[ -f "$jar" ]] || { echo "hack/sandbox.sh: DATAMOVER_SKIP_BUILD=1 but $jar does not exist" >&2; exit 1; }
-elif [[ ! -f "$jar" ]] || [[ -n "$(find app/src/main crd pom.xml app/pom.xml -newer "$jar" -print -quit)" ]]; then
+elif [[ ! -f "$jar" ]] || [[ -n "$(find app/src/main rclone-image/src/main crd pom.xml app/pom.xml -newer "$jar" -print -quit)" ]]; then
   echo "Building the operator jar..."
   mvn_quiet -pl app -am package -DskipTests
 fi

@@ -1,9 +1,12 @@
 package coffee.acupof.datamover;
 
 import coffee.acupof.datamover.api.DataMover;
+import coffee.acupof.datamover.api.DataMoverRestore;
+import coffee.acupof.datamover.api.DataMoverRestoreSpec;
 import coffee.acupof.datamover.api.DataMoverSpec;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.api.RestorePhase;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
@@ -43,7 +46,29 @@ public final class Fixtures {
   }
 
   public static DataMoverSpec spec() {
-    return new DataMoverSpec("web-data", "s3-credentials", null, null, null, null);
+    return new DataMoverSpec("web-data", "s3-credentials", null, null, null, null, null, null, null);
+  }
+
+  public static DataMoverRestore restore(String name, DataMoverRestoreSpec spec) {
+    return new DataMoverRestore()
+        .metadata(
+            new V1ObjectMeta()
+                .name(name)
+                .namespace(NS)
+                .uid("uid-" + name)
+                .generation(1L)
+                .resourceVersion("1")
+                .creationTimestamp(CREATED))
+        .spec(spec);
+  }
+
+  /** A restore of web-data's latest backup into {@code target}, or a volume populator when it is null. */
+  public static DataMoverRestoreSpec restoreSpec(String target) {
+    return new DataMoverRestoreSpec("web-data", "s3-credentials", null, null, target, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  public static DataMoverRestore inPhase(DataMoverRestore restore, RestorePhase phase, OffsetDateTime since) {
+    return restore.status(restore.getStatus().toBuilder().phase(phase).phaseTransitionTime(since).build());
   }
 
   public static DataMover inPhase(DataMover dataMover, Phase phase, OffsetDateTime since) {

@@ -11,6 +11,13 @@ public final class DataMoverApi {
   public static final String PLURAL = "datamovers";
   public static final ResourceKind<DataMover, DataMoverList> DATAMOVERS =
       new ResourceKind<>(GROUP, VERSION, PLURAL, KIND, DataMover.class, DataMoverList.class);
+  public static final String RESTORE_KIND = "DataMoverRestore";
+  public static final ResourceKind<DataMoverRestore, DataMoverRestoreList> RESTORES =
+      new ResourceKind<>(GROUP, VERSION, "datamoverrestores", RESTORE_KIND, DataMoverRestore.class, DataMoverRestoreList.class);
+  public static final String SCHEDULE_KIND = "DataMoverSchedule";
+  public static final String SCHEDULE_PLURAL = "datamoverschedules";
+  public static final ResourceKind<DataMoverSchedule, DataMoverScheduleList> SCHEDULES =
+      new ResourceKind<>(GROUP, VERSION, SCHEDULE_PLURAL, SCHEDULE_KIND, DataMoverSchedule.class, DataMoverScheduleList.class);
 
   /** Value of the managed-by and created-by labels; the old operator's docs select on created-by. */
   public static final String OPERATOR_NAME = "datamover-operator";

@@ -1,12 +1,13 @@
 package coffee.acupof.datamover.api;
 
 import coffee.acupof.datamover.runtime.phase.RunPhase;
-import java.util.Arrays;
 import java.util.Optional;
 
 /** The phases of a DataMover run, with the wire names of the Go DataMover Operator. */
 public enum Phase implements RunPhase<DataMoverStatus.Builder> {
   NEW(""),
+  /** Validated, waiting for a mover slot (the operator-wide cap on running mover Jobs). */
+  PENDING("Pending"),
   CREATING_CLONED_PVC("CreatingClonedPVC"),
   CLONED_PVC_READY("ClonedPVCReady"),
   CREATING_POD("CreatingPod"),
@@ -37,8 +38,7 @@ public enum Phase implements RunPhase<DataMoverStatus.Builder> {
 
   /** The phase for a {@code status.phase} value; absent for a value this operator never writes. */
   public static Optional<Phase> fromWireName(String value) {
-    String wire = value == null ? "" : value;
-    return Arrays.stream(values()).filter(p -> p.wireName.equals(wire)).findFirst();
+    return RunPhase.fromWireName(Phase.class, value);
   }
 
   @Override

@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Deterministic names of the objects a DataMover creates. The same DataMover always yields the same
+ * Deterministic names of the objects a run creates. The same run always yields the same
  * names, so a crash between "create" and "write status" finds the existing child instead of making a
  * second one. Names longer than 63 characters are shortened with a hash of the full name.
  */
@@ -24,6 +24,25 @@ public final class ChildNames {
   /** Name of the mover Job. */
   public static String moverJob(String dataMoverName) {
     return derive(dataMoverName, "mover");
+  }
+
+  /** Name of a restore's mover Job. */
+  public static String restoreJob(String restoreName) {
+    return derive(restoreName, "restore");
+  }
+
+  /** Name of the PVC a restore used as a volume populator fills before it hands the volume over. */
+  public static String primePvc(String restoreName) {
+    return derive(restoreName, "prime");
+  }
+
+  /**
+   * Name of a schedule's retention Job after the point in time {@code point} ({@code YYYY-MM-DD-HHMMSS}),
+   * for its {@code attempt}-th try: one name per point and attempt, so a retry never waits for the
+   * deletion of the failed Job.
+   */
+  public static String pruneJob(String scheduleName, String point, int attempt) {
+    return derive(scheduleName, "prune-" + point.replace("-", "") + (attempt > 1 ? "-" + attempt : ""));
   }
 
   static String derive(String owner, String suffix) {

@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param deadlines how long each waiting step may take before the run is Failed
  * @param queue work-queue retry backoff and overall rate limit
  * @param leaderElection the Lease that keeps one active replica
+ * @param schedules how schedules run retention
  */
 @ConfigurationProperties("datamover")
 public record DataMoverProperties(
@@ -23,16 +24,18 @@ public record DataMoverProperties(
     Mover mover,
     Deadlines deadlines,
     Queue queue,
-    LeaderElection leaderElection) {
+    LeaderElection leaderElection,
+    Schedules schedules) {
 
   public DataMoverProperties {
     kubeconfig = kubeconfig == null ? "" : kubeconfig;
     watchNamespace = watchNamespace == null ? "" : watchNamespace;
     workers = workers == null ? 2 : workers;
-    mover = mover == null ? new Mover(null, null, null, null, null, null, null, null) : mover;
+    mover = mover == null ? new Mover(null, null, null, null, null, null, null, null, null, null) : mover;
     deadlines = deadlines == null ? new Deadlines(null, null, null) : deadlines;
     queue = queue == null ? new Queue(null, null, null) : queue;
     leaderElection = leaderElection == null ? new LeaderElection(null, null, null, null, null, null) : leaderElection;
+    schedules = schedules == null ? new Schedules(null, null, null) : schedules;
   }
 
   /**
@@ -44,6 +47,8 @@ public record DataMoverProperties(
    * @param requests resource requests of the mover container
    * @param limits resource limits of the mover container
    * @param serviceAccountName service account of mover pods; empty means the namespace default
+   * @param maxRunning at most this many mover Jobs run at once in all namespaces (0 = no cap); more wait in phase Pending
+   * @param maxRunningPerNamespace at most this many in one namespace (0 = no cap)
    */
   public record Mover(
       String image,
@@ -53,7 +58,9 @@ public record DataMoverProperties(
       Long runAsUser,
       Map<String, String> requests,
       Map<String, String> limits,
-      String serviceAccountName) {
+      String serviceAccountName,
+      Integer maxRunning,
+      Integer maxRunningPerNamespace) {
     public Mover {
       image = image == null ? "datamover/rclone-mover:0.1.0" : image;
       pullPolicy = pullPolicy == null ? "IfNotPresent" : pullPolicy;
@@ -63,6 +70,8 @@ public record DataMoverProperties(
       requests = requests == null ? Map.of("cpu", "100m", "memory", "128Mi") : requests;
       limits = limits == null ? Map.of("memory", "1Gi") : limits;
       serviceAccountName = serviceAccountName == null ? "" : serviceAccountName;
+      maxRunning = maxRunning == null ? 0 : maxRunning;
+      maxRunningPerNamespace = maxRunningPerNamespace == null ? 0 : maxRunningPerNamespace;
     }
   }
 
@@ -115,6 +124,19 @@ public record DataMoverProperties(
       leaseDuration = leaseDuration == null ? Duration.ofSeconds(15) : leaseDuration;
       renewDeadline = renewDeadline == null ? Duration.ofSeconds(10) : renewDeadline;
       retryPeriod = retryPeriod == null ? Duration.ofSeconds(2) : retryPeriod;
+    }
+  }
+
+  /**
+   * @param pruneDeadline how long one retention (prune) Job may run
+   * @param pruneRetryDelay wait before retrying a failed prune (doubles with each failure in a row)
+   * @param pruneRetryMaxDelay longest wait between prune retries
+   */
+  public record Schedules(Duration pruneDeadline, Duration pruneRetryDelay, Duration pruneRetryMaxDelay) {
+    public Schedules {
+      pruneDeadline = pruneDeadline == null ? Duration.ofHours(1) : pruneDeadline;
+      pruneRetryDelay = pruneRetryDelay == null ? Duration.ofMinutes(5) : pruneRetryDelay;
+      pruneRetryMaxDelay = pruneRetryMaxDelay == null ? Duration.ofHours(6) : pruneRetryMaxDelay;
     }
   }
 }

@@ -4,9 +4,13 @@ import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.Ownership;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.metrics.DataMoverMetrics;
+import coffee.acupof.datamover.mover.MoverSlots;
+import coffee.acupof.datamover.mover.PhasedSlotSource;
+import coffee.acupof.datamover.mover.PointAllocator;
 import coffee.acupof.datamover.phase.DataMoverPhaseHandler;
 import coffee.acupof.datamover.phase.Run;
 import coffee.acupof.datamover.runtime.EventRecorder;
@@ -29,6 +33,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -42,6 +47,11 @@ import org.springframework.context.annotation.Configuration;
 public class DataMoverConfiguration {
   static final String INDEX_BY_SOURCE_PVC = "bySourcePvc";
   static final String INDEX_BY_SECRET = "bySecret";
+  /** Timestamped DataMovers by the path they write to (see {@link PointAllocator}). */
+  static final String INDEX_BY_LOCATION = "byLocation";
+  /** Phases of a run that holds a mover slot until its Job ends. */
+  private static final Set<String> HOLDING =
+      Set.of(Phase.CREATING_CLONED_PVC.wireName(), Phase.CLONED_PVC_READY.wireName(), Phase.CREATING_POD.wireName());
 
   @Bean
   SharedIndexInformer<DataMover> dataMoverInformer(Informers informers) {
@@ -49,8 +59,24 @@ public class DataMoverConfiguration {
     informer.addIndexers(
         Map.of(
             INDEX_BY_SOURCE_PVC, dm -> dm.getSpec() == null ? List.of() : List.of(dm.namespace() + "/" + dm.getSpec().sourcePvc()),
-            INDEX_BY_SECRET, dm -> dm.getSpec() == null ? List.of() : List.of(dm.namespace() + "/" + dm.getSpec().secretName())));
+            INDEX_BY_SECRET, dm -> dm.getSpec() == null ? List.of() : dm.getSpec().secretKeys(dm.namespace()),
+            INDEX_BY_LOCATION, dm -> dm.getSpec() == null || !dm.getSpec().timestampPrefix() ? List.of() : List.of(dm.getSpec().effectivePath())));
     return informer;
+  }
+
+  /**
+   * DataMovers as the mover-slot cap sees them: a run holds a slot from the grant (phase
+   * CreatingClonedPVC) until its Job has finished; a run in Pending waits, since it entered Pending.
+   */
+  @Bean
+  PhasedSlotSource<DataMover> dataMoverSlots(SharedIndexInformer<DataMover> dataMoverInformer, SharedIndexInformer<V1Job> jobInformer) {
+    return new PhasedSlotSource<>(
+        DataMoverApi.KIND, dataMoverInformer, HOLDING, Phase.PENDING.wireName(), dm -> ChildNames.moverJob(dm.name()), jobInformer);
+  }
+
+  @Bean
+  PointAllocator pointAllocator(SharedIndexInformer<DataMover> dataMoverInformer) {
+    return new PointAllocator(path -> dataMoverInformer.getIndexer().byIndex(INDEX_BY_LOCATION, path));
   }
 
   @Bean
@@ -89,13 +115,18 @@ public class DataMoverConfiguration {
       SharedIndexInformer<V1PersistentVolumeClaim> pvcInformer,
       SharedIndexInformer<V1Secret> secretInformer,
       SharedIndexInformer<V1Job> jobInformer,
-      SharedIndexInformer<V1Pod> podInformer) {
+      SharedIndexInformer<V1Pod> podInformer,
+      PhasedSlotSource<DataMover> dataMoverSlots,
+      MoverSlots slots) {
     QueueFeeder feeder = new QueueFeeder(DataMoverApi.DATAMOVERS, Ownership.ownerLabel(DataMoverApi.DATAMOVERS), dataMoverQueue);
     feeder.watchSelf(dataMoverInformer);
     feeder.watchReferenced(pvcInformer, dataMoverInformer, INDEX_BY_SOURCE_PVC);
     feeder.watchReferenced(secretInformer, dataMoverInformer, INDEX_BY_SECRET);
     feeder.watchOwned(jobInformer);
     feeder.watchOwned(podInformer);
+    // A slot that frees (a mover Job of any kind ended) wakes the runs waiting in Pending.
+    dataMoverSlots.onSlotFreed(jobInformer, slots::freed);
+    slots.whenFreed(() -> dataMoverSlots.forEachWaiting(dm -> dataMoverQueue.add(new Request(dm.namespace(), dm.name()))));
     return KindController.of(
         "datamover",
         dataMoverQueue,

@@ -6,6 +6,7 @@ import coffee.acupof.datamover.cluster.ClusterOperations;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.cluster.InformerClusterView;
 import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.runtime.ApiEventSink;
 import coffee.acupof.datamover.runtime.CoreKinds;
 import coffee.acupof.datamover.runtime.EventRecorder;
@@ -17,9 +18,11 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1PersistentVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1StorageClass;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import java.io.IOException;
@@ -28,7 +31,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -86,9 +92,18 @@ public class OperatorConfiguration {
     return new Informers(factory, watchApiClient, properties.watchNamespace());
   }
 
+  /** PVCs, indexed by the object of this API group their dataSourceRef names (volume populators). */
   @Bean
   SharedIndexInformer<V1PersistentVolumeClaim> pvcInformer(Informers informers) {
-    return informers.informer(CoreKinds.PVCS);
+    SharedIndexInformer<V1PersistentVolumeClaim> informer = informers.informer(CoreKinds.PVCS);
+    informer.addIndexers(Map.of(InformerClusterView.INDEX_BY_DATA_SOURCE_REF, InformerClusterView::dataSourceRefKey));
+    return informer;
+  }
+
+  /** PersistentVolumes (cluster-scoped): a restore used as a volume populator hands its volume over. */
+  @Bean
+  SharedIndexInformer<V1PersistentVolume> pvInformer(Informers informers) {
+    return informers.informer(CoreKinds.PVS);
   }
 
   /**
@@ -96,6 +111,12 @@ public class OperatorConfiguration {
    * a Secret has (the mover reads the values in its own pod). Annotations go too, since
    * {@code kubectl apply} keeps a full copy of the Secret, values included, in one of them.
    */
+  /** StorageClasses (cluster-scoped): whether a PVC binds at once or waits for its first consumer. */
+  @Bean
+  SharedIndexInformer<V1StorageClass> storageClassInformer(Informers informers) {
+    return informers.informer(CoreKinds.STORAGE_CLASSES);
+  }
+
   @Bean
   SharedIndexInformer<V1Secret> secretInformer(Informers informers) {
     return informers.informer(CoreKinds.SECRETS, null, SecretKeysOnly::transform);
@@ -116,13 +137,25 @@ public class OperatorConfiguration {
       SharedIndexInformer<V1PersistentVolumeClaim> pvcInformer,
       SharedIndexInformer<V1Secret> secretInformer,
       SharedIndexInformer<V1Job> jobInformer,
-      SharedIndexInformer<V1Pod> podInformer) {
-    return new InformerClusterView(pvcInformer, secretInformer, jobInformer, podInformer);
+      SharedIndexInformer<V1Pod> podInformer,
+      SharedIndexInformer<V1PersistentVolume> pvInformer,
+      SharedIndexInformer<V1StorageClass> storageClassInformer,
+      ApiClient apiClient) {
+    return new InformerClusterView(
+        pvcInformer, secretInformer, jobInformer, podInformer, pvInformer, storageClassInformer, new CoreV1Api(apiClient));
   }
 
   @Bean
   ClusterOperations clusterOperations(ApiClient apiClient) {
-    return new ApiClusterOperations(new CoreV1Api(apiClient), new BatchV1Api(apiClient));
+    return new ApiClusterOperations(new CoreV1Api(apiClient), new BatchV1Api(apiClient), DataMoverApi.DATAMOVERS.api(apiClient));
+  }
+
+  /** The cap on running mover Jobs; each kind adds a {@link MoverSlots.Source} bean for its runs. */
+  @Bean
+  MoverSlots moverSlots(DataMoverProperties properties, ObjectProvider<MoverSlots.Source> sources, Clock clock) {
+    DataMoverProperties.Mover mover = properties.mover();
+    return new MoverSlots(
+        new MoverSlots.Limits(mover.maxRunning(), mover.maxRunningPerNamespace()), () -> sources.orderedStream().toList(), clock);
   }
 
   @Bean
@@ -140,7 +173,9 @@ public class OperatorConfiguration {
     return OperatorIdentity.detect();
   }
 
+  /** The operator's clock; integration tests register their own (a clock they move) before the context starts. */
   @Bean
+  @ConditionalOnMissingBean(Clock.class)
   Clock clock() {
     return Clock.systemUTC();
   }

@@ -3,6 +3,7 @@ package coffee.acupof.datamover.controller;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.runtime.Informers;
 import coffee.acupof.datamover.runtime.KindController;
+import coffee.acupof.datamover.runtime.LeaderTask;
 import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.SmartLifecycle;
@@ -35,6 +37,7 @@ public class OperatorLifecycle implements SmartLifecycle {
   private final DataMoverProperties.LeaderElection config;
   private final Informers informers;
   private final List<KindController> controllers;
+  private final List<LeaderTask> leaderTasks;
   private final ApiClient apiClient;
   private final OperatorIdentity identity;
   private final LeadershipLossHandler lossHandler;
@@ -51,6 +54,7 @@ public class OperatorLifecycle implements SmartLifecycle {
       DataMoverProperties properties,
       Informers informers,
       List<KindController> controllers,
+      ObjectProvider<LeaderTask> leaderTasks,
       ApiClient apiClient,
       OperatorIdentity identity,
       LeadershipLossHandler lossHandler,
@@ -58,6 +62,7 @@ public class OperatorLifecycle implements SmartLifecycle {
     this.config = properties.leaderElection();
     this.informers = informers;
     this.controllers = List.copyOf(controllers);
+    this.leaderTasks = leaderTasks.orderedStream().toList();
     this.apiClient = apiClient;
     this.identity = identity;
     this.lossHandler = lossHandler;
@@ -135,6 +140,13 @@ public class OperatorLifecycle implements SmartLifecycle {
       Thread thread = new Thread(controller::run, controller.name() + "-controller");
       thread.setDaemon(true);
       thread.start();
+    }
+    for (LeaderTask task : leaderTasks) {
+      try {
+        task.onLeading();
+      } catch (RuntimeException e) {
+        log.warn("A start-up task failed; the controllers run anyway: {}", e.getMessage());
+      }
     }
     leading.set(true);
   }

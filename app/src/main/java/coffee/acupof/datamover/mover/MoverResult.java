@@ -20,7 +20,22 @@ public record MoverResult(
     Long deleted,
     Double durationSeconds,
     String rcloneVersion,
-    String message) {
+    String message,
+    java.util.List<Point> points,
+    Long kept,
+    Long deletedPoints,
+    Boolean dryRun) {
+
+  /**
+   * One point in time in a result: {@code list} says whether it is {@code complete} (and its
+   * {@code source} for fixed paths); {@code prune} (contract 1.1) what it did with it ({@code action}:
+   * {@code keep}, {@code delete}, {@code would-delete} in a dry run, or {@code ignore} for folders
+   * that are not this source's) and why.
+   */
+  public record Point(String name, Boolean complete, String source, String action, String reason) {
+    public static final String KEEP = "keep";
+    public static final String DELETE = "delete";
+  }
 
   private static final Gson GSON = new Gson();
 

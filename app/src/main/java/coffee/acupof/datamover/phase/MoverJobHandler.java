@@ -6,14 +6,14 @@ import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.ClusterException;
 import coffee.acupof.datamover.cluster.ClusterOperations;
 import coffee.acupof.datamover.cluster.ClusterView;
-import coffee.acupof.datamover.cluster.Ownership;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverJobBuilder;
+import coffee.acupof.datamover.mover.MoverJobDeadlines;
+import coffee.acupof.datamover.mover.MoverJobProgress;
 import coffee.acupof.datamover.mover.MoverResult;
+import coffee.acupof.datamover.runtime.Durations;
 import coffee.acupof.datamover.runtime.phase.Transition;
-import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
-import java.time.Duration;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class MoverJobHandler implements DataMoverPhaseHandler {
   /** Reason after a failed attempt while another one remains (a Warning Event with the mover's message). */
-  public static final String ATTEMPT_FAILED = "MoverAttemptFailed";
+  public static final String ATTEMPT_FAILED = MoverJobProgress.ATTEMPT_FAILED;
 
   private final ClusterView cluster;
   private final ClusterOperations operations;
@@ -46,39 +46,28 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
   @Override
   public Transition<DataMoverStatus.Builder> handle(Run run) {
     String jobName = ChildNames.moverJob(run.name());
-    Optional<V1Job> job = cluster.job(run.namespace(), jobName);
-    if (job.isEmpty()) {
-      return createJob(run, jobName);
-    }
-    if (!Ownership.isOwnedBy(job.get().getMetadata(), run.dataMover())) {
-      return Transition.fail(Phase.FAILED, 
-          "MoverJobConflict", "Job " + jobName + " already exists and does not belong to this DataMover; delete it or use another DataMover name");
-    }
-    MoverJobState state = MoverJobState.of(job.get(), cluster.podsOfJob(run.namespace(), jobName));
-    if ((state.succeeded() || state.failed()) && !state.podsCaughtUp() && withinResultGrace(state, run)) {
-      // Job and Pod informers are separate watches: the Job can be seen finished before the pod
-      // holding the mover's result. The pod's update wakes this run; the delay is a backstop.
-      return Transition.stay(Phase.CREATING_POD, run.status().reason(), run.status().message())
-          .requeueAfter(Duration.ofSeconds(2));
-    }
-    if (state.succeeded()) {
-      return succeeded(run, state);
-    }
-    if (state.failed()) {
-      String mover = state.lastFailureMessage().map(m -> ": " + m).orElse("");
-      return Transition.fail(Phase.FAILED, 
-              state.failureReason(),
-              "mover Job " + jobName + " failed after " + plural(state.attempts(), "attempt") + " (" + state.failureReason() + ")" + mover)
-          .with(b -> b.attempts(state.attempts()).jobName(jobName));
-    }
-    return running(run, jobName, state);
-  }
-
-  /** How long a finished Job's result may take to show up in the pod cache before the run moves on without it. */
-  static final Duration RESULT_GRACE = Duration.ofSeconds(30);
-
-  private static boolean withinResultGrace(MoverJobState state, Run run) {
-    return state.finishedAt().map(t -> Duration.between(t, run.now()).compareTo(RESULT_GRACE) < 0).orElse(false);
+    boolean cloneBound = cloneBound(run);
+    MoverJobProgress progress =
+        MoverJobProgress.of(
+            jobName,
+            cluster.job(run.namespace(), jobName),
+            cluster.podsOfJob(run.namespace(), jobName),
+            run.dataMover(),
+            run.now(),
+            properties.mover().attempts(),
+            cloneBound ? "" : " (clone not bound yet)");
+    return switch (progress) {
+      case MoverJobProgress.NotCreated n -> createJob(run, jobName);
+      case MoverJobProgress.Foreign f -> Transition.fail(Phase.FAILED, "MoverJobConflict", f.message());
+      case MoverJobProgress.AwaitingResult a ->
+          Transition.<DataMoverStatus.Builder>stay(Phase.CREATING_POD, run.status().reason(), run.status().message())
+              .requeueAfter(a.recheckAfter());
+      case MoverJobProgress.Succeeded ok -> succeeded(run, jobName, ok);
+      case MoverJobProgress.Failed failed ->
+          Transition.<DataMoverStatus.Builder>fail(Phase.FAILED, failed.reason(), failed.message())
+              .with(b -> b.attempts(failed.attempts()).jobName(jobName));
+      case MoverJobProgress.Running r -> running(run, jobName, r, cloneBound);
+    };
   }
 
   private Transition<DataMoverStatus.Builder> createJob(Run run, String jobName) {
@@ -94,7 +83,7 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
       }
       throw e;
     }
-    return Transition.stay(
+    return Transition.<DataMoverStatus.Builder>stay(
             Phase.CREATING_POD,
             "MoverJobCreated",
             "Created mover Job " + jobName + " (up to " + plural(properties.mover().attempts(), "attempt") + ")")
@@ -102,59 +91,47 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
         .requeueAfter(properties.deadlines().cloneBind());
   }
 
-  private Transition<DataMoverStatus.Builder> succeeded(Run run, MoverJobState state) {
-    Optional<MoverResult> result = state.successResult();
+  private Transition<DataMoverStatus.Builder> succeeded(Run run, String jobName, MoverJobProgress.Succeeded ok) {
+    Optional<MoverResult> result = ok.result();
     Phase next = run.spec().deleteCloneAfterBackup() ? Phase.CLEANING_UP : Phase.COMPLETED;
     String where = result.map(MoverResult::destination).filter(d -> d != null && !d.isBlank()).map(d -> " to " + d).orElse("");
     String counts =
         result.map(r -> " (" + plural(orZero(r.files()), "file") + ", " + orZero(r.bytes()) + " bytes)").orElse("");
-    String message = "Backup written" + where + counts + " after " + plural(state.attempts(), "attempt");
-    return Transition.to(next, "MoverSucceeded", message)
+    String message = "Backup written" + where + counts + " after " + plural(ok.attempts(), "attempt");
+    return Transition.<DataMoverStatus.Builder>to(next, "MoverSucceeded", message)
         .with(
             b -> {
-              b.attempts(state.attempts()).jobName(state.jobName());
+              b.attempts(ok.attempts()).jobName(jobName);
               result.ifPresent(
                   r -> b.destination(r.destination()).bytesTransferred(r.bytes()).filesTransferred(r.files()).pointInTime(r.pointInTime()));
               return b;
             });
   }
 
-  private Transition<DataMoverStatus.Builder> running(Run run, String jobName, MoverJobState state) {
-    Duration cloneBind = properties.deadlines().cloneBind();
-    Duration total = properties.mover().activeDeadline().plus(properties.deadlines().moverGrace());
-    boolean waitingForVolume = !state.anyPodStarted() && !cloneBound(run);
-    if (waitingForVolume && run.timeInPhase().compareTo(cloneBind) >= 0) {
+  private Transition<DataMoverStatus.Builder> running(Run run, String jobName, MoverJobProgress.Running r, boolean cloneBound) {
+    MoverJobDeadlines deadlines = MoverJobDeadlines.of(properties);
+    boolean waitingForVolume = !r.podStarted() && !cloneBound;
+    Optional<MoverJobDeadlines.Exceeded> exceeded = deadlines.exceeded(run, waitingForVolume);
+    if (exceeded.isPresent()) {
       String clone = ChildNames.clonePvc(run.name());
-      return Transition.fail(Phase.FAILED, 
-          "ClonePVCNotBound",
-          "clone " + clone + " is still not bound after " + ValidateHandler.human(cloneBind)
-              + " and no mover pod could start; check that the storage class supports CSI volume cloning (kubectl describe pvc " + clone + ")");
+      return switch (exceeded.get()) {
+        case VOLUME_NOT_BOUND -> Transition.fail(
+            Phase.FAILED,
+            "ClonePVCNotBound",
+            "clone " + clone + " is still not bound after " + Durations.human(deadlines.bind())
+                + " and no mover pod could start; check that the storage class supports CSI volume cloning (kubectl describe pvc " + clone + ")");
+        case NO_RESULT -> Transition.fail(
+            Phase.FAILED,
+            "MoverTimedOut",
+            "mover Job " + jobName + " reported no result within " + Durations.human(deadlines.total())
+                + "; check the Job controller and the pod events");
+      };
     }
-    if (run.timeInPhase().compareTo(total) >= 0) {
-      return Transition.fail(Phase.FAILED, 
-          "MoverTimedOut", "mover Job " + jobName + " reported no result within " + ValidateHandler.human(total) + "; check the Job controller and the pod events");
-    }
-    int max = properties.mover().attempts();
-    Optional<String> lastFailure = state.lastFailureMessage();
-    String reason;
-    String message;
-    if (state.attempts() == 0) {
-      reason = "MoverRunning";
-      message = "Waiting for the mover pod of Job " + jobName + (waitingForVolume ? " (clone not bound yet)" : "");
-    } else if (!state.podActive() && lastFailure.isPresent()) {
-      reason = ATTEMPT_FAILED;
-      message = "Mover attempt " + state.attempts() + " of " + max + " failed, the next one starts after a back-off: " + lastFailure.get();
-    } else {
-      reason = "MoverRunning";
-      message = "Mover Job " + jobName + " running, attempt " + state.attempts() + " of " + max
-          + lastFailure.map(m -> "; previous attempt failed: " + m).orElse("");
-    }
-    Duration next = waitingForVolume ? min(run.remaining(cloneBind), run.remaining(total)) : run.remaining(total);
     Transition<DataMoverStatus.Builder> stay =
-        Transition.stay(Phase.CREATING_POD, reason, message)
-            .with(b -> b.attempts(state.attempts()).jobName(jobName))
-            .requeueAfter(next);
-    return ATTEMPT_FAILED.equals(reason) ? stay.warning() : stay;
+        Transition.<DataMoverStatus.Builder>stay(Phase.CREATING_POD, r.reason(), r.message())
+            .with(b -> b.attempts(r.attempts()).jobName(jobName))
+            .requeueAfter(deadlines.recheckAfter(run, waitingForVolume));
+    return r.attemptFailed() ? stay.warning() : stay;
   }
 
   private boolean cloneBound(Run run) {
@@ -165,15 +142,11 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
         .orElse(false);
   }
 
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
   private static long orZero(Long value) {
     return value == null ? 0 : value;
   }
 
   static String plural(long count, String noun) {
-    return count + " " + noun + (count == 1 ? "" : "s");
+    return MoverJobProgress.plural(count, noun);
   }
 }

@@ -7,31 +7,39 @@ import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverContract;
+import coffee.acupof.datamover.mover.MoverSlots;
+import coffee.acupof.datamover.mover.PointAllocator;
+import coffee.acupof.datamover.mover.RemoteInputs;
+import coffee.acupof.datamover.runtime.phase.MissingInputs;
+import coffee.acupof.datamover.runtime.phase.MissingInputs.Problem;
 import coffee.acupof.datamover.runtime.phase.Transition;
-import io.kubernetes.client.openapi.models.V1EnvVar;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
-import io.kubernetes.client.openapi.models.V1Secret;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
- * Phase {@code ""}: the source PVC must exist and be bound, and the Secret must exist with the keys
- * the mover needs. While something is missing the status says exactly what; after
- * {@code datamover.deadlines.validation} the run is Failed with that message.
+ * Phase {@code ""}: the source PVC must exist and be bound, and the remote's Secret (or rclone.conf
+ * Secret, and a custom CA) must exist with the keys the mover needs ({@link RemoteInputs}). While
+ * something is missing the status says exactly what; after
+ * {@code datamover.deadlines.validation} the run is Failed with that message. A valid run then asks
+ * for a mover slot ({@link MoverSlots}): it goes on to clone its source, or waits in {@code Pending}.
  */
 @Component
 public class ValidateHandler implements DataMoverPhaseHandler {
   private final ClusterView cluster;
   private final Duration deadline;
+  private final PointAllocator points;
+  private final MoverSlots slots;
 
-  public ValidateHandler(ClusterView cluster, DataMoverProperties properties) {
+  public ValidateHandler(ClusterView cluster, DataMoverProperties properties, PointAllocator points, MoverSlots slots) {
     this.cluster = cluster;
     this.deadline = properties.deadlines().validation();
+    this.points = points;
+    this.slots = slots;
   }
 
   @Override
@@ -45,21 +53,37 @@ public class ValidateHandler implements DataMoverPhaseHandler {
     if (problems.isEmpty()) {
       DataMoverSpec spec = run.spec();
       String clone = ChildNames.clonePvc(run.name());
-      return Transition.to(
-              Phase.CREATING_CLONED_PVC,
-              "Validated",
-              "Source PVC " + spec.sourcePvc() + " and Secret " + spec.secretName() + " found; cloning the source to " + clone)
-          .with(b -> b.restoredPvcName(clone));
+      String found = "Source PVC " + spec.sourcePvc() + " and " + RemoteInputs.describe(spec) + " found; cloning the source to " + clone;
+      if (!spec.timestampPrefix()) {
+        return startOrWait(run, found).with(b -> b.restoredPvcName(clone));
+      }
+      // Runs created in the same second are all in the cache once that second has passed; only then
+      // can the allocation follow the same order whichever of them is validated first.
+      OffsetDateTime settled = run.dataMover().getMetadata().getCreationTimestamp().plus(PointAllocator.SETTLE);
+      if (run.now().isBefore(settled)) {
+        return Transition.stay(Phase.NEW, run.status().reason(), run.status().message())
+            .requeueAfter(Duration.between(run.now(), settled));
+      }
+      // The point is chosen once, before anything is written, and kept in status for every attempt.
+      String point = points.allocate(run.dataMover());
+      String created = MoverContract.pointInTime(run.dataMover().getMetadata().getCreationTimestamp());
+      String where = spec.effectivePath().isEmpty() ? "the bucket root" : "path " + spec.effectivePath();
+      String chosen = point.equals(created)
+          ? "; point in time " + point
+          : "; point in time " + point + " (" + created + " is taken by another run at " + where + ")";
+      return startOrWait(run, found + chosen).with(b -> b.restoredPvcName(clone).pointInTime(point));
     }
-    String reason = problems.getFirst().reason();
-    String what = String.join("; ", problems.stream().map(Problem::message).toList());
-    if (run.timeInPhase().compareTo(deadline) >= 0) {
-      return Transition.fail(Phase.FAILED, reason, what + " (gave up after " + human(deadline) + ")");
+    return MissingInputs.waitOrFail(run, problems, Phase.NEW, Phase.FAILED, deadline);
+  }
+
+  /** On to the clone when a mover slot is free, else {@code Pending}. */
+  private Transition<DataMoverStatus.Builder> startOrWait(Run run, String found) {
+    MoverSlots.Decision decision = slots.request(PendingHandler.claim(run, run.now()));
+    if (decision instanceof MoverSlots.Wait wait) {
+      return Transition.to(Phase.PENDING, PendingHandler.WAITING, found + "; waiting for a mover slot: " + wait.message())
+          .requeueAfter(PendingHandler.RECHECK);
     }
-    // Waiting for something the user must provide: a Warning.
-    return Transition.stay(Phase.NEW, reason, "Waiting: " + what)
-        .warning()
-        .requeueAfter(run.remaining(deadline));
+    return Transition.to(Phase.CREATING_CLONED_PVC, "Validated", found);
   }
 
   private List<Problem> problems(Run run) {
@@ -80,44 +104,7 @@ public class ValidateHandler implements DataMoverPhaseHandler {
                 "source PVC " + spec.sourcePvc() + " is " + (pvcPhase == null ? "not yet bound" : pvcPhase) + " (a clone needs a Bound source)"));
       }
     }
-    Optional<V1Secret> secret = cluster.secret(ns, spec.secretName());
-    if (secret.isEmpty()) {
-      problems.add(new Problem("SecretNotFound", "Secret " + spec.secretName() + " not found in namespace " + ns));
-    } else {
-      List<String> missing = missingKeys(secret.get(), spec.additionalEnvOrEmpty());
-      if (!missing.isEmpty()) {
-        problems.add(
-            new Problem(
-                "SecretKeysMissing",
-                "Secret " + spec.secretName() + " lacks key(s) " + String.join(", ", missing)
-                    + " (or set " + MoverContract.REMOTE_TYPE_KEY + " and REMOTE_* keys for another remote type)"));
-      }
-    }
+    problems.addAll(RemoteInputs.check(cluster, ns, spec, spec.additionalEnvOrEmpty()));
     return problems;
   }
-
-  /**
-   * Keys of the old operator's S3 form that neither the Secret nor {@code additionalEnv} provides.
-   * A Secret with REMOTE_TYPE configures another kind of remote and needs none of them.
-   */
-  static List<String> missingKeys(V1Secret secret, List<V1EnvVar> additionalEnv) {
-    Set<String> present = new HashSet<>();
-    if (secret.getData() != null) {
-      present.addAll(secret.getData().keySet());
-    }
-    if (secret.getStringData() != null) {
-      present.addAll(secret.getStringData().keySet());
-    }
-    additionalEnv.forEach(e -> present.add(e.getName()));
-    if (present.contains(MoverContract.REMOTE_TYPE_KEY)) {
-      return List.of();
-    }
-    return MoverContract.S3_REQUIRED_KEYS.stream().filter(k -> !present.contains(k)).toList();
-  }
-
-  static String human(Duration d) {
-    return d.toString().substring(2).toLowerCase();
-  }
-
-  private record Problem(String reason, String message) {}
 }

@@ -53,13 +53,13 @@ public class Informers {
           @Override
           public L list(CallGeneratorParams params) throws ApiException {
             ListOptions options = options(params);
-            return (namespace.isBlank() ? api.list(options) : api.list(namespace, options)).throwsApiException().getObject();
+            return (allNamespaces(kind) ? api.list(options) : api.list(namespace, options)).throwsApiException().getObject();
           }
 
           @Override
           public Watchable<T> watch(CallGeneratorParams params) throws ApiException {
             ListOptions options = options(params);
-            return namespace.isBlank() ? api.watch(options) : api.watch(namespace, options);
+            return allNamespaces(kind) ? api.watch(options) : api.watch(namespace, options);
           }
 
           private ListOptions options(CallGeneratorParams params) {
@@ -75,6 +75,11 @@ public class Informers {
     }
     registered.put(kind.plural(), informer);
     return informer;
+  }
+
+  /** Cluster-scoped kinds, and every kind when no single namespace is watched, are listed across namespaces. */
+  private boolean allNamespaces(ResourceKind<?, ?> kind) {
+    return namespace.isBlank() || !kind.namespaced();
   }
 
   /** Every informer built so far, by plural name (for readiness). */

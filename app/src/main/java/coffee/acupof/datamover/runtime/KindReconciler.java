@@ -94,7 +94,7 @@ public class KindReconciler<T extends ManagedResource<S>, S> implements Reconcil
         return new Result(true);
       }
     }
-    step.notices().forEach(n -> events.record(object, kind, n));
+    step.notices().forEach(n -> events.record(n.about() != null ? n.about() : object, n.about() != null ? n.aboutKind() : kind, n));
     step.afterWrite().run();
     return step.requeueAfter().map(d -> new Result(true, d)).orElseGet(() -> new Result(false));
   }

@@ -1,7 +1,17 @@
 package coffee.acupof.datamover.runtime;
 
-/** An Event to record on the reconciled object once its status write succeeded. */
-public record Notice(EventType type, String reason, String message) {
+import io.kubernetes.client.common.KubernetesObject;
+
+/**
+ * An Event to record once the status write succeeded: on the reconciled object, or, when
+ * {@code about} is set, on another object (e.g. the PVC a restore fills, so {@code kubectl describe pvc}
+ * tells why it stays Pending).
+ */
+public record Notice(EventType type, String reason, String message, KubernetesObject about, ResourceKind<?, ?> aboutKind) {
+
+  public Notice(EventType type, String reason, String message) {
+    this(type, reason, message, null, null);
+  }
 
   public static Notice normal(String reason, String message) {
     return new Notice(EventType.NORMAL, reason, message);
@@ -9,5 +19,10 @@ public record Notice(EventType type, String reason, String message) {
 
   public static Notice warning(String reason, String message) {
     return new Notice(EventType.WARNING, reason, message);
+  }
+
+  /** The same Event, recorded on {@code object} instead. */
+  public Notice on(KubernetesObject object, ResourceKind<?, ?> kind) {
+    return new Notice(type, reason, message, object, kind);
   }
 }

@@ -58,6 +58,11 @@ public final class QueueFeeder {
             }));
   }
 
+  /** Any other mapping from an object to the objects of this kind it concerns. */
+  public <T extends KubernetesObject> void watch(SharedIndexInformer<T> informer, Function<T, List<Request>> keys) {
+    informer.addEventHandler(enqueue(keys));
+  }
+
   /** The objects of this kind that own {@code obj}: by owner reference, else by the owner label. */
   public List<Request> owners(KubernetesObject obj) {
     V1ObjectMeta meta = obj.getMetadata();

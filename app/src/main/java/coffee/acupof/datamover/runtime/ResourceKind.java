@@ -11,7 +11,12 @@ import io.kubernetes.client.util.generic.GenericKubernetesApi;
  * API ({@code v1} pods, PVCs, Secrets).
  */
 public record ResourceKind<T extends KubernetesObject, L extends KubernetesListObject>(
-    String group, String version, String plural, String kind, Class<T> type, Class<L> listType) {
+    String group, String version, String plural, String kind, Class<T> type, Class<L> listType, boolean namespaced) {
+
+  /** A namespaced kind. */
+  public ResourceKind(String group, String version, String plural, String kind, Class<T> type, Class<L> listType) {
+    this(group, version, plural, kind, type, listType, true);
+  }
 
   /** {@code group/version}, or just the version for the core API. */
   public String apiVersion() {

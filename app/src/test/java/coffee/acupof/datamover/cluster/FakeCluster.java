@@ -1,14 +1,24 @@
 package coffee.acupof.datamover.cluster;
 
+import coffee.acupof.datamover.api.DataMover;
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1PersistentVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1StorageClass;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * In-memory stand-in for the informer caches and the API writes, for handler unit tests only (the
@@ -18,8 +28,15 @@ import java.util.Optional;
 public class FakeCluster implements ClusterView, ClusterOperations {
   public final Map<String, V1PersistentVolumeClaim> pvcs = new HashMap<>();
   public final Map<String, V1Secret> secrets = new HashMap<>();
+  /** ConfigMaps by namespace/name, as the API server returns them (they are not cached). */
+  public final Map<String, V1ConfigMap> configMaps = new HashMap<>();
   public final Map<String, V1Job> jobs = new HashMap<>();
+  public final Map<String, DataMover> dataMovers = new HashMap<>();
   public final List<V1Pod> pods = new ArrayList<>();
+  public final Map<String, V1PersistentVolume> pvs = new HashMap<>();
+  public final Map<String, V1StorageClass> storageClasses = new HashMap<>();
+  /** Pods of users (not the operator's), as the API server lists them. */
+  public final List<V1Pod> userPods = new ArrayList<>();
   public final List<String> writes = new ArrayList<>();
   private ClusterException nextFailure;
 
@@ -37,6 +54,11 @@ public class FakeCluster implements ClusterView, ClusterOperations {
     return this;
   }
 
+  public FakeCluster add(V1ConfigMap map) {
+    configMaps.put(key(map.getMetadata().getNamespace(), map.getMetadata().getName()), map);
+    return this;
+  }
+
   public FakeCluster add(V1Job job) {
     jobs.put(key(job.getMetadata().getNamespace(), job.getMetadata().getName()), job);
     return this;
@@ -44,6 +66,11 @@ public class FakeCluster implements ClusterView, ClusterOperations {
 
   public FakeCluster add(V1Pod pod) {
     pods.add(pod);
+    return this;
+  }
+
+  public FakeCluster add(V1PersistentVolume pv) {
+    pvs.put(pv.getMetadata().getName(), pv);
     return this;
   }
 
@@ -62,6 +89,11 @@ public class FakeCluster implements ClusterView, ClusterOperations {
   }
 
   @Override
+  public Optional<Set<String>> configMapKeys(String namespace, String name) {
+    return Optional.ofNullable(configMaps.get(key(namespace, name))).map(InformerClusterView::keysOf);
+  }
+
+  @Override
   public Optional<V1Job> job(String namespace, String name) {
     return Optional.ofNullable(jobs.get(key(namespace, name)));
   }
@@ -72,6 +104,59 @@ public class FakeCluster implements ClusterView, ClusterOperations {
         .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
         .filter(p -> jobName.equals(p.getMetadata().getLabels().get("batch.kubernetes.io/job-name")))
         .toList();
+  }
+
+  @Override
+  public Optional<V1PersistentVolume> pv(String name) {
+    return Optional.ofNullable(pvs.get(name));
+  }
+
+  @Override
+  public Optional<V1StorageClass> storageClass(String name) {
+    return Optional.ofNullable(storageClasses.get(name));
+  }
+
+  @Override
+  public List<V1PersistentVolumeClaim> pvcsReferencing(String namespace, String kind, String name) {
+    return pvcs.values().stream()
+        .filter(p -> InformerClusterView.dataSourceRefKey(p).contains(namespace + "/" + kind + "/" + name))
+        .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
+        .toList();
+  }
+
+  @Override
+  public List<V1Pod> podsMounting(String namespace, String claim) {
+    return userPods.stream()
+        .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+        .filter(p -> p.getSpec().getVolumes().stream()
+            .anyMatch(v -> v.getPersistentVolumeClaim() != null && claim.equals(v.getPersistentVolumeClaim().getClaimName())))
+        .toList();
+  }
+
+  @Override
+  public void patchPv(String name, String mergePatch) {
+    throwIfFailing();
+    writes.add("patch pv " + name + " " + mergePatch);
+    V1PersistentVolume pv = pvs.get(name);
+    if (pv != null) {
+      Gson gson = new JSON().getGson();
+      JsonObject merged = gson.toJsonTree(pv).getAsJsonObject();
+      merge(merged, JsonParser.parseString(mergePatch).getAsJsonObject());
+      pvs.put(name, gson.fromJson(merged, V1PersistentVolume.class));
+    }
+  }
+
+  /** RFC 7386 JSON merge patch, as the API server applies it. */
+  private static void merge(JsonObject target, JsonObject patch) {
+    for (Map.Entry<String, JsonElement> e : patch.entrySet()) {
+      if (e.getValue().isJsonNull()) {
+        target.remove(e.getKey());
+      } else if (e.getValue().isJsonObject() && target.has(e.getKey()) && target.get(e.getKey()).isJsonObject()) {
+        merge(target.getAsJsonObject(e.getKey()), e.getValue().getAsJsonObject());
+      } else {
+        target.add(e.getKey(), e.getValue());
+      }
+    }
   }
 
   @Override
@@ -100,6 +185,20 @@ public class FakeCluster implements ClusterView, ClusterOperations {
     throwIfFailing();
     writes.add("delete job " + name);
     return jobs.remove(key(namespace, name)) != null;
+  }
+
+  @Override
+  public boolean createDataMover(DataMover dataMover) {
+    throwIfFailing();
+    writes.add("create datamover " + dataMover.name());
+    return dataMovers.putIfAbsent(key(dataMover.namespace(), dataMover.name()), dataMover) == null;
+  }
+
+  @Override
+  public boolean deleteDataMover(String namespace, String name) {
+    throwIfFailing();
+    writes.add("delete datamover " + name);
+    return dataMovers.remove(key(namespace, name)) != null;
   }
 
   private void throwIfFailing() {

@@ -51,6 +51,8 @@ class KustomizeIT {
   private static final String APP_NAMESPACE = "team-a";
   private static final String FIELD_MANAGER = "datamover-kustomize-it";
   private static final String DATAMOVERS = "datamovers.datamover.a-cup-of.coffee";
+  private static final String RESTORES = "datamoverrestores.datamover.a-cup-of.coffee";
+  private static final String SCHEDULES = "datamoverschedules.datamover.a-cup-of.coffee";
   private static final String STAND_IN_CRDS = "/deploy/prometheus-operator-crds.yaml";
 
   /** Everything the operator does cluster-wide, as group/resource:verb (group "" is core). */
@@ -58,10 +60,35 @@ class KustomizeIT {
       "datamover.a-cup-of.coffee/datamovers:get",
       "datamover.a-cup-of.coffee/datamovers:list",
       "datamover.a-cup-of.coffee/datamovers:watch",
+      "datamover.a-cup-of.coffee/datamovers:create",
+      "datamover.a-cup-of.coffee/datamovers:delete",
+      "datamover.a-cup-of.coffee/datamoverschedules:get",
+      "datamover.a-cup-of.coffee/datamoverschedules:list",
+      "datamover.a-cup-of.coffee/datamoverschedules:watch",
+      "datamover.a-cup-of.coffee/datamoverschedules/status:get",
+      "datamover.a-cup-of.coffee/datamoverschedules/status:patch",
+      "datamover.a-cup-of.coffee/datamoverschedules/status:update",
+      "datamover.a-cup-of.coffee/datamoverschedules/finalizers:update",
       "datamover.a-cup-of.coffee/datamovers/status:get",
       "datamover.a-cup-of.coffee/datamovers/status:patch",
       "datamover.a-cup-of.coffee/datamovers/status:update",
       "datamover.a-cup-of.coffee/datamovers/finalizers:update",
+      "datamover.a-cup-of.coffee/datamoverrestores:get",
+      "datamover.a-cup-of.coffee/datamoverrestores:list",
+      "datamover.a-cup-of.coffee/datamoverrestores:watch",
+      "datamover.a-cup-of.coffee/datamoverrestores/status:get",
+      "datamover.a-cup-of.coffee/datamoverrestores/status:patch",
+      "datamover.a-cup-of.coffee/datamoverrestores/status:update",
+      "datamover.a-cup-of.coffee/datamoverrestores/finalizers:update",
+      "/persistentvolumes:get",
+      "/persistentvolumes:list",
+      "/persistentvolumes:watch",
+      "/persistentvolumes:patch",
+      "storage.k8s.io/storageclasses:get",
+      "storage.k8s.io/storageclasses:list",
+      "storage.k8s.io/storageclasses:watch",
+      "populator.storage.k8s.io/volumepopulators:get",
+      "populator.storage.k8s.io/volumepopulators:create",
       "/persistentvolumeclaims:get",
       "/persistentvolumeclaims:list",
       "/persistentvolumeclaims:watch",
@@ -70,6 +97,7 @@ class KustomizeIT {
       "/secrets:get",
       "/secrets:list",
       "/secrets:watch",
+      "/configmaps:get",
       "batch/jobs:get",
       "batch/jobs:list",
       "batch/jobs:watch",
@@ -159,6 +187,8 @@ class KustomizeIT {
     assertThat(manifests.objects()).extracting(o -> Manifests.kind(o) + "/" + Manifests.name(o)).containsExactlyInAnyOrder(
         "Namespace/datamover-system",
         "CustomResourceDefinition/datamovers.datamover.a-cup-of.coffee",
+        "CustomResourceDefinition/datamoverrestores.datamover.a-cup-of.coffee",
+        "CustomResourceDefinition/datamoverschedules.datamover.a-cup-of.coffee",
         "ServiceAccount/datamover-operator",
         "ClusterRole/datamover-operator",
         "ClusterRoleBinding/datamover-operator",
@@ -266,6 +296,27 @@ class KustomizeIT {
         "list " + DATAMOVERS + " " + app,
         "patch " + DATAMOVERS + " --subresource=status " + app,
         "update " + DATAMOVERS + " --subresource=finalizers " + app,
+        "list " + RESTORES + " " + all,
+        "watch " + RESTORES + " " + all,
+        "get " + RESTORES + " " + app,
+        "patch " + RESTORES + " --subresource=status " + app,
+        "update " + RESTORES + " --subresource=finalizers " + app,
+        // Cluster-scoped: --all-namespaces (namespace "") keeps kubectl from warning about "-n default".
+        "list persistentvolumes --all-namespaces",
+        "watch persistentvolumes --all-namespaces",
+        "patch persistentvolumes --all-namespaces",
+        "list storageclasses.storage.k8s.io --all-namespaces",
+        "watch storageclasses.storage.k8s.io --all-namespaces",
+        "get volumepopulators.populator.storage.k8s.io --all-namespaces",
+        "create volumepopulators.populator.storage.k8s.io --all-namespaces",
+        // Schedules: their informer and status; their runs are DataMovers the operator creates and deletes.
+        "list " + SCHEDULES + " " + all,
+        "watch " + SCHEDULES + " " + all,
+        "get " + SCHEDULES + " " + app,
+        "patch " + SCHEDULES + " --subresource=status " + app,
+        "update " + SCHEDULES + " --subresource=finalizers " + app,
+        "create " + DATAMOVERS + " " + app,
+        "delete " + DATAMOVERS + " " + app,
         "list persistentvolumeclaims " + all,
         "watch persistentvolumeclaims " + all,
         "get persistentvolumeclaims " + app,
@@ -274,6 +325,8 @@ class KustomizeIT {
         "list secrets " + all,
         "watch secrets " + all,
         "get secrets " + app,
+        // A custom CA in a ConfigMap: one read while a run validates, no cache.
+        "get configmaps " + app,
         "list jobs.batch " + all,
         "watch jobs.batch " + all,
         "create jobs.batch " + app,
@@ -282,6 +335,7 @@ class KustomizeIT {
         "watch pods " + all,
         "get pods " + app,
         "create events " + app,
+        "patch events " + app,
         "get leases.coordination.k8s.io " + own,
         "create leases.coordination.k8s.io " + own,
         "update leases.coordination.k8s.io " + own);
@@ -299,16 +353,20 @@ class KustomizeIT {
         "delete pods " + app,
         "create pods --subresource=exec " + app,
         "get pods --subresource=log " + app,
-        "create " + DATAMOVERS + " " + app,
         "update " + DATAMOVERS + " " + app,
         "patch " + DATAMOVERS + " " + app,
-        "delete " + DATAMOVERS + " " + app,
+        "create " + SCHEDULES + " " + app,
+        "update " + SCHEDULES + " " + app,
+        "patch " + SCHEDULES + " " + app,
+        "delete " + SCHEDULES + " " + app,
         "update persistentvolumeclaims " + app,
         "patch persistentvolumeclaims " + app,
         "update jobs.batch " + app,
         "patch jobs.batch " + app,
         "create events.events.k8s.io " + app,
-        "get configmaps " + app,
+        "list configmaps --all-namespaces",
+        "watch configmaps --all-namespaces",
+        "update configmaps " + app,
         "create serviceaccounts --subresource=token " + app,
         "get leases.coordination.k8s.io " + app,
         "update leases.coordination.k8s.io -n kube-system",
@@ -316,7 +374,13 @@ class KustomizeIT {
         // Cluster-scoped: --all-namespaces (namespace "") keeps kubectl from warning about "-n default".
         "get nodes --all-namespaces",
         "list namespaces --all-namespaces",
-        "get persistentvolumes --all-namespaces",
+        "delete persistentvolumes --all-namespaces",
+        "create persistentvolumes --all-namespaces",
+        "update storageclasses.storage.k8s.io --all-namespaces",
+        "delete volumepopulators.populator.storage.k8s.io --all-namespaces",
+        "create " + RESTORES + " " + app,
+        "update " + RESTORES + " " + app,
+        "delete " + RESTORES + " " + app,
         "create clusterrolebindings.rbac.authorization.k8s.io --all-namespaces",
         "escalate clusterroles.rbac.authorization.k8s.io --all-namespaces",
         "update customresourcedefinitions.apiextensions.k8s.io --all-namespaces",
@@ -373,12 +437,21 @@ class KustomizeIT {
         alerts.put((String) map(rule).get("alert"), map(rule));
       }
     }
-    assertThat(alerts).containsOnlyKeys("DataMoverRunFailed", "DataMoverRunStuck", "DataMoverOperatorDown");
+    assertThat(alerts).containsOnlyKeys("DataMoverRunFailed", "DataMoverRestoreFailed", "DataMoverRunStuck", "DataMoverOperatorDown",
+        "DataMoverScheduleNoRecentSuccess", "DataMoverScheduleFailing", "DataMoverScheduleStalled", "DataMoverRetentionFailing");
+    assertThat((String) alerts.get("DataMoverScheduleNoRecentSuccess").get("expr"))
+        .contains("time() - datamover_schedule_last_success_timestamp_seconds", "> 2 * datamover_schedule_interval_seconds");
+    assertThat((String) alerts.get("DataMoverRetentionFailing").get("expr")).contains("increase(datamover_schedule_prune_failures_total[2h])");
+    // The Grafana dashboard ships as a ConfigMap for Grafana's dashboard sidecar.
+    Map<String, Object> dashboard = manifests.get("ConfigMap", "datamover-grafana-dashboard");
+    assertThat(map(at(dashboard, "metadata", "labels"))).containsEntry("grafana_dashboard", "1");
+    assertThat((String) map(dashboard.get("data")).get("grafana-dashboard.json")).contains("\"uid\": \"datamover-operator\"");
     assertThat((String) alerts.get("DataMoverRunFailed").get("expr"))
         .contains("increase(datamover_operations_total{status=\"failure\"}[15m])");
     assertThat((String) alerts.get("DataMoverRunStuck").get("expr"))
         .contains("time() - (datamover_phase_started_timestamp_seconds{phase!~\"Completed|Failed\"}", "> 7200");
     assertThat(alerts.get("DataMoverRunStuck")).containsEntry("for", "15m");
+    assertThat((String) alerts.get("DataMoverRestoreFailed").get("expr")).contains("datamover_restore_operations_total{status=\"failure\"}");
     assertThat((String) alerts.get("DataMoverOperatorDown").get("expr")).contains("absent(up{job=~\".*datamover-operator.*\"} == 1)");
     alerts.forEach((name, rule) -> {
       assertThat(map(rule.get("labels"))).as(name).containsKey("severity");

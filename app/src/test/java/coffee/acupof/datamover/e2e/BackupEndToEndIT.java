@@ -7,7 +7,6 @@ import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.it.Given;
 import coffee.acupof.datamover.it.TestCluster;
-import coffee.acupof.datamover.testkit.ApiServer;
 import io.kubernetes.client.openapi.ApiException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,13 +22,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every example of the old operator's README, applied unchanged, backs up real files through the
- * operator (running under exactly the RBAC of deploy/kustomize/base), the mover entrypoint and real
- * rclone into a real S3 server; restoring the backup gives the same bytes.
+ * operator (running under exactly the RBAC of deploy/kustomize/base), the real Job controller, PV
+ * binder, garbage collector and PVC protection, the mover entrypoint and real rclone into a real S3
+ * server; restoring the backup gives the same bytes.
  */
 class BackupEndToEndIT {
   private static EndToEnd e2e;
   private static OperatorProcess operator;
-  private static ApiServer.ControllerManager controllers;
 
   @BeforeAll
   static void start() throws Exception {
@@ -40,11 +39,9 @@ class BackupEndToEndIT {
       Given.secret(e2e.namespace, secret, e2e.s3Secret("backups"));
     }
     for (String pvc : List.of("web-app-data", "postgres-data", "source-pvc-name", "app-data")) {
-      Trees.writeSample(e2e.executor.volume(e2e.namespace, pvc), pvc);
+      Trees.writeSample(e2e.volume(pvc), pvc);
       Given.boundPvc(e2e.namespace, pvc, "csi-clone-capable");
     }
-    // The real PVC-protection controller and garbage collector, so a deleted clone really goes away.
-    controllers = TestCluster.server().startControllerManager("garbagecollector", "persistentvolumeclaim-protection-controller");
     operator = e2e.startOperator();
   }
 
@@ -53,9 +50,6 @@ class BackupEndToEndIT {
     if (operator != null) {
       operator.close();
     }
-    if (controllers != null) {
-      controllers.close();
-    }
     if (e2e != null) {
       e2e.close();
     }
@@ -63,18 +57,19 @@ class BackupEndToEndIT {
 
   static Stream<Arguments> examples() {
     return Stream.of(
-        // file, DataMover, source PVC, bucket, timestamped, clone deleted
-        Arguments.of("basic.yaml", "backup-web-data", "web-app-data", "backups", false, false),
-        Arguments.of("timestamped.yaml", "backup-database", "postgres-data", "backups", true, false),
-        Arguments.of("custom-env.yaml", "backup-database-env", "postgres-data", "my-backup-bucket", false, false),
-        Arguments.of("full.yaml", "my-datamover", "source-pvc-name", "backups", true, true),
-        Arguments.of("tuning.yaml", "custom-sync", "app-data", "backups", false, false));
+        // file, DataMover, source PVC, bucket, path in the bucket, timestamped, clone deleted
+        Arguments.of("basic.yaml", "backup-web-data", "web-app-data", "backups", "", false, false),
+        Arguments.of("timestamped.yaml", "backup-database", "postgres-data", "backups", "", true, false),
+        Arguments.of("custom-env.yaml", "backup-database-env", "postgres-data", "my-backup-bucket", "", false, false),
+        Arguments.of("full.yaml", "my-datamover", "source-pvc-name", "backups", "", true, true),
+        Arguments.of("tuning.yaml", "custom-sync", "app-data", "backups", "apps/app-data", false, false),
+        Arguments.of("per-volume-path.yaml", "backup-postgres", "postgres-data", "backups", "shop/postgres-data", true, true));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
   void theExampleBacksUpRealFilesAndTheyRestoreIdentically(
-      String file, String name, String source, String bucket, boolean timestamped, boolean cloneDeleted) throws Exception {
+      String file, String name, String source, String bucket, String path, boolean timestamped, boolean cloneDeleted) throws Exception {
     String ns = e2e.namespace;
     Given.kubectlApply(ns, Files.readString(TestCluster.repoRoot().resolve("docs/examples").resolve(file)));
 
@@ -90,15 +85,17 @@ class BackupEndToEndIT {
     assertThat(status.bytesTransferred()).isGreaterThan(3L * 1024 * 1024);
 
     List<String> objects = e2e.s3.listObjects(bucket);
+    String prefix = path.isEmpty() ? "" : path + "/";
+    String location = "s3:" + bucket + (path.isEmpty() ? "" : "/" + path);
     if (timestamped) {
       String folder = status.pointInTime();
       assertThat(folder).matches("\\d{4}-\\d{2}-\\d{2}-\\d{6}");
-      assertThat(folder).isEqualTo(done.getMetadata().getCreationTimestamp().format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")));
-      assertThat(status.destination()).isEqualTo("s3:" + bucket + "/" + folder);
-      assertThat(objects).contains(folder + "/app/config/settings.yaml", folder + "/data/blob.bin", folder + "/.datamover/manifest.json");
+      assertThat(folder).isGreaterThanOrEqualTo(done.getMetadata().getCreationTimestamp().format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")));
+      assertThat(status.destination()).isEqualTo(location + "/" + folder);
+      assertThat(objects).contains(prefix + folder + "/app/config/settings.yaml", prefix + folder + "/data/blob.bin", prefix + folder + "/.datamover/manifest.json");
     } else {
-      assertThat(status.destination()).isEqualTo("s3:" + bucket);
-      assertThat(objects).contains("app/config/settings.yaml", "data/blob.bin");
+      assertThat(status.destination()).isEqualTo(location);
+      assertThat(objects).contains(prefix + "app/config/settings.yaml", prefix + "data/blob.bin");
     }
 
     if (cloneDeleted) {
@@ -110,10 +107,10 @@ class BackupEndToEndIT {
     Map<String, String> secret = e2e.s3Secret(bucket);
     Map<String, String> where =
         timestamped
-            ? Map.of("ADD_TIMESTAMP_PREFIX", "true", "MOVER_RESTORE_POINT", status.pointInTime())
-            : Map.of("ADD_TIMESTAMP_PREFIX", "false", "MOVER_RESTORE_POINT", "fixed", "MOVER_SOURCE", ns + "/" + source);
+            ? Map.of("ADD_TIMESTAMP_PREFIX", "true", "MOVER_RESTORE_POINT", status.pointInTime(), "MOVER_PATH", path)
+            : Map.of("ADD_TIMESTAMP_PREFIX", "false", "MOVER_RESTORE_POINT", "fixed", "MOVER_SOURCE", ns + "/" + source, "MOVER_PATH", path);
     Path restored = e2e.restore(secret, where);
-    assertThat(Trees.fingerprint(restored)).isEqualTo(Trees.fingerprint(e2e.executor.volume(ns, source)));
+    assertThat(Trees.fingerprint(restored)).isEqualTo(Trees.fingerprint(e2e.volume(source)));
   }
 
   private static boolean cloneGone(String ns, String clone) {

@@ -1,9 +1,11 @@
 package coffee.acupof.datamover.e2e;
 
+import coffee.acupof.datamover.it.Given;
 import coffee.acupof.datamover.it.TestCluster;
 import coffee.acupof.datamover.testkit.ApiServer;
 import coffee.acupof.datamover.testkit.Commands;
 import coffee.acupof.datamover.testkit.LocalExecutor;
+import coffee.acupof.datamover.testkit.MoverCommand;
 import coffee.acupof.datamover.testkit.Rclone;
 import coffee.acupof.datamover.testkit.S3Server;
 import io.kubernetes.client.openapi.ApiException;
@@ -23,10 +25,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole system on this machine: the real API server with the operator installed from the
+ * The whole system on this machine: the real API server and the controllers, scheduler and played
+ * kubelet and CSI driver around it ({@link TestCluster#cluster()}), the operator installed from the
  * default kustomize overlay, the operator jar running as its ServiceAccount (a real token, so the
- * base's RBAC is exactly what it may do), a real S3 server, and the {@link LocalExecutor} running the
- * mover entrypoint with real rclone for every Job the operator creates.
+ * base's RBAC is exactly what it may do), a real S3 server, and the {@link LocalExecutor} as the
+ * kubelet's runtime for this namespace: every mover pod the Job controller makes runs the mover
+ * (the Java program, {@link MoverCommand}) with real rclone.
  */
 final class EndToEnd implements AutoCloseable {
   static final String OPERATOR_NAMESPACE = "datamover-system";
@@ -38,12 +42,27 @@ final class EndToEnd implements AutoCloseable {
   final LocalExecutor executor;
   final Path volumes;
   private final Path kubeconfig;
+  private final List<OperatorProcess> operators = new ArrayList<>();
 
   EndToEnd(String namespacePrefix) {
+    this(namespacePrefix, false, false);
+  }
+
+  /** The whole system serving the namespace of exactly this name (created when missing). */
+  static EndToEnd inNamespace(String name) {
+    return new EndToEnd(name, true, false);
+  }
+
+  /** The whole system with the S3 server on HTTPS, its certificate from a generated CA ({@code s3.caCertificate()}). */
+  static EndToEnd withTls(String namespacePrefix) {
+    return new EndToEnd(namespacePrefix, false, true);
+  }
+
+  private EndToEnd(String name, boolean exact, boolean tls) {
     ApiServer server = TestCluster.server();
     install();
-    namespace = TestCluster.newNamespace(namespacePrefix);
-    s3 = S3Server.start();
+    namespace = exact ? TestCluster.namespace(name) : TestCluster.newNamespace(name);
+    s3 = S3Server.builder().tls(tls).start();
     try {
       volumes = Files.createTempDirectory("e2e-volumes");
       kubeconfig = serviceAccountKubeconfig(server);
@@ -53,10 +72,15 @@ final class EndToEnd implements AutoCloseable {
     executor =
         LocalExecutor.builder(server.adminClient(), volumes)
             .namespace(namespace)
-            .command(List.of("bash", TestCluster.repoRoot().resolve("rclone-image/entrypoint.sh").toString()))
+            .command(MoverCommand.command())
             .baseEnvironment("PATH", Rclone.binary().getParent() + ":" + System.getenv("PATH"))
-            .backoff(Duration.ofMillis(500))
+            .kubelet(TestCluster.cluster().kubelet())
             .start();
+  }
+
+  /** The directory holding the data of PVC {@code pvc} of this namespace (write into it before creating the PVC). */
+  Path volume(String pvc) {
+    return Given.volume(namespace, pvc);
   }
 
   /** Applies the default overlay once per JVM: CRD, namespace, ServiceAccount, RBAC, Deployment. */
@@ -117,9 +141,11 @@ final class EndToEnd implements AutoCloseable {
     return file;
   }
 
-  /** Starts the packaged operator as the ServiceAccount, serving this namespace. */
+  /** Starts the packaged operator as the ServiceAccount, serving this namespace; {@link #close} stops it. */
   OperatorProcess startOperator(String... extraArgs) {
-    return OperatorProcess.start(kubeconfig, namespace, OPERATOR_NAMESPACE, extraArgs);
+    OperatorProcess operator = OperatorProcess.start(kubeconfig, namespace, OPERATOR_NAMESPACE, extraArgs);
+    operators.add(operator);
+    return operator;
   }
 
   /** The Secret of the old operator's form (a), pointing at the test S3 server. */
@@ -136,12 +162,13 @@ final class EndToEnd implements AutoCloseable {
   }
 
   /**
-   * Runs the mover entrypoint's restore as a user would run the image, with the same Secret
+   * Runs the mover's restore as a user would run the image, with the same Secret
    * values, into a new directory; returns that directory.
    */
   Path restore(Map<String, String> secret, Map<String, String> extra) throws IOException, InterruptedException {
     Path target = Files.createTempDirectory(volumes, "restored");
-    List<String> command = new ArrayList<>(List.of("bash", TestCluster.repoRoot().resolve("rclone-image/entrypoint.sh").toString(), "restore"));
+    List<String> command = new ArrayList<>(MoverCommand.command());
+    command.add("restore");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().clear();
     builder.environment().put("PATH", Rclone.binary().getParent() + ":" + System.getenv("PATH"));
@@ -164,8 +191,10 @@ final class EndToEnd implements AutoCloseable {
   }
 
 
+  /** Stops the operators it started (closing one twice is harmless), the executor and the S3 server. */
   @Override
   public void close() {
+    operators.forEach(OperatorProcess::close);
     executor.close();
     s3.close();
   }

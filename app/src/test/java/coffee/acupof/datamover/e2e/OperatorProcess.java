@@ -51,8 +51,8 @@ final class OperatorProcess implements AutoCloseable {
         "--datamover.kubeconfig=" + kubeconfig,
         "--datamover.watch-namespace=" + watchNamespace,
         "--datamover.leader-election.namespace=" + leaseNamespace,
-        "--datamover.leader-election.lease-duration=4s",
-        "--datamover.leader-election.renew-deadline=3s",
+        "--datamover.leader-election.lease-duration=10s",
+        "--datamover.leader-election.renew-deadline=8s",
         "--datamover.leader-election.retry-period=500ms"));
     command.addAll(List.of(extraArgs));
     try {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.it.Given;
 import coffee.acupof.datamover.it.TestCluster;
-import coffee.acupof.datamover.testkit.ApiServer;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import java.time.Duration;
 import java.util.List;
@@ -16,33 +15,28 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Failures and recovery with every part real except the kubelet (LocalExecutor): wrong credentials,
- * an operator killed in the middle of a run, and a deleted DataMover (with the garbage collector and
- * the PVC-protection controller of a real kube-controller-manager running).
+ * Failures and recovery with every part real except the kubelet (LocalExecutor) and the CSI driver:
+ * wrong credentials (the real Job controller retries with its back-off), an operator killed in the
+ * middle of a run, and a deleted DataMover (the real garbage collector and PVC-protection controller).
  */
 class RecoveryEndToEndIT {
   private static EndToEnd e2e;
-  private static ApiServer.ControllerManager controllers;
 
   @BeforeAll
   static void start() {
     e2e = new EndToEnd("e2e-recovery");
     e2e.s3.createBucket("backups");
-    controllers = TestCluster.server().startControllerManager("garbagecollector", "persistentvolumeclaim-protection-controller");
   }
 
   @AfterAll
   static void stop() {
-    if (controllers != null) {
-      controllers.close();
-    }
     if (e2e != null) {
       e2e.close();
     }
   }
 
   private static void source(String pvc) throws Exception {
-    Trees.writeSample(e2e.executor.volume(e2e.namespace, pvc), pvc);
+    Trees.writeSample(e2e.volume(pvc), pvc);
     Given.boundPvc(e2e.namespace, pvc, "csi");
   }
 
@@ -78,7 +72,7 @@ class RecoveryEndToEndIT {
           .contains("AWS_SECRET_ACCESS_KEY")
           .endsWith("(exit code 3)");
       // Each failed attempt with another one left is a Warning (unless the next pod started before
-      // the operator looked, which a short back-off makes possible).
+      // the operator looked, which the Job controller's back-off of 10 s makes unlikely).
       assertThat(TestCluster.events(e2e.namespace, "wrong-creds"))
           .filteredOn(e -> "MoverAttemptFailed".equals(e.getReason()))
           .isNotEmpty()

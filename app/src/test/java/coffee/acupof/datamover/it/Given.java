@@ -1,10 +1,14 @@
 package coffee.acupof.datamover.it;
 
+import static org.awaitility.Awaitility.await;
+
 import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverApi;
+import coffee.acupof.datamover.testkit.storage.LocalProvisioner;
 import com.google.gson.reflect.TypeToken;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.StorageV1Api;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimSpec;
@@ -15,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,11 +41,22 @@ public final class Given {
 
   private Given() {}
 
-  /** A source PVC, bound as the PV controller would bind it. */
+  /**
+   * A source PVC that an application has been using, Bound to its volume. Its storage class is
+   * created (served by the test kit's CSI driver, Immediate binding) unless it exists; for a
+   * {@code WaitForFirstConsumer} class the PVC carries the node chosen for the application's pod,
+   * as the scheduler would have written it. The real PV binder binds it to the volume the driver
+   * provisions; files written before into {@link #volume(String, String)} are its content.
+   */
   public static V1PersistentVolumeClaim boundPvc(String namespace, String name, String storageClass) {
+    LocalProvisioner.ensureStorageClass(TestCluster.admin(), storageClass, "Immediate");
+    V1ObjectMeta metadata = new V1ObjectMeta().name(name).namespace(namespace);
+    if ("WaitForFirstConsumer".equals(bindingMode(storageClass))) {
+      metadata.putAnnotationsItem("volume.kubernetes.io/selected-node", TestCluster.cluster().kubelet().nodeName());
+    }
     V1PersistentVolumeClaim pvc =
         new V1PersistentVolumeClaim()
-            .metadata(new V1ObjectMeta().name(name).namespace(namespace))
+            .metadata(metadata)
             .spec(
                 new V1PersistentVolumeClaimSpec()
                     .storageClassName(storageClass)
@@ -51,8 +67,26 @@ public final class Given {
     } catch (ApiException e) {
       throw new IllegalStateException(e.getResponseBody(), e);
     }
-    new KubeletStandIn(namespace, "unused").bindPvc(name);
+    await().atMost(Duration.ofSeconds(30)).until(() -> "Bound".equals(phase(namespace, name)));
     return pvc;
+  }
+
+  /** The directory holding the data of PVC {@code namespace/name} (write into it before creating the PVC). */
+  public static Path volume(String namespace, String name) {
+    return TestCluster.cluster().provisioner().volume(namespace, name);
+  }
+
+  private static String bindingMode(String storageClass) {
+    try {
+      return new StorageV1Api(TestCluster.admin()).readStorageClass(storageClass).execute().getVolumeBindingMode();
+    } catch (ApiException e) {
+      throw new IllegalStateException(e.getResponseBody(), e);
+    }
+  }
+
+  private static String phase(String namespace, String name) throws ApiException {
+    V1PersistentVolumeClaim pvc = TestCluster.core().readNamespacedPersistentVolumeClaim(name, namespace).execute();
+    return pvc.getStatus() == null ? null : pvc.getStatus().getPhase();
   }
 
   public static void secret(String namespace, String name, Map<String, String> values) {
@@ -85,16 +119,31 @@ public final class Given {
    * {@code spec:}, e.g. {@code "addTimestampPrefix: true"}.
    */
   public static void dataMover(String namespace, String name, String sourcePvc, String secretName, String extraSpec) {
+    dataMover(namespace, name, "sourcePvc: " + sourcePvc + "\nsecretName: " + secretName + "\n" + extraSpec.strip());
+  }
+
+  /** Applies a DataMover with kubectl as a user would: {@code spec} is the YAML under {@code spec:}. */
+  public static void dataMover(String namespace, String name, String spec) {
+    apply(namespace, "DataMover", name, spec);
+  }
+
+  /**
+   * Applies a DataMoverRestore with kubectl as a user would: {@code spec} is the YAML under
+   * {@code spec:}.
+   */
+  public static void restore(String namespace, String name, String spec) {
+    apply(namespace, "DataMoverRestore", name, spec);
+  }
+
+  private static void apply(String namespace, String kind, String name, String spec) {
     kubectlApply(namespace, """
         apiVersion: datamover.a-cup-of.coffee/v1alpha1
-        kind: DataMover
+        kind: %s
         metadata:
           name: %s
         spec:
-          sourcePvc: %s
-          secretName: %s
         %s
-        """.formatted(name, sourcePvc, secretName, extraSpec.strip().indent(2)));
+        """.formatted(kind, name, spec.strip().indent(2)));
   }
 
   /**

@@ -46,10 +46,7 @@ class RestartIT {
         assertThat(second.leaseLost()).isFalse();
         await().atMost(Duration.ofSeconds(20)).until(() -> second.http("/actuator/health/readiness").statusCode() == 200);
 
-        KubeletStandIn kubelet = new KubeletStandIn(ns, "takeover-mover");
-        kubelet.bindPvc("takeover-clone");
-        kubelet.attempt(0, FullRunIT.SUCCESS);
-        kubelet.completeJob();
+        new KubeletStandIn(ns, "takeover-mover").nextPodExits(0, FullRunIT.SUCCESS);
         await().atMost(Duration.ofSeconds(30)).until(() -> "Completed".equals(TestCluster.get(ns, "takeover").getStatus().phase()));
       }
     }
@@ -76,10 +73,7 @@ class RestartIT {
     }
     try (RunningOperator restarted = RunningOperator.start(ns)) {
       await().atMost(Duration.ofSeconds(20)).until(restarted::isLeading);
-      KubeletStandIn kubelet = new KubeletStandIn(ns, "crashed-mover");
-      kubelet.bindPvc("crashed-clone");
-      kubelet.attempt(0, FullRunIT.SUCCESS);
-      kubelet.completeJob();
+      new KubeletStandIn(ns, "crashed-mover").nextPodExits(0, FullRunIT.SUCCESS);
       await().atMost(Duration.ofSeconds(30)).until(() -> "Completed".equals(TestCluster.get(ns, "crashed").getStatus().phase()));
     }
     assertThat(count(ns, "pvc")).isEqualTo(1);

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A failed attempt with retries left is not a failed run; exhausted attempts are. */
+/**
+ * A failed attempt with retries left is not a failed run; exhausted attempts are. The real Job
+ * controller starts each next pod after its back-off (10 s, then 20 s).
+ */
 class RetryIT {
   static final String DENIED =
       "{\"operation\":\"backup\",\"status\":\"failed\",\"exitCode\":3,\"errors\":1,"
@@ -41,9 +44,8 @@ class RetryIT {
   void oneFailedAttemptThenSuccessCompletes() {
     dataMover("flaky", "flaky-data");
     KubeletStandIn kubelet = new KubeletStandIn(ns, "flaky-mover");
-    kubelet.bindPvc("flaky-clone");
 
-    kubelet.attempt(3, DENIED);
+    kubelet.nextPodExits(3, DENIED);
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       DataMoverStatus s = TestCluster.get(ns, "flaky").getStatus();
       assertThat(s.phase()).isEqualTo("CreatingPod");
@@ -58,10 +60,9 @@ class RetryIT {
           assertThat(e.getMessage()).contains("transfer failed: AccessDenied");
         });
 
-    kubelet.attempt(0, FullRunIT.SUCCESS);
-    kubelet.completeJob();
+    kubelet.nextPodExits(0, FullRunIT.SUCCESS);
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> "Completed".equals(TestCluster.get(ns, "flaky").getStatus().phase()));
+    await().atMost(Duration.ofSeconds(60)).until(() -> "Completed".equals(TestCluster.get(ns, "flaky").getStatus().phase()));
     DataMoverStatus s = TestCluster.get(ns, "flaky").getStatus();
     assertThat(s.attempts()).isEqualTo(2);
     assertThat(s.condition(Condition.READY).orElseThrow().status()).isEqualTo("True");
@@ -71,15 +72,13 @@ class RetryIT {
   void exhaustedAttemptsFailWithTheMoversMessage() {
     dataMover("doomed", "doomed-data");
     KubeletStandIn kubelet = new KubeletStandIn(ns, "doomed-mover");
-    kubelet.bindPvc("doomed-clone");
-    assertThat(kubelet.job().getSpec().getBackoffLimit()).isEqualTo(2);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(kubelet.job().getSpec().getBackoffLimit()).isEqualTo(2));
 
-    kubelet.attempt(3, DENIED);
-    kubelet.attempt(3, DENIED);
-    kubelet.attempt(3, DENIED);
-    kubelet.failJob("BackoffLimitExceeded");
+    kubelet.nextPodExits(3, DENIED);
+    kubelet.nextPodExits(3, DENIED);
+    kubelet.nextPodExits(3, DENIED);
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> "Failed".equals(TestCluster.get(ns, "doomed").getStatus().phase()));
+    await().atMost(Duration.ofSeconds(90)).until(() -> "Failed".equals(TestCluster.get(ns, "doomed").getStatus().phase()));
     DataMoverStatus s = TestCluster.get(ns, "doomed").getStatus();
     assertThat(s.attempts()).isEqualTo(3);
     assertThat(s.reason()).isEqualTo("BackoffLimitExceeded");

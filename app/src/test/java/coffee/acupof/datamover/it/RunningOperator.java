@@ -3,11 +3,14 @@ package coffee.acupof.datamover.it;
 import coffee.acupof.datamover.DataMoverApplication;
 import coffee.acupof.datamover.controller.LeadershipLossHandler;
 import coffee.acupof.datamover.controller.OperatorLifecycle;
+import io.kubernetes.client.extended.controller.reconciler.Request;
+import io.kubernetes.client.extended.workqueue.RateLimitingQueue;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,7 +26,7 @@ public final class RunningOperator implements AutoCloseable {
   private final ConfigurableApplicationContext context;
   private final AtomicBoolean leaseLost = new AtomicBoolean();
 
-  private RunningOperator(String namespace, Map<String, Object> overrides) {
+  private RunningOperator(String namespace, Map<String, Object> overrides, Clock clock) {
     Map<String, Object> props = new LinkedHashMap<>();
     props.put("datamover.kubeconfig", TestCluster.server().kubeconfig().toString());
     props.put("datamover.watch-namespace", namespace);
@@ -39,19 +42,38 @@ public final class RunningOperator implements AutoCloseable {
     context =
         new SpringApplicationBuilder(DataMoverApplication.class)
             .initializers(
-                ctx ->
-                    ctx.getBeanFactory()
-                        .registerSingleton("testLeadershipLossHandler", (LeadershipLossHandler) () -> leaseLost.set(true)))
+                ctx -> {
+                  ctx.getBeanFactory()
+                      .registerSingleton("testLeadershipLossHandler", (LeadershipLossHandler) () -> leaseLost.set(true));
+                  if (clock != null) {
+                    // Replaces the operator's system clock: the test moves time instead of waiting.
+                    ctx.getBeanFactory().registerSingleton("testClock", clock);
+                  }
+                })
             // As command-line arguments, so they win over application.yml as a user's flags would.
             .run(props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
   }
 
   public static RunningOperator start(String namespace) {
-    return new RunningOperator(namespace, Map.of());
+    return new RunningOperator(namespace, Map.of(), null);
   }
 
   public static RunningOperator start(String namespace, Map<String, Object> overrides) {
-    return new RunningOperator(namespace, overrides);
+    return new RunningOperator(namespace, overrides, null);
+  }
+
+  /** The operator with {@code clock} as its clock (e.g. a {@link MovableClock}). */
+  public static RunningOperator start(String namespace, Map<String, Object> overrides, Clock clock) {
+    return new RunningOperator(namespace, overrides, clock);
+  }
+
+  /**
+   * Reconciles one object of a kind now, as the requeue timer would once the (moved) clock reached
+   * its time: {@code queueBean} is the kind's work queue bean, e.g. {@code scheduleQueue}.
+   */
+  @SuppressWarnings("unchecked")
+  public void wake(String queueBean, String namespace, String name) {
+    context.getBean(queueBean, RateLimitingQueue.class).add(new Request(namespace, name));
   }
 
   public boolean isLeading() {

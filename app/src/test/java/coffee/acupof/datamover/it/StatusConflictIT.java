@@ -11,10 +11,13 @@ import coffee.acupof.datamover.cluster.ClusterException;
 import coffee.acupof.datamover.cluster.FakeCluster;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.metrics.DataMoverMetrics;
+import coffee.acupof.datamover.mover.MoverSlots;
+import coffee.acupof.datamover.mover.PointAllocator;
 import coffee.acupof.datamover.phase.CleanupHandler;
 import coffee.acupof.datamover.phase.ClonedPvcReadyHandler;
 import coffee.acupof.datamover.phase.CreateClonedPvcHandler;
 import coffee.acupof.datamover.phase.MoverJobHandler;
+import coffee.acupof.datamover.phase.PendingHandler;
 import coffee.acupof.datamover.phase.Run;
 import coffee.acupof.datamover.phase.ValidateHandler;
 import coffee.acupof.datamover.runtime.ApiEventSink;
@@ -58,15 +61,17 @@ class StatusConflictIT {
         .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.statusCode()).isEqualTo(409));
 
     FakeCluster view = new FakeCluster();
-    DataMoverProperties properties = new DataMoverProperties(null, null, null, null, null, null, null);
+    DataMoverProperties properties = new DataMoverProperties(null, null, null, null, null, null, null, null);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Cache<DataMover> cache = new Cache<>();
     cache.add(stale);
+    MoverSlots slots = new MoverSlots(new MoverSlots.Limits(0, 0), List::of, java.time.Clock.systemUTC());
     PhaseMachine<DataMover, DataMoverStatus, DataMoverStatus.Builder, Run> machine =
         new PhaseMachine<>(
             Arrays.asList(Phase.values()),
             List.of(
-                new ValidateHandler(view, properties),
+                new ValidateHandler(view, properties, new PointAllocator(path -> List.of()), slots),
+                new PendingHandler(slots),
                 new CreateClonedPvcHandler(view, view),
                 new ClonedPvcReadyHandler(view),
                 new MoverJobHandler(view, view, properties),

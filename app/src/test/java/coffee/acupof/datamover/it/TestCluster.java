@@ -3,7 +3,10 @@ package coffee.acupof.datamover.it;
 import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverList;
+import coffee.acupof.datamover.api.DataMoverRestore;
 import coffee.acupof.datamover.testkit.ApiServer;
+import coffee.acupof.datamover.testkit.LocalCluster;
+import coffee.acupof.datamover.testkit.node.ScriptedRuntime;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
@@ -21,21 +24,40 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The real API server all integration tests of this JVM share (etcd + kube-apiserver from
- * hack/envtest-assets.sh), with the CRDs from crd/ installed, and typed clients for it. Each test
- * class works in a namespace of its own.
+ * hack/envtest-assets.sh), with the CRDs from crd/ installed, the cluster around it
+ * ({@link LocalCluster}: the real kube-controller-manager and kube-scheduler, a played kubelet and
+ * CSI driver), and typed clients for it. Each test class works in a namespace of its own. Pods run
+ * with a {@link ScriptedRuntime} (the test says how each ends, see {@link KubeletStandIn}) unless a
+ * test gives their namespace another runtime.
  */
 public final class TestCluster {
-  private static boolean crdsInstalled;
+  private static final ScriptedRuntime SCRIPTED_PODS = new ScriptedRuntime();
+  private static boolean started;
 
   private TestCluster() {}
 
   public static synchronized ApiServer server() {
     ApiServer server = ApiServer.shared();
-    if (!crdsInstalled) {
+    if (!started) {
       server.applyYaml(repoRoot().resolve("crd"));
-      crdsInstalled = true;
+      // Stand-ins for CRDs of other projects that cannot be fetched here (see the file's header).
+      server.applyYaml(repoRoot().resolve("app/src/test/resources/stand-in-crds"));
+      LocalCluster.shared().kubelet().use("", SCRIPTED_PODS);
+      started = true;
     }
     return server;
+  }
+
+  /** The controllers, the scheduler and the stand-ins around {@link #server()}. */
+  public static LocalCluster cluster() {
+    server();
+    return LocalCluster.shared();
+  }
+
+  /** How the pods of namespaces without a runtime of their own end: as the tests say. */
+  public static ScriptedRuntime scriptedPods() {
+    server();
+    return SCRIPTED_PODS;
   }
 
   public static Path repoRoot() {
@@ -68,11 +90,18 @@ public final class TestCluster {
   }
 
   /**
-   * Creates a namespace with a random suffix. It enforces the "restricted" Pod Security Standard, so
-   * every pod a test makes from the operator's Job template passes the real admission check.
+   * Creates a namespace with a random suffix (see {@link #namespace(String)}).
    */
   public static String newNamespace(String prefix) {
-    String name = prefix + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    return namespace(prefix + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff)));
+  }
+
+  /**
+   * Creates the namespace of exactly this name unless it exists. It enforces the "restricted" Pod
+   * Security Standard, so every pod a test makes from the operator's Job template passes the real
+   * admission check.
+   */
+  public static String namespace(String name) {
     try {
       core()
           .createNamespace(
@@ -83,16 +112,27 @@ public final class TestCluster {
                           .labels(Map.of("pod-security.kubernetes.io/enforce", "restricted", "pod-security.kubernetes.io/enforce-version", "latest"))))
           .execute();
     } catch (ApiException e) {
-      throw new IllegalStateException("cannot create namespace " + name + ": " + e.getResponseBody(), e);
+      if (e.getCode() != 409) {
+        throw new IllegalStateException("cannot create namespace " + name + ": " + e.getResponseBody(), e);
+      }
     }
     return name;
   }
+
 
   public static DataMover get(String namespace, String name) {
     try {
       return dataMovers().get(namespace, name).throwsApiException().getObject();
     } catch (ApiException e) {
       throw new IllegalStateException("cannot read DataMover " + namespace + "/" + name + ": " + e.getResponseBody(), e);
+    }
+  }
+
+  public static DataMoverRestore restore(String namespace, String name) {
+    try {
+      return DataMoverApi.RESTORES.api(admin()).get(namespace, name).throwsApiException().getObject();
+    } catch (ApiException e) {
+      throw new IllegalStateException("cannot read DataMoverRestore " + namespace + "/" + name + ": " + e.getResponseBody(), e);
     }
   }
 

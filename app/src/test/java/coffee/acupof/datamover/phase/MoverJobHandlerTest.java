@@ -39,7 +39,7 @@ class MoverJobHandlerTest {
       "{\"operation\":\"backup\",\"status\":\"failed\",\"exitCode\":3,\"message\":\"remote refused the credentials (AccessDenied): check AWS_ACCESS_KEY_ID\"}";
 
   private final FakeCluster cluster = new FakeCluster();
-  private final MoverJobHandler handler = new MoverJobHandler(cluster, cluster, new DataMoverProperties(null, null, null, null, null, null, null));
+  private final MoverJobHandler handler = new MoverJobHandler(cluster, cluster, new DataMoverProperties(null, null, null, null, null, null, null, null));
   private DataMover dm = inPhase(dataMover("backup"), Phase.CREATING_POD, CREATED);
 
   @BeforeEach
@@ -116,6 +116,23 @@ class MoverJobHandlerTest {
   }
 
   @Test
+  void theLastFailedAttemptIsFinalAsSoonAsTheJobControllerMarksItsFailureTarget() {
+    handle(Duration.ZERO);
+    pod("p1", 1, "Failed", 3, DENIED);
+    pod("p2", 2, "Failed", 3, DENIED);
+    pod("p3", 3, "Failed", 3, DENIED);
+    // The Job controller writes FailureTarget first and Failed once the last pod is accounted for.
+    jobStatus(new V1JobStatus().failed(3).active(0)
+        .conditions(List.of(new V1JobCondition().type("FailureTarget").status("True").reason("BackoffLimitExceeded").lastTransitionTime(CREATED.plusMinutes(3)))));
+
+    var t = handle(Duration.ofMinutes(3));
+
+    assertThat(t.next()).isEqualTo(Phase.FAILED);
+    assertThat(t.reason()).isEqualTo("BackoffLimitExceeded");
+    assertThat(t.message()).doesNotContain("the next one starts");
+  }
+
+  @Test
   void successAfterAFailureCompletesWithTheMoversResult() {
     handle(Duration.ZERO);
     pod("p1", 1, "Failed", 3, DENIED);
@@ -168,7 +185,7 @@ class MoverJobHandlerTest {
 
   @Test
   void successWithDeletePvcAfterBackupCleansUp() {
-    dm = inPhase(dataMover("backup", new DataMoverSpec("web-data", "s3-credentials", null, true, null, null)), Phase.CREATING_POD, CREATED);
+    dm = inPhase(dataMover("backup", new DataMoverSpec("web-data", "s3-credentials", null, true, null, null, null, null, null)), Phase.CREATING_POD, CREATED);
     handle(Duration.ZERO);
     pod("p1", 1, "Succeeded", 0, SUCCESS);
     jobStatus(new V1JobStatus().succeeded(1).conditions(List.of(new V1JobCondition().type("Complete").status("True"))));

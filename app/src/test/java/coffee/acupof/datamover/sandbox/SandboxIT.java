@@ -75,7 +75,7 @@ class SandboxIT {
         String all = Files.readString(output, StandardCharsets.UTF_8);
         assertThat(sandbox.exitValue()).isZero();
         assertThat(all).contains(
-            "Stopping: operator, local executor, S3 server, kube-controller-manager, API server.",
+            "Stopping: operator, local executor, kubelet, CSI driver, S3 server, kube-scheduler, kube-controller-manager, API server.",
             "Sandbox stopped.");
         assertThat(ports).allSatisfy(port -> assertThat(accepts(port)).as("port %d open after the stop", port).isFalse());
         assertThat(files).doesNotExist();
@@ -124,7 +124,9 @@ class SandboxIT {
         "namespace/demo created",
         "persistentvolumeclaim/sample-data created",
         "secret/storage-credentials created",
-        "datamover.datamover.a-cup-of.coffee/sample-backup created");
+        "datamover.datamover.a-cup-of.coffee/sample-backup created",
+        "datamoverschedule.datamover.a-cup-of.coffee/sample-schedule created",
+        "Its first run has completed");
 
     // Every phase of a backup that deletes its clone, in order, as the watch saw them.
     List<String> phases = section(out, "Phase history", "Result").lines()
@@ -135,7 +137,7 @@ class SandboxIT {
     assertThat(phases).containsSubsequence("CreatingClonedPVC", "ClonedPVCReady", "CreatingPod", "CleaningUp", "Completed");
     assertThat(phases.getLast()).isEqualTo("Completed");
 
-    String result = section(out, "Result", "The sandbox is running");
+    String result = section(out, "Result", "Sample restore");
     assertThat(result).containsPattern("sample-backup +Completed +sample-data +True");
 
     Map<String, Long> objects = new LinkedHashMap<>();
@@ -151,6 +153,11 @@ class SandboxIT {
         "README.txt", "config/settings.yaml", "data/customers.csv", "logs/2026-01-15/app.log", ".datamover/manifest.json");
     assertThat(objects).containsEntry("data/images/logo.bin", 4096L);
     assertThat(result).contains(objects.size() + " objects");
+
+    String restore = section(out, "Sample restore", "The sandbox is running");
+    assertThat(restore).contains("datamoverrestore.datamover.a-cup-of.coffee/sample-restore created");
+    assertThat(restore).containsPattern("sample-restore +Completed +sample-data +sample-data-restored +" + folders.getFirst() + " +True");
+    assertThat(restore).contains("All 5 files match the original.").doesNotContain("DIFFERENT");
   }
 
   private static void checkTheClusterWithKubectl(String out) throws Exception {
@@ -158,9 +165,13 @@ class SandboxIT {
     String kubectl = find(out, "alias kubectl=(\\S+)");
     assertThat(run(List.of(kubectl, "get", "datamover", "-n", "demo", "sample-backup", "-o", "jsonpath={.status.phase}"), kubeconfig))
         .isEqualTo("Completed");
-    // The clone is gone for good (PVC protection and garbage collection run): only the sample's PVC is left.
-    assertThat(run(List.of(kubectl, "get", "pvc", "-n", "demo", "-o", "name"), kubeconfig).strip())
-        .isEqualTo("persistentvolumeclaim/sample-data");
+    // The clone is gone for good (PVC protection and garbage collection run): the sample's PVC and the
+    // restored one are left. (A run of the sample schedule may have its own clone right now.)
+    assertThat(run(List.of(kubectl, "get", "pvc", "-n", "demo", "-o", "name"), kubeconfig).strip().lines().filter(l -> !l.contains("sample-schedule-")))
+        .containsExactlyInAnyOrder("persistentvolumeclaim/sample-data", "persistentvolumeclaim/sample-data-restored");
+    // The sample schedule has completed its first run.
+    assertThat(run(List.of(kubectl, "get", "datamoverschedule", "-n", "demo", "sample-schedule", "-o", "jsonpath={.status.lastRun.trigger}"), kubeconfig))
+        .isNotBlank();
 
     String health = find(out, "(http://127\\.0\\.0\\.1:\\d+/actuator/health)");
     try (HttpClient http = HttpClient.newHttpClient()) {

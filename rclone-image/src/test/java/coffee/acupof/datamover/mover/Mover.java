@@ -2,6 +2,7 @@ package coffee.acupof.datamover.mover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import coffee.acupof.datamover.testkit.MoverCommand;
 import coffee.acupof.datamover.testkit.Rclone;
 import coffee.acupof.datamover.testkit.S3Server;
 import com.jayway.jsonpath.DocumentContext;
@@ -23,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Runs the mover entrypoint ({@code bash rclone-image/entrypoint.sh}) as a local process, the way the Job's
- * container would, with the pinned rclone first on {@code PATH}.
+ * Runs the mover ({@link MoverCommand}: the Java program's jar) as a local process, the way the Job's container
+ * would, with the pinned rclone first on {@code PATH}.
  *
  * <p>The environment is hermetic: variables of this machine that the contract reads ({@code MOVER_*},
  * {@code AWS_*}, {@code BUCKET_*}, {@code REMOTE_*}, {@code ENCRYPTED_*}, {@code RCLONE_*}, ...) are removed
@@ -42,6 +43,7 @@ final class Mover {
   private final Map<String, String> env = new LinkedHashMap<>();
   private final Set<String> secrets = new LinkedHashSet<>();
   private List<String> commandPrefix = List.of();
+  private List<String> launcher = MoverCommand.command();
   private Path rcloneDirectory;
 
   /** A runner whose temp files live under {@code scratch}. */
@@ -88,12 +90,18 @@ final class Mover {
   }
 
   /**
-   * Runs the entrypoint through {@code prefix} (e.g. {@code setpriv --reuid=65532 ...}) with rclone taken from
+   * Runs the mover through {@code prefix} (e.g. {@code setpriv --reuid=65532 ...}) with rclone taken from
    * {@code rcloneDirectory}; the run's temp dir and result file are then made writable for everyone.
    */
   Mover as(List<String> prefix, Path rcloneDirectory) {
     this.commandPrefix = List.copyOf(prefix);
     this.rcloneDirectory = rcloneDirectory;
+    return this;
+  }
+
+  /** Runs the mover with another launcher, e.g. {@link MoverCommand#through} a jlink runtime. */
+  Mover launcher(List<String> command) {
+    this.launcher = List.copyOf(command);
     return this;
   }
 
@@ -104,6 +112,7 @@ final class Mover {
     copy.secrets.addAll(secrets);
     copy.commandPrefix = commandPrefix;
     copy.rcloneDirectory = rcloneDirectory;
+    copy.launcher = launcher;
     return copy;
   }
 
@@ -119,13 +128,13 @@ final class Mover {
     return run("list");
   }
 
-  /** Runs the entrypoint with {@code operation} as first argument (none when null). */
+  /** Runs the mover with {@code operation} as first argument (none when null). */
   Run run(String operation) {
     return run(operation, null);
   }
 
   /**
-   * Runs the entrypoint in its own process group and, once its stderr contains {@code marker}, sends SIGTERM
+   * Runs the mover in its own process group and, once its stderr contains {@code marker}, sends SIGTERM
    * to the whole group, as {@code tini -g} does in the image when Kubernetes stops the pod.
    */
   Run runAndInterrupt(String operation, String marker) {
@@ -148,7 +157,7 @@ final class Mover {
       if (interruptMarker != null) {
         command.add("setsid");
       }
-      command.addAll(List.of("bash", entrypoint().toString()));
+      command.addAll(launcher);
       if (operation != null) {
         command.add(operation);
       }
@@ -230,7 +239,7 @@ final class Mover {
   }
 
   /**
-   * Samples the command lines of the mover's child processes (rclone, jq, ...) while it runs, so tests can
+   * Samples the command lines of the mover's child processes (rclone) while it runs, so tests can
    * assert that no secret is ever passed as an argument (command lines are visible to every user of a node).
    */
   private static final class CommandLineWatcher extends Thread {
@@ -265,10 +274,6 @@ final class Mover {
     Set<String> commandLines() {
       return seen;
     }
-  }
-
-  static Path entrypoint() {
-    return Rclone.repositoryRoot().resolve("rclone-image/entrypoint.sh");
   }
 
   /** The outcome of one run. */

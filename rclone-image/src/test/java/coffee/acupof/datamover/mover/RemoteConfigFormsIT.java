@@ -159,7 +159,7 @@ class RemoteConfigFormsIT {
 
   /**
    * REMOTE_* may describe any backend; here a crypt remote over a remote that is defined only by pass-through
-   * RCLONE_CONFIG_* variables. Its plain-text REMOTE_PASSWORD is obscured by the entrypoint (through stdin).
+   * RCLONE_CONFIG_* variables. Its plain-text REMOTE_PASSWORD is obscured by the mover (through stdin).
    */
   @Test
   void formC_anyBackendWithPasswordOptionAndRclonePassThrough() throws IOException {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Secrets travel only through the environment: never on a command line, never in output, not even when rclone
- * logs at DEBUG level and dumps HTTP headers (rclone itself prints option values there; the entrypoint masks
+ * logs at DEBUG level and dumps HTTP headers (rclone itself prints option values there; the mover masks
  * them). Every other test class checks the same through {@link Mover}; this one turns logging up.
  */
 class SecretHandlingIT {

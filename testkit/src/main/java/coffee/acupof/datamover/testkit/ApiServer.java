@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * <p>By default no controller runs: deleting an owner leaves its dependents, Jobs get no pods and
  * deleted namespaces stay Terminating. Tests that need such behaviour run kube-controller-manager with
  * just the controllers they need, via {@link #startWithControllers(String...)} or, on a running server
- * such as {@link #shared()}, {@link #startControllerManager(String...)}.
+ * such as {@link #shared()}, {@link #startControllerManager(String...)}; {@link #startScheduler()}
+ * runs kube-scheduler and {@link #startSnapshotController()} the external-snapshotter's
+ * snapshot-controller. {@link LocalCluster} starts them with the stand-ins for a node and its
+ * storage, so that pods run, volumes bind and snapshots are taken.
  *
  * <p>Authentication is a static admin token in group {@code system:masters}; authorization is RBAC.
  * {@link #clientAs(String, String...)} impersonates other users, so a test can check what a
@@ -72,10 +75,19 @@ public final class ApiServer implements AutoCloseable {
    */
   public static final String CONTROLLER_MANAGER_USER = "system:kube-controller-manager";
 
+  /** User name that kube-scheduler authenticates as, like {@link #CONTROLLER_MANAGER_USER}. */
+  public static final String SCHEDULER_USER = "system:kube-scheduler";
+
+  /**
+   * User name that the external-snapshotter's snapshot-controller authenticates as, like
+   * {@link #CONTROLLER_MANAGER_USER} (in a cluster it is a ServiceAccount with its own RBAC rules).
+   */
+  public static final String SNAPSHOT_CONTROLLER_USER = "system:snapshot-controller";
+
   private static final Duration ETCD_READY_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration APISERVER_READY_TIMEOUT = Duration.ofSeconds(180);
   private static final Duration KUBECTL_TIMEOUT = Duration.ofMinutes(3);
-  private static final Duration CONTROLLER_MANAGER_READY_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration COMPONENT_READY_TIMEOUT = Duration.ofSeconds(120);
   /** A line of kube-controller-manager's {@code /healthz?verbose} for a started controller. */
   private static final Pattern STARTED_CONTROLLER = Pattern.compile("(?m)^\\[\\+]([a-z0-9-]+-controller) ok$");
   private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
@@ -88,6 +100,8 @@ public final class ApiServer implements AutoCloseable {
   private final Path kubectl;
   private final String token;
   private final String controllerManagerToken;
+  private final String schedulerToken;
+  private final String snapshotControllerToken;
   private final boolean isShared;
   private final Thread shutdownHook = new Thread(this::stop, "stop-test-apiserver");
   private LoggedProcess etcd;
@@ -99,12 +113,18 @@ public final class ApiServer implements AutoCloseable {
   private boolean stopped;
   private ControllerManager controllerManager;
   private int controllerManagersStarted;
+  private Scheduler scheduler;
+  private int schedulersStarted;
+  private SnapshotController snapshotController;
+  private int snapshotControllersStarted;
 
   private ApiServer(boolean isShared, List<String> controllers) {
     this.isShared = isShared;
     this.kubectl = EnvtestAssets.executable("kubectl");
     this.token = randomToken();
     this.controllerManagerToken = randomToken();
+    this.schedulerToken = randomToken();
+    this.snapshotControllerToken = randomToken();
     this.workDir = createTempDirectory();
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     try {
@@ -346,9 +366,14 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private void stopProcesses() {
+    if (snapshotController != null) {
+      snapshotController.close();
+    }
+    if (scheduler != null) {
+      scheduler.close();
+    }
     if (controllerManager != null) {
-      controllerManager.process.close();
-      controllerManager = null;
+      controllerManager.close();
     }
     if (apiServer != null) {
       apiServer.close();
@@ -464,11 +489,14 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private Path writeTokenFile() {
-    // Format: token,user,uid,"group1,group2". The controller manager's token is there from the start
-    // because kube-apiserver reads this file only once, and the controller manager may be started
-    // later on a running (e.g. the shared) server.
+    // Format: token,user,uid,"group1,group2". The tokens of the controller manager, the scheduler and
+    // the snapshot controller are there from the start because kube-apiserver reads this file only
+    // once, and they may be started later on a running (e.g. the shared) server.
     String lines = token + "," + ADMIN_USER + "," + ADMIN_USER + ",\"system:masters\"\n"
         + controllerManagerToken + "," + CONTROLLER_MANAGER_USER + "," + CONTROLLER_MANAGER_USER
+        + ",\"system:masters\"\n"
+        + schedulerToken + "," + SCHEDULER_USER + "," + SCHEDULER_USER + ",\"system:masters\"\n"
+        + snapshotControllerToken + "," + SNAPSHOT_CONTROLLER_USER + "," + SNAPSHOT_CONTROLLER_USER
         + ",\"system:masters\"\n";
     Path file = workDir.resolve("tokens.csv");
     try {
@@ -504,7 +532,7 @@ public final class ApiServer implements AutoCloseable {
     return "-----BEGIN " + type + "-----\n" + base64 + "\n-----END " + type + "-----\n";
   }
 
-  // --- kube-controller-manager --------------------------------------------------------------------
+  // --- kube-controller-manager and kube-scheduler ------------------------------------------------
 
   /**
    * Starts kube-controller-manager against this server with just the given controllers and waits
@@ -513,14 +541,18 @@ public final class ApiServer implements AutoCloseable {
    *
    * <p>{@code controllers} are values for its {@code --controllers} flag: canonical names such as
    * {@code "garbage-collector-controller"} or the classic aliases such as {@code "garbagecollector"},
-   * {@code "job"}, {@code "namespace"}, {@code "cronjob"}, {@code "ttl-after-finished"}; also
-   * {@code "*"} (all enabled by default) and {@code "-name"} (disable one). Useful ones here:
+   * {@code "job"}, {@code "namespace"}, {@code "persistentvolume-binder"}, {@code "pvc-protection"};
+   * also {@code "*"} (all enabled by default) and {@code "-name"} (disable one). Useful ones here:
    * <ul>
    *   <li>{@code garbagecollector}: deleting an owner deletes its dependents (background/foreground
    *       propagation, ownerReferences with the owner's uid; orphaning removes the references);
    *   <li>{@code namespace}: a deleted namespace's contents are deleted and the namespace goes away;
-   *   <li>{@code job}: Jobs get pods &mdash; which stay Pending, as there are no nodes or scheduler.
+   *   <li>{@code job}: Jobs get pods, with back-off, pod failure policy and active deadline; the pods
+   *       stay Pending unless a scheduler and a kubelet stand-in ({@code testkit.node.Kubelet}) run;
+   *   <li>{@code persistentvolume-binder}: binds PVCs to PVs and asks external provisioners (such as
+   *       {@code testkit.storage.LocalProvisioner}) for new volumes.
    * </ul>
+   * {@link LocalCluster#CONTROLLERS} is the set the operator's tests run with.
    *
    * <p>It runs with {@code --leader-elect=false} and {@code --use-service-account-credentials=false}:
    * every controller acts as {@value #CONTROLLER_MANAGER_USER}, whose token is in group
@@ -538,24 +570,163 @@ public final class ApiServer implements AutoCloseable {
    */
   public synchronized ControllerManager startControllerManager(String... controllers) {
     List<String> names = controllerList(controllers);
+    checkCanStart("kube-controller-manager", controllerManager);
+    long started = System.nanoTime();
+    String name = "kube-controller-manager-" + (++controllerManagersStarted);
+    Started component = startComponent(name, CONTROLLER_MANAGER_USER, controllerManagerToken, List.of(
+        "--controllers=" + String.join(",", names),
+        "--use-service-account-credentials=false",
+        // Only the serviceaccount-token controller uses it; harmless otherwise.
+        "--service-account-private-key-file=" + workDir.resolve("service-account.key")));
+    try {
+      String[] healthz = new String[1];
+      waitUntil(component.process(), COMPONENT_READY_TIMEOUT,
+          () -> controllersStarted(component.http(), component.url(), healthz));
+      List<String> startedControllers = startedControllers(healthz[0]);
+      long expected = names.stream().filter(n -> !n.equals("*") && !n.startsWith("-")).distinct().count();
+      if (startedControllers.size() < expected) {
+        throw startFailure(component.process(), "started only " + startedControllers + " of " + names
+            + " (a controller was disabled or skipped, see the log)");
+      }
+      controllerManager = new ControllerManager(component.process(), names, component.url());
+      LOG.info("kube-controller-manager ready at {} after {} ms with controllers {} (log {})",
+          component.url(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), startedControllers,
+          component.process().logFile());
+      return controllerManager;
+    } catch (RuntimeException e) {
+      component.process().close();
+      throw e;
+    }
+  }
+
+  /** The controller manager running against this server, if one was started and not closed. */
+  public synchronized Optional<ControllerManager> controllerManager() {
+    return Optional.ofNullable(controllerManager).filter(Component::isRunning);
+  }
+
+  /**
+   * Starts kube-scheduler against this server and waits until it is ready (its caches are synced).
+   * It binds pods to the Nodes that exist (this server has none of its own: a kubelet stand-in such
+   * as {@code testkit.node.Kubelet} registers one) and, for a PVC of a {@code WaitForFirstConsumer}
+   * storage class, chooses the node and writes it into the PVC's
+   * {@code volume.kubernetes.io/selected-node} annotation, as in a cluster.
+   *
+   * <p>Like the controller manager it runs as a {@code system:masters} user of its own
+   * ({@value #SCHEDULER_USER}), without leader election, serving its health checks on a free port of
+   * 127.0.0.1; its log is {@code kube-scheduler-<n>.log} in {@link #workDir()}. Close the handle to
+   * stop it; closing or stopping the server stops it too. Only one may run per server at a time.
+   *
+   * @throws IllegalStateException when this server is stopped, a scheduler already runs, or it does
+   *     not start (the message holds the end of its log)
+   */
+  public synchronized Scheduler startScheduler() {
+    checkCanStart("kube-scheduler", scheduler);
+    long started = System.nanoTime();
+    String name = "kube-scheduler-" + (++schedulersStarted);
+    Started component = startComponent(name, SCHEDULER_USER, schedulerToken, List.of());
+    try {
+      waitUntil(component.process(), COMPONENT_READY_TIMEOUT, () -> answersOk(component.http(), component.url() + "/readyz"));
+      scheduler = new Scheduler(component.process(), component.url());
+      LOG.info("kube-scheduler ready at {} after {} ms (log {})",
+          component.url(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), component.process().logFile());
+      return scheduler;
+    } catch (RuntimeException e) {
+      component.process().close();
+      throw e;
+    }
+  }
+
+  /** The scheduler running against this server, if one was started and not closed. */
+  public synchronized Optional<Scheduler> scheduler() {
+    return Optional.ofNullable(scheduler).filter(Component::isRunning);
+  }
+
+  /**
+   * Starts the external-snapshotter's snapshot-controller ({@link SnapshotControllerAssets}) against
+   * this server and waits until it serves its metrics, which it does once it has found the
+   * VolumeSnapshot CRDs and built its controller; install them first
+   * ({@code applyYaml(SnapshotControllerAssets.crdDirectory())}), or it exits after 30 seconds. It
+   * does for VolumeSnapshots what it does in a cluster: picks the default VolumeSnapshotClass of the
+   * source volume's CSI driver, creates and binds a VolumeSnapshotContent per snapshot, mirrors the
+   * content's status (readyToUse, restoreSize, creationTime, error) into the snapshot, protects
+   * snapshots and their source PVCs with finalizers, and deletes contents by their deletion policy.
+   * Taking the snapshot itself is the CSI driver's part (the csi-snapshotter sidecar), played by
+   * {@code testkit.storage.LocalSnapshotter} for the test kit's driver.
+   *
+   * <p>It runs without leader election as a {@code system:masters} user of its own
+   * ({@value #SNAPSHOT_CONTROLLER_USER}), with volume group snapshots switched off (their CRDs are
+   * not installed; with the feature on it would wait 30 seconds for them at start), serving its
+   * metrics over HTTP on a free port of 127.0.0.1; its log is {@code snapshot-controller-<n>.log} in
+   * {@link #workDir()}. Close the handle to stop it; closing or stopping the server stops it too. Only
+   * one may run per server at a time.
+   *
+   * @throws IllegalStateException when this server is stopped, a snapshot controller already runs, or
+   *     it does not start (the message holds the end of its log)
+   */
+  public synchronized SnapshotController startSnapshotController() {
+    checkCanStart("snapshot-controller", snapshotController);
+    Path executable = SnapshotControllerAssets.executable();
+    long started = System.nanoTime();
+    String name = "snapshot-controller-" + (++snapshotControllersStarted);
+    Path kubeconfigFile = workDir.resolve("snapshot-controller.kubeconfig");
+    if (!Files.exists(kubeconfigFile)) {
+      writeKubeconfig(kubeconfigFile, SNAPSHOT_CONTROLLER_USER, snapshotControllerToken);
+    }
+    String endpoint = "127.0.0.1:" + FreePorts.next();
+    LoggedProcess process = LoggedProcess.start("snapshot-controller", List.of(
+        executable.toString(),
+        "--kubeconfig=" + kubeconfigFile,
+        "--leader-election=false",
+        "--feature-gates=CSIVolumeGroupSnapshot=false",
+        "--http-endpoint=" + endpoint,
+        "--v=2"),
+        workDir.resolve(name + ".log"));
+    try {
+      String componentUrl = "http://" + endpoint;
+      OkHttpClient http = new OkHttpClient();
+      waitUntil(process, COMPONENT_READY_TIMEOUT, () -> answers200(http, componentUrl + "/metrics"));
+      snapshotController = new SnapshotController(process, componentUrl);
+      LOG.info("snapshot-controller ready at {} after {} ms (log {})",
+          componentUrl, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), process.logFile());
+      return snapshotController;
+    } catch (RuntimeException e) {
+      process.close();
+      throw e;
+    }
+  }
+
+  /** The snapshot controller running against this server, if one was started and not closed. */
+  public synchronized Optional<SnapshotController> snapshotController() {
+    return Optional.ofNullable(snapshotController).filter(Component::isRunning);
+  }
+
+  private void checkCanStart(String what, Component running) {
     if (stopped) {
       throw new IllegalStateException("this API server is stopped: " + this);
     }
-    if (controllerManager != null && controllerManager.isRunning()) {
+    if (running != null && running.isRunning()) {
       throw new IllegalStateException(
-          "a kube-controller-manager already runs on this API server (controllers " + controllerManager.controllers
-              + ", log " + controllerManager.logFile() + "); close it before starting another");
+          "a " + what + " already runs on this API server (" + running + "); close it before starting another");
     }
-    long started = System.nanoTime();
-    Path executable = EnvtestAssets.executable("kube-controller-manager");
-    Path kubeconfigFile = workDir.resolve("kube-controller-manager.kubeconfig");
+  }
+
+  /** A component process that serves HTTPS, and a client that trusts its self-signed certificate. */
+  private record Started(LoggedProcess process, String url, OkHttpClient http) {}
+
+  /**
+   * Starts the Kubernetes component {@code name} ("kube-scheduler-2": the executable's name and a
+   * number) as {@code user} with {@code flags} besides the common ones, and waits until it serves HTTPS.
+   */
+  private Started startComponent(String name, String user, String userToken, List<String> flags) {
+    String executableName = name.substring(0, name.lastIndexOf('-'));
+    Path executable = EnvtestAssets.executable(executableName);
+    Path kubeconfigFile = workDir.resolve(executableName + ".kubeconfig");
     if (!Files.exists(kubeconfigFile)) {
-      writeKubeconfig(kubeconfigFile, CONTROLLER_MANAGER_USER, controllerManagerToken);
+      writeKubeconfig(kubeconfigFile, user, userToken);
     }
-    String name = "kube-controller-manager-" + (++controllerManagersStarted);
     Path certDir = workDir.resolve(name + "-certs");
     int port = FreePorts.next();
-    LoggedProcess process = LoggedProcess.start("kube-controller-manager", List.of(
+    List<String> command = new ArrayList<>(List.of(
         executable.toString(),
         "--kubeconfig=" + kubeconfigFile,
         // Its own endpoints (/metrics etc.) check bearer tokens and RBAC through this API server;
@@ -565,49 +736,28 @@ public final class ApiServer implements AutoCloseable {
         "--authentication-kubeconfig=" + kubeconfigFile,
         "--authentication-skip-lookup=true",
         "--authorization-kubeconfig=" + kubeconfigFile,
-        "--controllers=" + String.join(",", names),
         "--leader-elect=false",
-        "--use-service-account-credentials=false",
         "--bind-address=127.0.0.1",
         "--secure-port=" + port,
-        "--cert-dir=" + certDir,
-        // Only the serviceaccount-token controller uses it; harmless otherwise.
-        "--service-account-private-key-file=" + workDir.resolve("service-account.key")),
-        workDir.resolve(name + ".log"));
+        "--cert-dir=" + certDir));
+    command.addAll(flags);
+    LoggedProcess process = LoggedProcess.start(executableName, command, workDir.resolve(name + ".log"));
     try {
-      String managerUrl = "https://127.0.0.1:" + port;
       // Like kube-apiserver, it writes its self-signed certificate (with its CA), then the key.
-      Path servingKey = certDir.resolve("kube-controller-manager.key");
-      waitUntil(process, CONTROLLER_MANAGER_READY_TIMEOUT, () -> isNonEmptyFile(servingKey));
+      Path servingKey = certDir.resolve(executableName + ".key");
+      waitUntil(process, COMPONENT_READY_TIMEOUT, () -> isNonEmptyFile(servingKey));
+      String componentUrl = "https://127.0.0.1:" + port;
       OkHttpClient http = new ClientBuilder()
-          .setBasePath(managerUrl)
+          .setBasePath(componentUrl)
           .setVerifyingSsl(true)
-          .setCertificateAuthority(readBytes(certDir.resolve("kube-controller-manager.crt")))
+          .setCertificateAuthority(readBytes(certDir.resolve(executableName + ".crt")))
           .build()
           .getHttpClient();
-      String[] healthz = new String[1];
-      waitUntil(process, CONTROLLER_MANAGER_READY_TIMEOUT,
-          () -> controllersStarted(http, managerUrl, healthz));
-      List<String> startedControllers = startedControllers(healthz[0]);
-      long expected = names.stream().filter(n -> !n.equals("*") && !n.startsWith("-")).distinct().count();
-      if (startedControllers.size() < expected) {
-        throw startFailure(process, "started only " + startedControllers + " of " + names
-            + " (a controller was disabled or skipped, see the log)");
-      }
-      controllerManager = new ControllerManager(process, names, managerUrl);
-      LOG.info("kube-controller-manager ready at {} after {} ms with controllers {} (log {})",
-          managerUrl, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), startedControllers,
-          process.logFile());
-      return controllerManager;
+      return new Started(process, componentUrl, http);
     } catch (RuntimeException e) {
       process.close();
       throw e;
     }
-  }
-
-  /** The controller manager running against this server, if one was started and not closed. */
-  public synchronized Optional<ControllerManager> controllerManager() {
-    return Optional.ofNullable(controllerManager).filter(ControllerManager::isRunning);
   }
 
   private static List<String> controllerList(String[] controllers) {
@@ -641,6 +791,24 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
+  /** True when {@code url} answers 200 "ok" without credentials (health endpoints allow that). */
+  private static boolean answersOk(OkHttpClient http, String url) {
+    try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
+      return response.code() == 200 && response.body().string().strip().equals("ok");
+    } catch (IOException notYetServing) {
+      return false;
+    }
+  }
+
+  /** True when {@code url} answers 200. */
+  private static boolean answers200(OkHttpClient http, String url) {
+    try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
+      return response.code() == 200;
+    } catch (IOException notYetServing) {
+      return false;
+    }
+  }
+
   private static List<String> startedControllers(String healthz) {
     List<String> names = new ArrayList<>();
     Matcher matcher = STARTED_CONTROLLER.matcher(healthz);
@@ -651,24 +819,17 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * A kube-controller-manager started by {@link #startControllerManager(String...)}. {@link #close()}
-   * stops it (also on the shared server); the log file stays until the server stops.
+   * A Kubernetes component process started against this server. {@link #close()} stops it (also on
+   * the shared server); its log file stays until the server stops.
    */
-  public final class ControllerManager implements AutoCloseable {
+  public class Component implements AutoCloseable {
 
     private final LoggedProcess process;
-    private final List<String> controllers;
     private final String url;
 
-    private ControllerManager(LoggedProcess process, List<String> controllers, String url) {
+    private Component(LoggedProcess process, String url) {
       this.process = process;
-      this.controllers = controllers;
       this.url = url;
-    }
-
-    /** The controllers as given to {@code --controllers}. */
-    public List<String> controllers() {
-      return controllers;
     }
 
     /** Base URL of its health and metrics endpoints, e.g. {@code https://127.0.0.1:40123}. */
@@ -694,12 +855,55 @@ public final class ApiServer implements AutoCloseable {
         if (controllerManager == this) {
           controllerManager = null;
         }
+        if (scheduler == this) {
+          scheduler = null;
+        }
+        if (snapshotController == this) {
+          snapshotController = null;
+        }
       }
     }
 
     @Override
     public String toString() {
-      return "ControllerManager[" + url + ", controllers " + controllers + ", log " + logFile() + "]";
+      return process.name() + "[" + url + ", log " + logFile() + "]";
+    }
+  }
+
+  /** A kube-controller-manager started by {@link #startControllerManager(String...)}. */
+  public final class ControllerManager extends Component {
+
+    private final List<String> controllers;
+
+    private ControllerManager(LoggedProcess process, List<String> controllers, String url) {
+      super(process, url);
+      this.controllers = controllers;
+    }
+
+    /** The controllers as given to {@code --controllers}. */
+    public List<String> controllers() {
+      return controllers;
+    }
+
+    @Override
+    public String toString() {
+      return "ControllerManager[" + url() + ", controllers " + controllers + ", log " + logFile() + "]";
+    }
+  }
+
+  /** A kube-scheduler started by {@link #startScheduler()}. */
+  public final class Scheduler extends Component {
+
+    private Scheduler(LoggedProcess process, String url) {
+      super(process, url);
+    }
+  }
+
+  /** An external-snapshotter snapshot-controller started by {@link #startSnapshotController()}. */
+  public final class SnapshotController extends Component {
+
+    private SnapshotController(LoggedProcess process, String url) {
+      super(process, url);
     }
   }
 

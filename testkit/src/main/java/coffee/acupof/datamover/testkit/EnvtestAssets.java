@@ -1,17 +1,13 @@
 package coffee.acupof.datamover.testkit;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Finds the etcd, kube-apiserver, kube-controller-manager and kubectl executables by running {@code hack/envtest-assets.sh}.
+ * Finds the etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kubectl executables by
+ * running {@code hack/envtest-assets.sh}.
  *
  * <p>The script prints a directory in the envtest {@code KUBEBUILDER_ASSETS} layout; the first run
  * builds the pinned versions (10-25 minutes; its progress goes to this JVM's stderr), later runs take
@@ -30,10 +26,10 @@ public final class EnvtestAssets {
 
   private EnvtestAssets() {}
 
-  /** The directory holding {@code etcd}, {@code kube-apiserver} and {@code kubectl}. */
+  /** The directory holding {@code etcd}, {@code kube-apiserver}, {@code kube-controller-manager}, {@code kube-scheduler} and {@code kubectl}. */
   public static synchronized Path directory() {
     if (directory == null) {
-      directory = runScript(repositoryRoot().resolve(SCRIPT));
+      directory = AssetScript.printedDirectory(repositoryRoot().resolve(SCRIPT), SCRIPT_TIMEOUT_MINUTES);
     }
     return directory;
   }
@@ -68,41 +64,5 @@ public final class EnvtestAssets {
     throw new IllegalStateException(
         "cannot find " + SCRIPT + " above " + starts
             + "; run the tests from the repository or set -D" + ROOT_PROPERTY + "=<repository root>");
-  }
-
-  private static Path runScript(Path script) {
-    ProcessBuilder builder =
-        new ProcessBuilder("bash", script.toString())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    try {
-      Process process = builder.start();
-      String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(SCRIPT_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-        throw new IllegalStateException(script + " did not finish in " + SCRIPT_TIMEOUT_MINUTES + " minutes");
-      }
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException(
-            script + " failed with exit code " + process.exitValue() + "; its stderr above says which step");
-      }
-      return existingDirectory(stdout.strip(), script);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + script, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running " + script, e);
-    }
-  }
-
-  private static Path existingDirectory(String printed, Path script) {
-    if (printed.isEmpty() || printed.contains("\n")) {
-      throw new IllegalStateException(script + " must print exactly one directory, printed: '" + printed + "'");
-    }
-    Path dir = Path.of(printed);
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalStateException(script + " printed " + dir + ", which is not a directory");
-    }
-    return dir;
   }
 }

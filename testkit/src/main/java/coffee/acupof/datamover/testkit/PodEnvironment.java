@@ -1,5 +1,6 @@
 package coffee.acupof.datamover.testkit;
 
+import coffee.acupof.datamover.testkit.node.ContainerRuntime.ContainerConfigException;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -37,14 +38,7 @@ final class PodEnvironment {
     this.core = core;
   }
 
-  /** A reason the container cannot start, as the kubelet's CreateContainerConfigError. */
-  static final class ConfigError extends Exception {
-    ConfigError(String message) {
-      super(message);
-    }
-  }
-
-  Map<String, String> resolve(V1Pod pod, V1Container container) throws ConfigError {
+  Map<String, String> resolve(V1Pod pod, V1Container container) throws ContainerConfigException {
     String namespace = pod.getMetadata().getNamespace();
     Map<String, String> env = new LinkedHashMap<>();
     if (container.getEnvFrom() != null) {
@@ -57,7 +51,7 @@ final class PodEnvironment {
             if (Boolean.TRUE.equals(source.getSecretRef().getOptional())) {
               continue;
             }
-            throw new ConfigError("secret \"" + source.getSecretRef().getName() + "\" not found");
+            throw new ContainerConfigException("secret \"" + source.getSecretRef().getName() + "\" not found");
           }
           values.putAll(decode(secret.get()));
         } else if (source.getConfigMapRef() != null) {
@@ -66,7 +60,7 @@ final class PodEnvironment {
             if (Boolean.TRUE.equals(source.getConfigMapRef().getOptional())) {
               continue;
             }
-            throw new ConfigError("configmap \"" + source.getConfigMapRef().getName() + "\" not found");
+            throw new ContainerConfigException("configmap \"" + source.getConfigMapRef().getName() + "\" not found");
           }
           if (map.get().getData() != null) {
             values.putAll(map.get().getData());
@@ -94,13 +88,13 @@ final class PodEnvironment {
     return env;
   }
 
-  private Optional<String> valueFrom(V1Pod pod, V1Container container, V1EnvVarSource source) throws ConfigError {
+  private Optional<String> valueFrom(V1Pod pod, V1Container container, V1EnvVarSource source) throws ContainerConfigException {
     String namespace = pod.getMetadata().getNamespace();
     if (source.getSecretKeyRef() != null) {
       var ref = source.getSecretKeyRef();
       Optional<String> value = secret(namespace, ref.getName()).map(PodEnvironment::decode).map(m -> m.get(ref.getKey()));
       if (value.isEmpty() && !Boolean.TRUE.equals(ref.getOptional())) {
-        throw new ConfigError("couldn't find key " + ref.getKey() + " in Secret " + namespace + "/" + ref.getName());
+        throw new ContainerConfigException("couldn't find key " + ref.getKey() + " in Secret " + namespace + "/" + ref.getName());
       }
       return value;
     }
@@ -108,7 +102,7 @@ final class PodEnvironment {
       var ref = source.getConfigMapKeyRef();
       Optional<String> value = configMap(namespace, ref.getName()).map(V1ConfigMap::getData).map(m -> m.get(ref.getKey()));
       if (value.isEmpty() && !Boolean.TRUE.equals(ref.getOptional())) {
-        throw new ConfigError("couldn't find key " + ref.getKey() + " in ConfigMap " + namespace + "/" + ref.getName());
+        throw new ContainerConfigException("couldn't find key " + ref.getKey() + " in ConfigMap " + namespace + "/" + ref.getName());
       }
       return value;
     }
@@ -121,7 +115,7 @@ final class PodEnvironment {
     return Optional.empty();
   }
 
-  private static String field(V1Pod pod, V1ObjectFieldSelector selector) throws ConfigError {
+  private static String field(V1Pod pod, V1ObjectFieldSelector selector) throws ContainerConfigException {
     String path = selector.getFieldPath();
     Matcher label = Pattern.compile("metadata\\.(labels|annotations)\\['(.+)'\\]").matcher(path);
     if (label.matches()) {
@@ -132,10 +126,10 @@ final class PodEnvironment {
       case "metadata.name" -> pod.getMetadata().getName();
       case "metadata.namespace" -> pod.getMetadata().getNamespace();
       case "metadata.uid" -> pod.getMetadata().getUid();
-      case "spec.nodeName" -> "local-executor";
+      case "spec.nodeName" -> pod.getSpec().getNodeName();
       case "spec.serviceAccountName" -> pod.getSpec().getServiceAccountName() == null ? "default" : pod.getSpec().getServiceAccountName();
       case "status.hostIP", "status.podIP" -> "127.0.0.1";
-      default -> throw new ConfigError("unsupported fieldRef " + path);
+      default -> throw new ContainerConfigException("unsupported fieldRef " + path);
     };
   }
 
@@ -165,25 +159,25 @@ final class PodEnvironment {
     return out.toString();
   }
 
-  private Optional<V1Secret> secret(String namespace, String name) throws ConfigError {
+  private Optional<V1Secret> secret(String namespace, String name) throws ContainerConfigException {
     try {
       return Optional.of(core.readNamespacedSecret(name, namespace).execute());
     } catch (ApiException e) {
       if (e.getCode() == 404) {
         return Optional.empty();
       }
-      throw new ConfigError("cannot read Secret " + namespace + "/" + name + ": HTTP " + e.getCode());
+      throw new ContainerConfigException("cannot read Secret " + namespace + "/" + name + ": HTTP " + e.getCode());
     }
   }
 
-  private Optional<V1ConfigMap> configMap(String namespace, String name) throws ConfigError {
+  private Optional<V1ConfigMap> configMap(String namespace, String name) throws ContainerConfigException {
     try {
       return Optional.of(core.readNamespacedConfigMap(name, namespace).execute());
     } catch (ApiException e) {
       if (e.getCode() == 404) {
         return Optional.empty();
       }
-      throw new ConfigError("cannot read ConfigMap " + namespace + "/" + name + ": HTTP " + e.getCode());
+      throw new ContainerConfigException("cannot read ConfigMap " + namespace + "/" + name + ": HTTP " + e.getCode());
     }
   }
 

@@ -77,7 +77,11 @@ public final class PhaseMachine<T extends ManagedResource<S>, S extends RunStatu
     boolean phaseChanged = transition.next() != phase;
     boolean newReason = !Objects.equals(transition.reason(), status.reason());
     if (phaseChanged || newReason) {
-      step = step.notice(new Notice(transition.eventType(), transition.reason(), transition.message()))
+      step = step.notice(new Notice(transition.eventType(), transition.reason(), transition.message()));
+      for (Notice related : transition.alsoOn()) {
+        step = step.notice(related);
+      }
+      step = step
           .afterWrite(() -> log.info("{} {} -> {}: {} {}", run.key(), phase, transition.next(), transition.reason(), transition.message()));
     }
     if (phaseChanged) {

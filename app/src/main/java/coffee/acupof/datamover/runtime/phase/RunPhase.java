@@ -1,5 +1,8 @@
 package coffee.acupof.datamover.runtime.phase;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /**
  * A phase of a kind that is a run (DataMover, DataMoverRestore): implemented by each kind's phase
  * enum. {@code B} is the kind's status builder, so a {@link Transition} to a phase knows which status
@@ -14,4 +17,13 @@ public interface RunPhase<B> {
 
   /** The run failed (a terminal phase). */
   boolean isFailure();
+
+  /**
+   * The phase of {@code type} whose wire name is {@code value} (no value is the new run's phase, the
+   * empty wire name); absent for a value this operator never writes.
+   */
+  static <P extends Enum<P> & RunPhase<?>> Optional<P> fromWireName(Class<P> type, String value) {
+    String wire = value == null ? "" : value;
+    return Arrays.stream(type.getEnumConstants()).filter(p -> p.wireName().equals(wire)).findFirst();
+  }
 }

@@ -1,7 +1,12 @@
 package coffee.acupof.datamover.runtime.phase;
 
 import coffee.acupof.datamover.runtime.EventType;
+import coffee.acupof.datamover.runtime.Notice;
+import coffee.acupof.datamover.runtime.ResourceKind;
+import io.kubernetes.client.common.KubernetesObject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -21,7 +26,8 @@ public record Transition<B>(
     EventType eventType,
     Outcome outcome,
     UnaryOperator<B> changes,
-    Optional<Duration> requeueAfter) {
+    Optional<Duration> requeueAfter,
+    List<Notice> alsoOn) {
 
   public static <B> Transition<B> to(RunPhase<B> next, String reason, String message) {
     return new Transition<>(
@@ -31,7 +37,8 @@ public record Transition<B>(
         next.isFailure() ? EventType.WARNING : EventType.NORMAL,
         next.isFailure() ? Outcome.FAILURE : Outcome.SUCCESS,
         UnaryOperator.identity(),
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   /** Staying in the current phase (waiting, or a step of work done within it). */
@@ -50,21 +57,31 @@ public record Transition<B>(
   /** The same transition with further status changes applied after the ones already present. */
   public Transition<B> with(UnaryOperator<B> more) {
     UnaryOperator<B> first = changes;
-    return new Transition<>(next, reason, message, eventType, outcome, b -> more.apply(first.apply(b)), requeueAfter);
+    return new Transition<>(next, reason, message, eventType, outcome, b -> more.apply(first.apply(b)), requeueAfter, alsoOn);
   }
 
   /** The same transition, reconciled again after {@code delay} unless an event comes first. */
   public Transition<B> requeueAfter(Duration delay) {
-    return new Transition<>(next, reason, message, eventType, outcome, changes, Optional.of(delay));
+    return new Transition<>(next, reason, message, eventType, outcome, changes, Optional.of(delay), alsoOn);
   }
 
   /** The same transition, announced by a Warning Event (something the user should look at). */
   public Transition<B> warning() {
-    return new Transition<>(next, reason, message, EventType.WARNING, outcome, changes, requeueAfter);
+    return new Transition<>(next, reason, message, EventType.WARNING, outcome, changes, requeueAfter, alsoOn);
+  }
+
+  /**
+   * The same transition, whose Event is also recorded on {@code object} (when the Event is recorded at
+   * all: on a new phase or reason).
+   */
+  public Transition<B> alsoOn(KubernetesObject object, ResourceKind<?, ?> kind) {
+    List<Notice> more = new ArrayList<>(alsoOn);
+    more.add(new Notice(eventType, reason, message).on(object, kind));
+    return new Transition<>(next, reason, message, eventType, outcome, changes, requeueAfter, List.copyOf(more));
   }
 
   /** The same transition with another outcome of the phase's work. */
   public Transition<B> outcome(Outcome value) {
-    return new Transition<>(next, reason, message, eventType, value, changes, requeueAfter);
+    return new Transition<>(next, reason, message, eventType, value, changes, requeueAfter, alsoOn);
   }
 }

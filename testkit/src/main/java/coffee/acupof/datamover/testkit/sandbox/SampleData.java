@@ -17,6 +17,9 @@ final class SampleData {
   static final String PVC = "sample-data";
   static final String SECRET = "storage-credentials";
   static final String DATAMOVER = "sample-backup";
+  static final String RESTORE = "sample-restore";
+  static final String RESTORED_PVC = "sample-data-restored";
+  static final String SCHEDULE = "sample-schedule";
   static final String BUCKET = "backups";
 
   private SampleData() {}
@@ -78,8 +81,8 @@ final class SampleData {
         metadata:
           name: %1$s
         ---
-        # The volume to back up. The sandbox binds every PVC at once (it plays the PV controller) and
-        # keeps its data in a directory: volumes/%1$s/%2$s in the sandbox's directory.
+        # The volume to back up. Its storage class is served by the sandbox's played CSI driver, which
+        # keeps the data in a directory: volumes/%1$s/%2$s in the sandbox's directory.
         apiVersion: v1
         kind: PersistentVolumeClaim
         metadata:
@@ -124,6 +127,52 @@ final class SampleData {
           secretName: storage-credentials
           addTimestampPrefix: true          # backups/YYYY-MM-DD-HHMMSS/...
           deletePvcAfterBackup: true        # remove the clone once the backup is written
+        """;
+  }
+
+  /** The DataMoverRestore of the sample: the newest complete backup into a new PVC. */
+  static String restoreYaml() {
+    return """
+        # The sandbox's sample restore. Applied with: kubectl apply -f <this file>
+        apiVersion: datamover.a-cup-of.coffee/v1alpha1
+        kind: DataMoverRestore
+        metadata:
+          name: %s
+          namespace: %s
+        spec:
+          sourcePvc: %s                # whose backups
+          secretName: %s
+          pointInTime: latest               # the newest complete backup
+          targetPvc: %s     # created from the template below, kept when this object is deleted
+          targetPvcTemplate:
+            storageClassName: sandbox-local
+            accessModes: [ReadWriteOnce]
+            resources:
+              requests:
+                storage: 1Gi
+        """.formatted(RESTORE, NAMESPACE, PVC, SECRET, RESTORED_PVC);
+  }
+
+  static String scheduleYaml() {
+    return """
+        # The sandbox's sample schedule: a backup every two minutes (and one right away), keeping the
+        # newest 3 points in time. Applied with: kubectl apply -f <this file>
+        # Run one now: kubectl patch dms -n demo sample-schedule --type merge -p '{"spec":{"manualTrigger":"<any new value>"}}'
+        apiVersion: datamover.a-cup-of.coffee/v1alpha1
+        kind: DataMoverSchedule
+        metadata:
+          name: sample-schedule
+          namespace: demo
+        spec:
+          schedule: "*/2 * * * *"
+          runOnCreation: true
+          sourcePvc: sample-data
+          secretName: storage-credentials
+          addTimestampPrefix: true          # backups/demo/sample-data/YYYY-MM-DD-HHMMSS/...
+          deletePvcAfterBackup: true
+          successfulJobsHistoryLimit: 3
+          retention:
+            keepLast: 3                     # after each backup, older points in time are pruned
         """;
   }
 

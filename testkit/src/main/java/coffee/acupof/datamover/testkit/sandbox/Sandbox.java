@@ -3,14 +3,21 @@ package coffee.acupof.datamover.testkit.sandbox;
 import coffee.acupof.datamover.testkit.ApiServer;
 import coffee.acupof.datamover.testkit.EnvtestAssets;
 import coffee.acupof.datamover.testkit.FreePorts;
+import coffee.acupof.datamover.testkit.LocalCluster;
 import coffee.acupof.datamover.testkit.LocalExecutor;
 import coffee.acupof.datamover.testkit.LoggedProcess;
+import coffee.acupof.datamover.testkit.MoverCommand;
 import coffee.acupof.datamover.testkit.Rclone;
 import coffee.acupof.datamover.testkit.S3Server;
+import coffee.acupof.datamover.testkit.node.Kubelet;
+import coffee.acupof.datamover.testkit.storage.LocalProvisioner;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,10 +27,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -44,17 +54,19 @@ import sun.misc.Signal;
  *
  * <ol>
  *   <li>Starts etcd + kube-apiserver ({@link ApiServer}, its own), installs the CRD from {@code crd/}, runs
- *       kube-controller-manager with the garbage collector, the PVC protection and the namespace
- *       controllers, an S3 server ({@link S3Server}, bucket {@value SampleData#BUCKET}), the
- *       {@link LocalExecutor} (which runs every mover Job as a local process of
- *       {@code rclone-image/entrypoint.sh} with the pinned rclone) with a {@link PvcBinder}, and the
- *       packaged operator jar as a child process.
+ *       kube-controller-manager with {@link LocalCluster#CONTROLLERS} (Jobs, PV binding, garbage
+ *       collection, PVC and PV protection, namespaces) and kube-scheduler, plays the kubelet of one
+ *       node ({@link Kubelet}) and a CSI driver whose volumes are directories ({@link LocalProvisioner},
+ *       storage class {@value #STORAGE_CLASS}), starts an S3 server ({@link S3Server}, bucket
+ *       {@value SampleData#BUCKET}), the {@link LocalExecutor} (the kubelet's container runtime: every
+ *       mover pod runs as a local process of the Java mover of {@code rclone-image} with the pinned rclone)
+ *       and the packaged operator jar as a child process.
  *   <li>Applies the sample with kubectl: namespace {@value SampleData#NAMESPACE}, PVC
  *       {@value SampleData#PVC} holding a few files, Secret {@value SampleData#SECRET} in the Go operator's
  *       form and DataMover {@value SampleData#DATAMOVER}; prints every phase change, then the phase
  *       history, {@code kubectl get datamovers -o wide} and the objects in the bucket.
  *   <li>Prints how to explore, and runs until SIGINT, SIGTERM or SIGHUP; then stops the operator, the
- *       executor, the S3 server, the controller manager and the API server, in that order, and removes
+ *       executor, the stand-ins, the S3 server, the scheduler, the controller manager and the API server, in that order, and removes
  *       its files. When something does not come up it says what, with the end of the relevant log, stops
  *       everything and keeps its files.
  * </ol>
@@ -66,8 +78,8 @@ public final class Sandbox {
   static final String USAGE = """
       Usage: hack/sandbox.sh [--keep-running | --exit-when-done]
 
-      Starts a local DataMover sandbox (etcd + kube-apiserver, kube-controller-manager, an S3 server,
-      a local executor for mover Jobs and the operator), backs up a sample PVC, prints the result and
+      Starts a local DataMover sandbox (etcd + kube-apiserver, kube-controller-manager, kube-scheduler,
+      an S3 server, a local executor for mover pods and the operator), backs up a sample PVC, prints the result and
       keeps running for exploration with kubectl until Ctrl-C or SIGTERM.
 
         --keep-running     keep running after the sample backup (the default)
@@ -80,8 +92,8 @@ public final class Sandbox {
   private static final Duration PVC_BIND_TIMEOUT = Duration.ofSeconds(30);
   private static final int LOG_TAIL_LINES = 40;
   private static final int LABEL_WIDTH = 28;
-  private static final List<String> CONTROLLERS =
-      List.of("garbage-collector-controller", "persistentvolumeclaim-protection-controller", "namespace-controller");
+  /** The storage class of the sample PVC, served by the sandbox's {@link LocalProvisioner}. */
+  static final String STORAGE_CLASS = "sandbox-local";
 
   private final Options options;
   private final Path dir;
@@ -97,16 +109,20 @@ public final class Sandbox {
 
   private ApiServer server;
   private ApiServer.ControllerManager controllerManager;
+  private ApiServer.Scheduler scheduler;
+  private Kubelet kubelet;
+  private LocalProvisioner provisioner;
   private CompletableFuture<S3Server> s3Starting;
   private volatile long s3ReadyNanos;
   private S3Server s3;
   private LocalExecutor executor;
-  private PvcBinder binder;
   private LoggedProcess operator;
   private int operatorPort;
   private Path kubeconfig;
   private Path rcloneConfig;
   private Path dataMoverFile;
+  private Path restoreFile;
+  private Path scheduleFile;
 
   private Sandbox(Options options, Path dir) {
     this.options = options;
@@ -150,6 +166,7 @@ public final class Sandbox {
       out.line("All files of this sandbox are in " + dir);
       start();
       runSample();
+      runScheduleSample();
       if (!options.exitWhenDone()) {
         printGuide();
         awaitStopRequest();
@@ -190,16 +207,27 @@ public final class Sandbox {
 
     started = System.nanoTime();
     server.applyYaml(options.repo().resolve("crd"));
-    component("CustomResourceDefinition", "datamovers." + DataMoverWatch.GROUP, started);
+    component("CustomResourceDefinitions", "datamovers, datamoverrestores." + DataMoverWatch.GROUP, started);
 
     // The operator starts in the background while the other parts come up; it is awaited last.
     long operatorStarted = System.nanoTime();
     startOperator();
 
     started = System.nanoTime();
-    controllerManager = server.startControllerManager(CONTROLLERS.toArray(String[]::new));
+    controllerManager = server.startControllerManager(LocalCluster.CONTROLLERS.toArray(String[]::new));
     link("kube-controller-manager.log", controllerManager.logFile());
-    component("kube-controller-manager", "garbage collector, PVC protection, namespaces", started);
+    component("kube-controller-manager", "Jobs, PV binder, garbage collector, protection", started);
+
+    started = System.nanoTime();
+    scheduler = server.startScheduler();
+    link("kube-scheduler.log", scheduler.logFile());
+    kubelet = Kubelet.start(server.adminClient(), Kubelet.DEFAULT_NODE, volumes.resolve(".pods"));
+    component("kube-scheduler", "node " + kubelet.nodeName() + " (its kubelet played by the sandbox)", started);
+
+    started = System.nanoTime();
+    provisioner = LocalProvisioner.start(server.adminClient(), volumes);
+    LocalProvisioner.ensureStorageClass(server.adminClient(), STORAGE_CLASS, "Immediate");
+    component("storage class " + STORAGE_CLASS, "CSI driver played: volumes are directories", started);
 
     s3 = awaitS3();
     s3.createBucket(SampleData.BUCKET);
@@ -212,11 +240,11 @@ public final class Sandbox {
     Files.createDirectories(volumes.resolve(".logs"));
     link("movers", volumes.resolve(".logs"));
     executor = LocalExecutor.builder(server.adminClient(), volumes)
-        .command(List.of("bash", options.repo().resolve("rclone-image/entrypoint.sh").toString()))
+        .command(MoverCommand.command())
         .baseEnvironment("PATH", Rclone.directory() + ":" + System.getenv("PATH"))
+        .kubelet(kubelet)
         .start();
-    binder = PvcBinder.start(server.adminClient());
-    component("local executor", "mover Jobs run rclone-image/entrypoint.sh, rclone " + Rclone.VERSION, started);
+    component("local executor", "mover pods run the Java mover (" + MoverCommand.jar().getFileName() + "), rclone " + Rclone.VERSION, started);
 
     awaitOperatorReady();
     component("operator", "http://127.0.0.1:" + operatorPort + " (leader, caches synced)", operatorStarted);
@@ -290,7 +318,7 @@ public final class Sandbox {
 
   private void runSample() throws Exception {
     out.section("Sample backup");
-    Path volume = executor.volume(SampleData.NAMESPACE, SampleData.PVC);
+    Path volume = provisioner.volume(SampleData.NAMESPACE, SampleData.PVC);
     Map<String, Long> files = SampleData.writeFiles(volume);
     Path inputsFile = SampleData.writePrivate(dir.resolve("manifests/sample-inputs.yaml"), SampleData.inputsYaml(s3));
     dataMoverFile = SampleData.writePrivate(dir.resolve("manifests/sample-backup.yaml"), SampleData.dataMoverYaml());
@@ -302,9 +330,9 @@ public final class Sandbox {
     out.blank();
 
     kubectlShown("apply", "-f", inputsFile.toString());
-    awaitBound(SampleData.NAMESPACE, SampleData.PVC);
-    out.line(Console.INDENT + "PVC " + SampleData.NAMESPACE + "/" + SampleData.PVC
-        + " is Bound (the sandbox binds new PVCs, playing the PV controller).");
+    String volumeName = awaitBound(SampleData.NAMESPACE, SampleData.PVC);
+    out.line(Console.INDENT + "PVC " + SampleData.NAMESPACE + "/" + SampleData.PVC + " is Bound to " + volumeName + ",");
+    out.line(Console.INDENT + "a volume of the played CSI driver (a directory), bound by the real PV controller.");
     out.blank();
 
     try (DataMoverWatch watch = new DataMoverWatch(watchClient(), SampleData.NAMESPACE, SampleData.DATAMOVER)) {
@@ -313,14 +341,76 @@ public final class Sandbox {
       printHistory(history);
     }
     printResult();
+    restoreSample(files);
   }
 
-  private void awaitBound(String namespace, String pvc) throws InterruptedException {
+  /** Restores the sample's newest backup into a new PVC with a DataMoverRestore and compares every file. */
+  private void restoreSample(Map<String, Long> files) throws Exception {
+    out.section("Sample restore");
+    restoreFile = SampleData.writePrivate(dir.resolve("manifests/sample-restore.yaml"), SampleData.restoreYaml());
+    kubectlShown("apply", "-f", restoreFile.toString());
+    String phase = awaitRestore();
+    kubectlShown("get", "datamoverrestores", "-n", SampleData.NAMESPACE, "-o", "wide");
+    out.blank();
+    if (!"Completed".equals(phase)) {
+      throw new Failure("The sample restore ended " + phase + ".", "kubectl describe datamoverrestore -n " + SampleData.NAMESPACE + " " + SampleData.RESTORE);
+    }
+    Path original = provisioner.volume(SampleData.NAMESPACE, SampleData.PVC);
+    Path restored = provisioner.directoryOf(awaitBound(SampleData.NAMESPACE, SampleData.RESTORED_PVC)).orElseThrow();
+    out.line(Console.INDENT + "PVC " + SampleData.NAMESPACE + "/" + SampleData.RESTORED_PVC + " (in " + restored + ") against the original:");
+    List<List<String>> rows = new ArrayList<>();
+    int matching = 0;
+    for (String path : new TreeMap<>(files).keySet()) {
+      Path copy = restored.resolve(path);
+      boolean same = Files.isRegularFile(copy) && Arrays.equals(sha256(original.resolve(path)), sha256(copy));
+      matching += same ? 1 : 0;
+      rows.add(List.of(Long.toString(files.get(path)), same ? "same" : "DIFFERENT", path));
+    }
+    out.table(List.of("SIZE", "SHA-256", "PATH"), rows, 2, 0);
+    if (matching != files.size()) {
+      throw new Failure((files.size() - matching) + " of " + files.size() + " restored files differ from the original.", "Compare " + original + " with " + restored);
+    }
+    out.line(Console.INDENT.repeat(2) + "All " + files.size() + " files match the original.");
+  }
+
+  /** Waits until the sample restore is Completed or Failed; returns the phase. */
+  private String awaitRestore() throws InterruptedException {
+    Instant deadline = Instant.now().plus(RUN_TIMEOUT);
+    while (Instant.now().isBefore(deadline)) {
+      String phase = server.runKubectl("get", "datamoverrestores", "-n", SampleData.NAMESPACE, SampleData.RESTORE, "-o", "jsonpath={.status.phase}").strip();
+      if (phase.equals("Completed") || phase.equals("Failed")) {
+        return phase;
+      }
+      Thread.sleep(250);
+    }
+    throw new Failure("The sample restore did not end within " + RUN_TIMEOUT.toMinutes() + " min.",
+        "kubectl describe datamoverrestore -n " + SampleData.NAMESPACE + " " + SampleData.RESTORE);
+  }
+
+  private static byte[] sha256(Path file) throws IOException {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits until the PVC is Bound; returns the name of its PV. */
+  private String awaitBound(String namespace, String pvc) throws InterruptedException {
     Instant deadline = Instant.now().plus(PVC_BIND_TIMEOUT);
-    while (!binder.isBound(namespace, pvc)) {
+    CoreV1Api core = new CoreV1Api(server.adminClient());
+    while (true) {
+      try {
+        V1PersistentVolumeClaim claim = core.readNamespacedPersistentVolumeClaim(pvc, namespace).execute();
+        if (claim.getStatus() != null && "Bound".equals(claim.getStatus().getPhase())) {
+          return claim.getSpec().getVolumeName();
+        }
+      } catch (ApiException e) {
+        log.warn("reading PVC {}/{} failed: HTTP {}", namespace, pvc, e.getCode());
+      }
       if (Instant.now().isAfter(deadline)) {
         throw new Failure("PVC " + namespace + "/" + pvc + " was not bound within " + PVC_BIND_TIMEOUT.toSeconds() + " s.",
-            "See " + logs.resolve("sandbox.log"));
+            "See " + logs.resolve("sandbox.log") + " and " + logs.resolve("kube-controller-manager.log"));
       }
       Thread.sleep(100);
     }
@@ -481,6 +571,27 @@ public final class Sandbox {
         + "; .datamover/manifest.json is the completion marker, written last.");
   }
 
+  /**
+   * The sample schedule: applied with kubectl, it starts its first run at once (runOnCreation) and then
+   * one every two minutes, keeping 3 points in time; shown once the first run has completed.
+   */
+  private void runScheduleSample() throws InterruptedException {
+    out.section("Sample schedule");
+    scheduleFile = SampleData.writePrivate(dir.resolve("manifests/sample-schedule.yaml"), SampleData.scheduleYaml());
+    kubectlShown("apply", "-f", scheduleFile.toString());
+    Instant deadline = Instant.now().plus(RUN_TIMEOUT);
+    String jsonPath = "-o=jsonpath={.status.lastSuccessfulTime}";
+    while (server.runKubectl("get", "datamoverschedule", SampleData.SCHEDULE, "-n", SampleData.NAMESPACE, jsonPath).isBlank()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new Failure("The first run of DataMoverSchedule " + SampleData.NAMESPACE + "/" + SampleData.SCHEDULE + " did not complete within "
+            + RUN_TIMEOUT.toMinutes() + " minutes.", "Last lines of " + operator.logFile() + ":\n" + operator.logTail(LOG_TAIL_LINES));
+      }
+      Thread.sleep(250);
+    }
+    out.line(Console.INDENT + "Its first run has completed; a new one starts every two minutes and keeps the newest 3 points in time.");
+    kubectlShown("get", "datamoverschedules", "-n", SampleData.NAMESPACE, "-o", "wide");
+  }
+
   // --- exploring ----------------------------------------------------------------------------------
 
   private void printGuide() {
@@ -499,14 +610,21 @@ public final class Sandbox {
     out.field("", "kubectl describe datamover -n " + SampleData.NAMESPACE + " " + SampleData.DATAMOVER, width);
     out.field("", "kubectl events -n " + SampleData.NAMESPACE, width);
     out.field("", "kubectl get pvc,jobs,pods -n " + SampleData.NAMESPACE, width);
+    out.field("", "kubectl get nodes,pv,storageclasses", width);
+    out.field("", "kubectl get datamoverrestores,pvc -n " + SampleData.NAMESPACE, width);
     out.field("Run again", "change metadata.name in " + dataMoverFile + ", then kubectl apply -f it", width);
+    out.field("Restore", "change metadata.name and targetPvc in " + restoreFile + ", then kubectl apply -f it", width);
+    out.field("Schedule", "kubectl get dms,dm -n " + SampleData.NAMESPACE + "   (" + scheduleFile + ")", width);
+    out.field("", "kubectl patch dms -n " + SampleData.NAMESPACE + " " + SampleData.SCHEDULE
+        + " --type merge -p '{\"spec\":{\"manualTrigger\":\"'$(date +%s)'\"}}'   # run now", width);
     out.field("S3", s3.endpoint() + ", bucket " + SampleData.BUCKET + "; keys in Secret "
         + SampleData.NAMESPACE + "/" + SampleData.SECRET + " and in " + rcloneConfig, width);
     out.field("", rclone + " --config " + rcloneConfig + " lsf -R sandbox:" + SampleData.BUCKET, width);
     out.field("Operator", actuator + "/health", width);
     out.field("", actuator + "/prometheus   (the datamover_* metrics)", width);
     out.field("Logs", logs + "/: operator.log, kube-apiserver.log, etcd.log,", width);
-    out.field("", "kube-controller-manager.log, s3proxy.log, sandbox.log, movers/<namespace>/<pod>.log", width);
+    out.field("", "kube-controller-manager.log, kube-scheduler.log, s3proxy.log, sandbox.log,", width);
+    out.field("", "movers/<namespace>/<pod>.log", width);
     out.field("Volumes", volumes + "/<namespace>/<pvc>: the data of each PVC", width);
     out.blank();
     out.line("Press Ctrl-C (or send SIGTERM) to stop the sandbox; that removes " + dir + ".");
@@ -621,10 +739,9 @@ public final class Sandbox {
     out.append("Stopping");
     List<String> done = new ArrayList<>();
     stopPart("operator", operator, done);
-    if (binder != null) {
-      binder.close();
-    }
     stopPart("local executor", executor, done);
+    stopPart("kubelet", kubelet, done);
+    stopPart("CSI driver", provisioner, done);
     if (s3 == null && s3Starting != null) {
       try {
         s3 = s3Starting.get(2, TimeUnit.MINUTES);
@@ -637,11 +754,13 @@ public final class Sandbox {
       keepLog("s3proxy.log");
     }
     stopPart("S3 server", s3, done);
+    stopPart("kube-scheduler", scheduler, done);
     stopPart("kube-controller-manager", controllerManager, done);
     if (keepFiles) {
       keepLog("etcd.log");
       keepLog("kube-apiserver.log");
       keepLog("kube-controller-manager.log");
+      keepLog("kube-scheduler.log");
     }
     stopPart("API server", server, done);
     out.line(".");

@@ -1,7 +1,5 @@
-package coffee.acupof.datamover.phase;
+package coffee.acupof.datamover.mover;
 
-import coffee.acupof.datamover.mover.MoverContract;
-import coffee.acupof.datamover.mover.MoverResult;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Job;
@@ -14,9 +12,9 @@ import java.util.List;
 import java.util.Optional;
 
 /** What a mover Job and its pods say about the run: finished or not, attempts, the mover's words. */
-record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods) {
+public record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods) {
 
-  static MoverJobState of(V1Job job, List<V1Pod> pods) {
+  public static MoverJobState of(V1Job job, List<V1Pod> pods) {
     V1JobStatus status = job.getStatus() == null ? new V1JobStatus() : job.getStatus();
     List<V1Pod> sorted =
         pods.stream()
@@ -25,38 +23,56 @@ record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods) {
     return new MoverJobState(job.getMetadata().getName(), status, sorted);
   }
 
-  boolean succeeded() {
-    return condition("Complete").isPresent();
+  /** Whether the Job has finished, Complete or Failed (whatever its pods say). */
+  public static boolean finished(V1Job job) {
+    MoverJobState state = of(job, List.of());
+    return state.succeeded() || state.failed();
   }
 
-  boolean failed() {
-    return condition("Failed").isPresent();
+  /**
+   * The Job succeeded: {@code Complete}, or already {@code SuccessCriteriaMet}, which the Job controller
+   * writes first and which always ends in {@code Complete}.
+   */
+  public boolean succeeded() {
+    return finalCondition(true).isPresent();
+  }
+
+  /**
+   * The Job failed for good: {@code Failed}, or already {@code FailureTarget}, which the Job controller
+   * writes first (while it waits for the last pods to end) and which always ends in {@code Failed}.
+   */
+  public boolean failed() {
+    return finalCondition(false).isPresent();
+  }
+
+  private Optional<V1JobCondition> finalCondition(boolean success) {
+    return success ? condition("Complete").or(() -> condition("SuccessCriteriaMet")) : condition("Failed").or(() -> condition("FailureTarget"));
   }
 
   /** The Job controller's reason for failing the Job, e.g. BackoffLimitExceeded or DeadlineExceeded. */
-  String failureReason() {
-    return condition("Failed").map(V1JobCondition::getReason).filter(r -> r != null && !r.isBlank()).orElse("MoverFailed");
+  public String failureReason() {
+    return finalCondition(false).map(V1JobCondition::getReason).filter(r -> r != null && !r.isBlank()).orElse("MoverFailed");
   }
 
   /** Pods started so far: failed, succeeded and running ones. */
-  int attempts() {
+  public int attempts() {
     int counted = count(status.getFailed()) + count(status.getSucceeded()) + count(status.getActive());
     return Math.max(counted, (int) pods.stream().filter(p -> terminated(p).isPresent()).count());
   }
 
   /** Whether a mover pod is running or about to (the Job counts it as active). */
-  boolean podActive() {
+  public boolean podActive() {
     return count(status.getActive()) > 0;
   }
 
-  boolean anyPodStarted() {
+  public boolean anyPodStarted() {
     return pods.stream()
         .map(p -> p.getStatus() == null ? null : p.getStatus().getPhase())
         .anyMatch(phase -> "Running".equals(phase) || "Succeeded".equals(phase) || "Failed".equals(phase));
   }
 
   /** The result of the pod that succeeded, read from its termination message. */
-  Optional<MoverResult> successResult() {
+  public Optional<MoverResult> successResult() {
     return pods.reversed().stream()
         .map(MoverJobState::terminated)
         .flatMap(Optional::stream)
@@ -66,7 +82,7 @@ record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods) {
   }
 
   /** The last failed attempt's message (the mover's result message, or its last log line). */
-  Optional<String> lastFailureMessage() {
+  public Optional<String> lastFailureMessage() {
     return pods.reversed().stream()
         .map(MoverJobState::terminated)
         .flatMap(Optional::stream)
@@ -80,12 +96,17 @@ record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods) {
   }
 
   /** When the Job reached its final condition (Complete or Failed), if it says. */
-  Optional<OffsetDateTime> finishedAt() {
-    return condition(succeeded() ? "Complete" : "Failed").map(V1JobCondition::getLastTransitionTime);
+  public Optional<OffsetDateTime> finishedAt() {
+    return finalCondition(succeeded()).map(V1JobCondition::getLastTransitionTime);
+  }
+
+  /** Whether a mover pod is running right now (not pending: scheduled, its volume bound, started). */
+  public boolean podRunning() {
+    return pods.stream().anyMatch(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
   }
 
   /** Whether the pods in the cache show a terminated mover container for every attempt the Job counted. */
-  boolean podsCaughtUp() {
+  public boolean podsCaughtUp() {
     long terminated = pods.stream().filter(p -> terminated(p).isPresent()).count();
     return terminated >= count(status.getFailed()) + count(status.getSucceeded());
   }

@@ -1,0 +1,109 @@
+package coffee.acupof.datamover.mover;
+
+import coffee.acupof.datamover.cluster.Ownership;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a run's mover Job stands, as its Job and pods in the cache say — the same reading for every
+ * kind that runs the mover (backup, restore, prune). The run fails only when the Job has failed for
+ * good (attempts exhausted, deadline, or a permanent error the mover reported); a failed attempt
+ * followed by a successful one succeeds.
+ */
+public sealed interface MoverJobProgress {
+  /** How long a finished Job's result may take to show up in the pod cache before the run moves on without it. */
+  Duration RESULT_GRACE = Duration.ofSeconds(30);
+
+  /** No Job of that name exists yet. */
+  record NotCreated() implements MoverJobProgress {}
+
+  /** A Job of that name exists and belongs to another object. */
+  record Foreign(String message) implements MoverJobProgress {}
+
+  /**
+   * The Job is finished but the pod holding the mover's result is not in the cache yet (Job and Pod
+   * informers are separate watches); the pod's update wakes the run, the delay is a backstop.
+   */
+  record AwaitingResult(Duration recheckAfter) implements MoverJobProgress {}
+
+  /** The mover succeeded; its result, when the pod's termination message has one. */
+  record Succeeded(int attempts, Optional<MoverResult> result) implements MoverJobProgress {}
+
+  /** The Job failed for good: {@code reason} is Kubernetes' (BackoffLimitExceeded, …), the message ends with the mover's. */
+  record Failed(int attempts, String reason, String message) implements MoverJobProgress {}
+
+  /**
+   * The Job runs (or waits for its next attempt). {@code attemptFailed}: the last attempt failed and
+   * another one starts after a back-off (a Warning worth an Event); {@code podStarted}: some pod ran.
+   */
+  record Running(int attempts, String reason, String message, boolean attemptFailed, boolean podStarted) implements MoverJobProgress {}
+
+  /** Reason of a running attempt. */
+  String RUNNING = "MoverRunning";
+  /** Reason after a failed attempt while another one remains. */
+  String ATTEMPT_FAILED = "MoverAttemptFailed";
+
+  /**
+   * @param job the Job under the run's deterministic name, if any
+   * @param pods the pods of that Job
+   * @param owner the run that should own the Job
+   * @param maxAttempts attempts the Job allows
+   * @param waitingNote appended to the message while no pod has started (e.g. " (clone not bound yet)")
+   */
+  static MoverJobProgress of(
+      String jobName, Optional<V1Job> job, List<V1Pod> pods, KubernetesObject owner, OffsetDateTime now, int maxAttempts, String waitingNote) {
+    if (job.isEmpty()) {
+      return new NotCreated();
+    }
+    if (!Ownership.isOwnedBy(job.get().getMetadata(), owner)) {
+      return new Foreign("Job " + jobName + " already exists and does not belong to this " + owner.getKind()
+          + "; delete it or use another " + owner.getKind() + " name");
+    }
+    MoverJobState state = MoverJobState.of(job.get(), pods);
+    boolean finished = state.succeeded() || state.failed();
+    boolean withinGrace = state.finishedAt().map(t -> Duration.between(t, now).compareTo(RESULT_GRACE) < 0).orElse(false);
+    if (finished && !state.podsCaughtUp() && withinGrace) {
+      return new AwaitingResult(Duration.ofSeconds(2));
+    }
+    if (state.succeeded()) {
+      return new Succeeded(state.attempts(), state.successResult());
+    }
+    if (state.failed()) {
+      String mover = state.lastFailureMessage().map(m -> ": " + m).orElse("");
+      return new Failed(
+          state.attempts(),
+          state.failureReason(),
+          "mover Job " + jobName + " failed after " + plural(state.attempts(), "attempt") + " (" + state.failureReason() + ")" + mover);
+    }
+    Optional<String> lastFailure = state.lastFailureMessage();
+    if (state.attempts() == 0) {
+      return new Running(0, RUNNING, "Waiting for the mover pod of Job " + jobName + waitingNote, false, state.anyPodStarted());
+    }
+    if (!state.podActive() && lastFailure.isPresent()) {
+      return new Running(
+          state.attempts(),
+          ATTEMPT_FAILED,
+          "Mover attempt " + state.attempts() + " of " + maxAttempts + " failed, the next one starts after a back-off: " + lastFailure.get(),
+          true,
+          state.anyPodStarted());
+    }
+    String what = state.podRunning() ? " running, attempt " : " waiting for its pod to start, attempt ";
+    return new Running(
+        state.attempts(),
+        RUNNING,
+        "Mover Job " + jobName + what + state.attempts() + " of " + maxAttempts
+            + lastFailure.map(m -> "; previous attempt failed: " + m).orElse(""),
+        false,
+        state.anyPodStarted());
+  }
+
+  /** {@code 1 file}, {@code 2 files}. */
+  static String plural(long count, String noun) {
+    return count + " " + noun + (count == 1 ? "" : "s");
+  }
+}

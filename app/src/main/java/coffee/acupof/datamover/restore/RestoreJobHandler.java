@@ -1,0 +1,170 @@
+package coffee.acupof.datamover.restore;
+
+import coffee.acupof.datamover.api.DataMoverRestoreStatus;
+import coffee.acupof.datamover.api.RestorePhase;
+import coffee.acupof.datamover.cluster.ClusterException;
+import coffee.acupof.datamover.cluster.ClusterOperations;
+import coffee.acupof.datamover.cluster.ClusterView;
+import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.mover.MoverJobDeadlines;
+import coffee.acupof.datamover.mover.MoverJobProgress;
+import coffee.acupof.datamover.mover.MoverResult;
+import coffee.acupof.datamover.runtime.CoreKinds;
+import coffee.acupof.datamover.runtime.Durations;
+import coffee.acupof.datamover.runtime.phase.RunPhase;
+import coffee.acupof.datamover.runtime.phase.Transition;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Phase {@code Restoring}: creates the restore's mover Job on the claim to fill and follows it as a
+ * backup's Job is followed ({@link MoverJobProgress}). The mover restores only complete backups of
+ * the source (or, when allowed, a named unmarked folder), refuses a target that holds files unless
+ * {@code overwrite}, and verifies every file; its exit codes for refusals fail the Job at once. A
+ * populator's user PVC deleted meanwhile ends the restore and removes what it created.
+ */
+@Component
+public class RestoreJobHandler implements RestorePhaseHandler {
+  private final ClusterView cluster;
+  private final ClusterOperations operations;
+  private final DataMoverProperties properties;
+  private final RestoreCleanup cleanup;
+  private final RestoreOrigins origins;
+
+  public RestoreJobHandler(
+      ClusterView cluster, ClusterOperations operations, DataMoverProperties properties, RestoreCleanup cleanup, RestoreOrigins origins) {
+    this.cluster = cluster;
+    this.operations = operations;
+    this.properties = properties;
+    this.cleanup = cleanup;
+    this.origins = origins;
+  }
+
+  @Override
+  public RunPhase<DataMoverRestoreStatus.Builder> phase() {
+    return RestorePhase.RESTORING;
+  }
+
+  @Override
+  public Transition<DataMoverRestoreStatus.Builder> handle(RestoreRun run) {
+    Optional<V1PersistentVolumeClaim> consumer = Optional.empty();
+    if (run.spec().isPopulator()) {
+      consumer = cluster.pvc(run.namespace(), run.targetPvc()).filter(p -> p.getMetadata().getDeletionTimestamp() == null);
+      if (consumer.isEmpty()) {
+        return cleanup.targetDeleted(run);
+      }
+    }
+    boolean claimBound = claimBound(run);
+    MoverJobProgress progress =
+        MoverJobProgress.of(
+            run.jobName(),
+            cluster.job(run.namespace(), run.jobName()),
+            cluster.podsOfJob(run.namespace(), run.jobName()),
+            run.restore(),
+            run.now(),
+            properties.mover().attempts(),
+            claimBound ? "" : " (PVC " + run.restoreClaim() + " not bound yet)");
+    Transition<DataMoverRestoreStatus.Builder> next = switch (progress) {
+      case MoverJobProgress.NotCreated n -> createJob(run);
+      case MoverJobProgress.Foreign f -> Transition.fail(RestorePhase.FAILED, "RestoreJobConflict", f.message());
+      case MoverJobProgress.AwaitingResult a ->
+          Transition.<DataMoverRestoreStatus.Builder>stay(RestorePhase.RESTORING, run.status().reason(), run.status().message())
+              .requeueAfter(a.recheckAfter());
+      case MoverJobProgress.Succeeded ok -> succeeded(run, ok);
+      case MoverJobProgress.Failed failed ->
+          Transition.<DataMoverRestoreStatus.Builder>fail(RestorePhase.FAILED, failed.reason(), failed.message() + hint(failed.message()))
+              .with(b -> b.attempts(failed.attempts()).jobName(run.jobName()));
+      case MoverJobProgress.Running r -> running(run, r, claimBound);
+    };
+    return consumer.map(c -> next.alsoOn(c, CoreKinds.PVCS)).orElse(next);
+  }
+
+  /** The mover speaks in its own variables; say which field of the restore changes them. */
+  private static String hint(String moverMessage) {
+    if (moverMessage.contains("MOVER_ALLOW_NONEMPTY_TARGET")) {
+      return " (with a DataMoverRestore: set spec.overwrite: true)";
+    }
+    return "";
+  }
+
+  private Transition<DataMoverRestoreStatus.Builder> createJob(RestoreRun run) {
+    if (cluster.pvc(run.namespace(), run.restoreClaim()).isEmpty()) {
+      return Transition.fail(RestorePhase.FAILED, "TargetPVCLost", "PVC " + run.restoreClaim() + " was deleted before the restore ran");
+    }
+    try {
+      Optional<RestoreOrigin> origin = origins.of(run);
+      if (origin.isEmpty()) {
+        return Transition.fail(RestorePhase.FAILED, "ScheduleNotFound",
+            "DataMoverSchedule " + run.spec().scheduleName() + " was deleted before the restore ran; its backups are still there: name their source and Secret instead");
+      }
+      operations.createJob(RestoreJobBuilder.build(run.restore(), origin.get(), run.restoreClaim(), properties.mover()));
+    } catch (ClusterException e) {
+      if (e.isPermanent()) {
+        return Transition.fail(RestorePhase.FAILED, "RestoreJobRejected", "the API server refused Job " + run.jobName() + ": " + e.getMessage());
+      }
+      throw e;
+    }
+    return Transition.<DataMoverRestoreStatus.Builder>stay(
+            RestorePhase.RESTORING,
+            "RestoreJobCreated",
+            "Created restore Job " + run.jobName() + " for the " + run.spec().pointInTimeOrLatest() + " backup"
+                + " (up to " + MoverJobProgress.plural(properties.mover().attempts(), "attempt") + ")")
+        .with(b -> b.jobName(run.jobName()))
+        .requeueAfter(properties.deadlines().cloneBind());
+  }
+
+  private Transition<DataMoverRestoreStatus.Builder> succeeded(RestoreRun run, MoverJobProgress.Succeeded ok) {
+    Optional<MoverResult> result = ok.result();
+    String from = result.map(MoverResult::destination).filter(d -> d != null && !d.isBlank()).orElse("the backup");
+    String counts = result.map(r -> " (" + MoverJobProgress.plural(orZero(r.files()), "file") + ", " + orZero(r.bytes()) + " bytes)").orElse("");
+    RestorePhase next = run.spec().isPopulator() ? RestorePhase.BINDING : RestorePhase.CLEANING_UP;
+    String message = "Restored " + from + counts + " into PVC " + run.restoreClaim()
+        + (run.spec().isPopulator() ? "; handing its volume to PVC " + run.targetPvc() : "");
+    boolean verified = !Boolean.TRUE.equals(run.spec().allowUnverifiedBackup());
+    Transition<DataMoverRestoreStatus.Builder> done =
+        Transition.<DataMoverRestoreStatus.Builder>to(next, "RestoreSucceeded", message)
+            .with(b -> {
+              b.attempts(ok.attempts()).jobName(run.jobName()).verified(verified);
+              result.ifPresent(r -> b.source(r.destination()).pointInTime(r.pointInTime()).bytesTransferred(r.bytes()).filesTransferred(r.files()));
+              return b;
+            });
+    return verified ? done : done.warning();
+  }
+
+  private Transition<DataMoverRestoreStatus.Builder> running(RestoreRun run, MoverJobProgress.Running r, boolean claimBound) {
+    MoverJobDeadlines deadlines = MoverJobDeadlines.of(properties);
+    boolean waitingForVolume = !r.podStarted() && !claimBound;
+    Optional<MoverJobDeadlines.Exceeded> exceeded = deadlines.exceeded(run, waitingForVolume);
+    if (exceeded.isPresent()) {
+      return switch (exceeded.get()) {
+        case VOLUME_NOT_BOUND -> Transition.fail(
+            RestorePhase.FAILED,
+            "TargetPVCNotBound",
+            "PVC " + run.restoreClaim() + " is still not bound after " + Durations.human(deadlines.bind())
+                + " and no restore pod could start; check its storage class (kubectl describe pvc " + run.restoreClaim() + ")");
+        case NO_RESULT -> Transition.fail(
+            RestorePhase.FAILED,
+            "RestoreTimedOut",
+            "restore Job " + run.jobName() + " reported no result within " + Durations.human(deadlines.total())
+                + "; check the Job controller and the pod events");
+      };
+    }
+    Transition<DataMoverRestoreStatus.Builder> stay =
+        Transition.<DataMoverRestoreStatus.Builder>stay(RestorePhase.RESTORING, r.reason(), r.message())
+            .with(b -> b.attempts(r.attempts()).jobName(run.jobName()))
+            .requeueAfter(deadlines.recheckAfter(run, waitingForVolume));
+    return r.attemptFailed() ? stay.warning() : stay;
+  }
+
+  private boolean claimBound(RestoreRun run) {
+    return cluster.pvc(run.namespace(), run.restoreClaim())
+        .map(V1PersistentVolumeClaim::getStatus)
+        .map(s -> "Bound".equals(s.getPhase()))
+        .orElse(false);
+  }
+
+  private static long orZero(Long value) {
+    return value == null ? 0 : value;
+  }
+}
