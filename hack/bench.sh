@@ -40,9 +40,20 @@ mvn_quiet() {
 # 1. Everything that needs the network, before a private network namespace cuts it off.
 echo "Building the operator and the benchmark harness..." >&2
 # Each module of the reactor writes its class path to its own target/classpath.txt; the harness uses bench's.
-mvn_quiet -pl app,bench -am package dependency:build-classpath -DskipTests \
+mvn_quiet -pl rclone-image,app,bench -am package dependency:build-classpath -DskipTests \
   -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime
 classpath_file="bench/target/classpath.txt"
+# The mover runs on a jlink runtime made as rclone-image/Dockerfile makes the image's (same modules and options,
+# from this JDK instead of the image's musl one); rebuilt only when the module list changes.
+mover_runtime="bench/target/mover-runtime"
+mover_modules="$(tr -d ' \n' < rclone-image/jlink-modules)"
+if [[ "$(cat "$mover_runtime/.modules" 2>/dev/null)" != "$mover_modules" ]]; then
+  echo "Building the mover's jlink runtime ($mover_modules)..." >&2
+  rm -rf "$mover_runtime"
+  "$JAVA_HOME/bin/jlink" --add-modules "$mover_modules" --strip-debug --no-header-files --no-man-pages \
+    --compress=zip-6 --output "$mover_runtime" >>"$build_log" 2>&1
+  printf '%s' "$mover_modules" >"$mover_runtime/.modules"
+fi
 KUBEBUILDER_ASSETS="$(hack/envtest-assets.sh)"
 export KUBEBUILDER_ASSETS
 RCLONE_BINARY="$(hack/rclone.sh)"
@@ -62,7 +73,8 @@ operator_jar="$(ls app/target/datamover-operator-*.jar | grep -v -- '-plain' | h
 command=("$JAVA_HOME/bin/java" -Xmx1g
   -cp "bench/target/classes:$(cat "$classpath_file")"
   -Ddatamover.root="$repo" -Drclone.binary="$RCLONE_BINARY"
-  coffee.acupof.datamover.bench.Bench --operator-jar="$repo/$operator_jar" --s3proxy-jar="$s3proxy_jar" "$@")
+  coffee.acupof.datamover.bench.Bench --operator-jar="$repo/$operator_jar" --s3proxy-jar="$s3proxy_jar"
+  --mover-runtime="$repo/$mover_runtime" "$@")
 if [[ "${DATAMOVER_BENCH_NETNS:-1}" == "1" && "$(id -u)" == "0" ]] && command -v ip >/dev/null 2>&1 \
     && unshare --net true 2>/dev/null; then
   echo "Running in a private network namespace (loopback bytes are the benchmark's own)." >&2

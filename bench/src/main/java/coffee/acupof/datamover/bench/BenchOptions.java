@@ -33,6 +33,7 @@ import java.util.Set;
  * @param work where trees, server data, AOT caches and logs go
  * @param operatorJar the packaged operator
  * @param s3proxyJar S3Proxy's jar-with-dependencies
+ * @param moverRuntime the Java runtime the mover runs on
  * @param arguments the arguments as given, for the report
  */
 public record BenchOptions(
@@ -53,6 +54,7 @@ public record BenchOptions(
     Path work,
     Path operatorJar,
     Path s3proxyJar,
+    Path moverRuntime,
     List<String> arguments) {
 
   static final String USAGE = """
@@ -74,6 +76,8 @@ public record BenchOptions(
         --settle=SECONDS --window=SECONDS   idle settling time and measuring window (default 10 and 10)
         --out=DIR                 results (default docs/benchmarks; quick: bench/target/bench-quick)
         --work=DIR                trees, server data, logs (default ${DATAMOVER_CACHE:-~/.cache/datamover}/bench)
+        --mover-runtime=DIR       Java runtime of the mover (hack/bench.sh: a jlink image as the mover image's;
+                                  default: the JDK running the benchmark)
         --operator-jar=PATH --s3proxy-jar=PATH   set by hack/bench.sh
       """;
 
@@ -99,7 +103,7 @@ public record BenchOptions(
       }
     }
     Set<String> known = Set.of("parts", "servers", "trees", "scale", "s3proxy-scale", "warmups", "runs", "objects",
-        "concurrency", "missing", "variants", "settle", "window", "out", "work", "operator-jar", "s3proxy-jar");
+        "concurrency", "missing", "variants", "settle", "window", "out", "work", "operator-jar", "s3proxy-jar", "mover-runtime");
     for (String key : values.keySet()) {
       if (!known.contains(key)) {
         throw new IllegalArgumentException("unknown option --" + key);
@@ -130,7 +134,8 @@ public record BenchOptions(
         number(values, "missing", quick ? 10 : 1000, 1), variants,
         Duration.ofSeconds(number(values, "settle", quick ? 1 : 10, 0)), Duration.ofSeconds(number(values, "window", quick ? 2 : 10, 1)),
         output.toAbsolutePath(), Path.of(values.getOrDefault("work", cache.resolve("bench").toString())).toAbsolutePath(),
-        path(values, "operator-jar", "operator.jar"), path(values, "s3proxy-jar", "s3proxy.jar"), List.of(args));
+        path(values, "operator-jar", "operator.jar"), path(values, "s3proxy-jar", "s3proxy.jar"),
+        Path.of(values.getOrDefault("mover-runtime", System.getProperty("java.home"))).toAbsolutePath(), List.of(args));
   }
 
   /** One of issue 12's trees, at {@code scale} of its size, or the tiny one of a quick run. */

@@ -71,7 +71,7 @@ final class Targets {
     String figure = String.format("worst %.2f× (%s, %s, %s); worst per scenario: %s", worst.ratioToBaseline(), worst.scenario(),
         worst.tree(), worst.server(), perScenario);
     return judgedData(what, figure, mover, r -> r.ratioToBaseline() <= MOVER_RATIO,
-        (worst.preliminary() ? "preliminary: the bash mover; " : "") + "fixed-path mover");
+        "fixed-path mover");
   }
 
   private Target secondTimestampedBackup() {
@@ -84,8 +84,7 @@ final class Targets {
     String figure = String.format("up to %.1f %% of the tree over the loopback (%s, %s: %,.0f of %,d bytes)",
         100 * shareSent(worst), worst.tree(), worst.server(), worst.loopbackBytes().median(), worst.treeBytes());
     return judgedData(what, figure, second, r -> shareSent(r) < SECOND_POINT_SHARE,
-        (worst.preliminary() ? "preliminary: the bash mover uploads every point in full; " : "")
-            + "loopback bytes include requests, listings and answers");
+        "loopback bytes include requests, listings and answers");
   }
 
   private static double shareSent(DataRecord record) {
@@ -104,7 +103,7 @@ final class Targets {
     String figure = movers.stream().map(m -> String.format("%s %s %.2f×", m.server(), m.scenario(), speedup.apply(m)))
         .collect(Collectors.joining(", "));
     return judgedData(what, figure, movers, m -> speedup.apply(m) >= VOLSYNC_SPEEDUP,
-        movers.stream().anyMatch(DataRecord::preliminary) ? "preliminary: the bash mover" : "");
+        "");
   }
 
   private static Optional<DataRecord> volSync(List<DataRecord> records, DataRecord mover) {

@@ -11,18 +11,20 @@ import java.util.Map;
 
 /**
  * Where the benchmark's parts are: the repository, the pinned rclone, MinIO ({@code hack/minio.sh}), the
- * S3Proxy jar, the packaged operator jar and the JDK running this harness.
+ * S3Proxy jar, the packaged operator jar, the Java runtime of the mover and the JDK running this harness.
  *
  * @param repo the repository root
  * @param operatorJar the operator's Spring Boot jar (as {@code app/Dockerfile} ships it)
  * @param s3proxyJar S3Proxy's jar-with-dependencies
+ * @param moverRuntime the Java runtime the mover runs on (hack/bench.sh builds a jlink image as the mover image's)
  */
-public record Tools(Path repo, Path operatorJar, Path s3proxyJar) {
+public record Tools(Path repo, Path operatorJar, Path s3proxyJar, Path moverRuntime) {
   private static final Duration MINIO_BUILD_TIMEOUT = Duration.ofMinutes(30);
 
   public Tools {
     requireFile(operatorJar, "the operator jar (--operator-jar; build it with mvn -pl app -am package -DskipTests)");
     requireFile(s3proxyJar, "the S3Proxy jar (--s3proxy-jar)");
+    requireFile(moverRuntime.resolve("bin/java"), "the mover's Java runtime (--mover-runtime)");
   }
 
   /** The pinned rclone, installed by hack/rclone.sh when needed. */

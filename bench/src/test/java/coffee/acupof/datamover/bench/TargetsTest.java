@@ -18,7 +18,7 @@ class TargetsTest {
   private static DataRecord record(String server, int files, String scenario, String contender, double median, double ratio,
       double loopbackBytes) {
     Summary one = Summary.of(List.of(loopbackBytes));
-    return new DataRecord(server, "small-files", files, files * 4096L, scenario, contender, contender.startsWith("mover"), false,
+    return new DataRecord(server, "small-files", files, files * 4096L, scenario, contender, contender.startsWith("mover"),
         median, median, median, 1, List.of(median), ratio, scenario, one, Summary.of(List.of(1.0)), Map.of());
   }
 

@@ -2,8 +2,9 @@ package coffee.acupof.datamover.bench.cluster;
 
 import coffee.acupof.datamover.bench.Prometheus;
 import coffee.acupof.datamover.testkit.ApiServer;
+import coffee.acupof.datamover.testkit.LocalCluster;
 import coffee.acupof.datamover.testkit.LocalExecutor;
-import coffee.acupof.datamover.testkit.MergePatch;
+import coffee.acupof.datamover.testkit.storage.LocalProvisioner;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -29,17 +30,19 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * The control-plane benchmark's cluster: its own etcd + kube-apiserver with the CRDs from {@code crd/},
- * kube-controller-manager with the garbage collector and PVC protection (so finished Jobs' pods and deleted
- * clones really go), and the test kit's {@link LocalExecutor} playing kubelet and Job controller for the mover
- * Jobs. The mover itself is a stand-in that reports success at once: this benchmark measures the operator, the
- * data-path benchmark measures the mover.
+ * The control-plane benchmark's cluster: its own etcd + kube-apiserver with the CRDs from {@code crd/}, and
+ * around it the test kit's {@link LocalCluster}: the real kube-controller-manager (Job controller, PV binder,
+ * garbage collector, PVC protection), the real kube-scheduler, and the played kubelet and CSI driver, whose
+ * {@link LocalExecutor} runs the mover pods as processes. The mover itself is a stand-in that reports success at
+ * once: this benchmark measures the operator, the data-path benchmark measures the mover.
  */
 final class BenchCluster implements AutoCloseable {
   static final String GROUP = "datamover.a-cup-of.coffee";
   static final String VERSION = "v1alpha1";
   static final String PLURAL = "datamovers";
   static final String SECRET = "s3";
+  private static final String STORAGE_CLASS = "csi-bench";
+  private static final Duration BIND_TIMEOUT = Duration.ofMinutes(10);
 
   /** A contract-v1 success result, written where the executor says ({@code MOVER_RESULT_FILE}) and printed. */
   private static final String STAND_IN_MOVER = """
@@ -51,13 +54,13 @@ final class BenchCluster implements AutoCloseable {
       """;
 
   private final ApiServer server;
-  private final ApiServer.ControllerManager controllerManager;
+  private final LocalCluster cluster;
   private final LocalExecutor executor;
   private final Path kubeconfig;
 
-  private BenchCluster(ApiServer server, ApiServer.ControllerManager controllerManager, LocalExecutor executor, Path kubeconfig) {
+  private BenchCluster(ApiServer server, LocalCluster cluster, LocalExecutor executor, Path kubeconfig) {
     this.server = server;
-    this.controllerManager = controllerManager;
+    this.cluster = cluster;
     this.executor = executor;
     this.kubeconfig = kubeconfig;
   }
@@ -67,13 +70,19 @@ final class BenchCluster implements AutoCloseable {
     ApiServer server = ApiServer.start();
     try {
       server.applyYaml(repo.resolve("crd"));
-      ApiServer.ControllerManager controllerManager =
-          server.startControllerManager("garbage-collector-controller", "persistentvolumeclaim-protection-controller");
-      LocalExecutor executor = LocalExecutor.builder(server.adminClient(), work.resolve("volumes"))
-          .namespace(runNamespace)
-          .command(List.of("sh", "-c", STAND_IN_MOVER, "stand-in-mover"))
-          .start();
-      return new BenchCluster(server, controllerManager, executor, server.writeKubeconfig(work.resolve("kubeconfig")));
+      LocalCluster cluster = LocalCluster.start(server, work.resolve("cluster"));
+      try {
+        LocalProvisioner.ensureStorageClass(server.adminClient(), STORAGE_CLASS, "Immediate");
+        LocalExecutor executor = LocalExecutor.builder(server.adminClient(), work)
+            .kubelet(cluster.kubelet())
+            .namespace(runNamespace)
+            .command(List.of("sh", "-c", STAND_IN_MOVER, "stand-in-mover"))
+            .start();
+        return new BenchCluster(server, cluster, executor, server.writeKubeconfig(work.resolve("kubeconfig")));
+      } catch (RuntimeException e) {
+        cluster.close();
+        throw e;
+      }
     } catch (RuntimeException e) {
       server.close();
       throw e;
@@ -114,7 +123,10 @@ final class BenchCluster implements AutoCloseable {
     }
   }
 
-  /** Creates {@code names} as PVCs of {@code namespace} and marks them Bound, as the PV controller would. */
+  /**
+   * Creates {@code names} as PVCs of {@code namespace} and waits until the real PV binder has bound each to the
+   * volume the played driver provisioned, so the runs measured do not wait for storage.
+   */
   void boundPvcs(String namespace, List<String> names) {
     CoreV1Api core = new CoreV1Api(client());
     try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
@@ -124,24 +136,42 @@ final class BenchCluster implements AutoCloseable {
           core.createNamespacedPersistentVolumeClaim(namespace, new V1PersistentVolumeClaim()
               .metadata(new V1ObjectMeta().name(name))
               .spec(new V1PersistentVolumeClaimSpec()
-                  .storageClassName("csi-bench")
+                  .storageClassName(STORAGE_CLASS)
                   .accessModes(List.of("ReadWriteOnce"))
                   .resources(new V1VolumeResourceRequirements().requests(Map.of("storage", Quantity.fromString("1Gi"))))))
               .execute();
-          MergePatch.apply(client(), "/api/v1/namespaces/" + namespace + "/persistentvolumeclaims/" + name + "/status",
-              "{\"status\":{\"phase\":\"Bound\",\"accessModes\":[\"ReadWriteOnce\"],\"capacity\":{\"storage\":\"1Gi\"}}}");
           return null;
         }));
       }
       for (Future<?> future : created) {
         future.get();
       }
+      awaitBound(core, namespace, names.size());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException("cannot create the source PVCs: " + e.getCause(), e.getCause());
     }
+  }
+
+  private static void awaitBound(CoreV1Api core, String namespace, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + BIND_TIMEOUT.toNanos();
+    long bound = 0;
+    while (System.nanoTime() < deadline) {
+      try {
+        bound = core.listNamespacedPersistentVolumeClaim(namespace).execute().getItems().stream()
+            .filter(pvc -> pvc.getStatus() != null && "Bound".equals(pvc.getStatus().getPhase())).count();
+      } catch (ApiException e) {
+        throw new IllegalStateException("cannot list the PVCs of " + namespace + ": " + e.getResponseBody(), e);
+      }
+      if (bound >= count) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException(bound + " of " + count + " source PVCs of " + namespace + " were bound after "
+        + BIND_TIMEOUT + ": see the provisioner and kube-controller-manager logs under the benchmark's work directory");
   }
 
   /** Creates a DataMover that backs up {@code sourcePvc} with the namespace's Secret, as the old README shows. */
@@ -180,7 +210,7 @@ final class BenchCluster implements AutoCloseable {
   @Override
   public void close() {
     executor.close();
-    controllerManager.close();
+    cluster.close();
     server.close();
   }
 }

@@ -77,8 +77,8 @@ public final class DataPathBench {
         RcloneContender.defaults(rclone),
         RcloneContender.volSync(rclone),
         RcloneContender.goOperator(rclone),
-        OurMover.fixedPath(tools.repo(), rclone),
-        OurMover.pointInTime(tools.repo(), rclone));
+        OurMover.fixedPath(tools.moverRuntime(), rclone),
+        OurMover.pointInTime(tools.moverRuntime(), rclone));
   }
 
   /** The contenders, the baseline first. */
@@ -291,14 +291,13 @@ public final class DataPathBench {
 
     private List<DataRecord> records() {
       List<DataRecord> records = new ArrayList<>();
-      boolean preliminary = OurMover.preliminary(tools.repo());
       samples.forEach((key, list) -> {
         String scenario = key.substring(0, key.indexOf('/'));
         String contenderName = key.substring(key.indexOf('/') + 1);
         Contender contender = contenders.stream().filter(c -> c.name().equals(contenderName)).findFirst().orElseThrow();
         Summary seconds = Summary.of(list.stream().map(Sample::seconds).toList());
         records.add(new DataRecord(server.name(), tree.name(), tree.files(), tree.bytes(), scenario, contenderName,
-            contender.ourMover(), contender.ourMover() && preliminary,
+            contender.ourMover(),
             seconds.median(), seconds.min(), seconds.max(), seconds.runs(), seconds.samples(),
             Double.NaN, scenario.equals(Scenario.SECOND_TIMESTAMPED.id()) ? Scenario.NOOP.id() : scenario,
             Summary.of(list.stream().map(s -> (double) s.loopbackBytes()).toList()),
@@ -328,7 +327,7 @@ public final class DataPathBench {
               && b.scenario().equals(r.baselineScenario()))
           .mapToDouble(DataRecord::medianSeconds).findFirst().orElse(Double.NaN);
       return new DataRecord(r.server(), r.tree(), r.treeFiles(), r.treeBytes(), r.scenario(), r.contender(), r.ourMover(),
-          r.preliminary(), r.medianSeconds(), r.minSeconds(), r.maxSeconds(), r.runs(), r.samplesSeconds(),
+          r.medianSeconds(), r.minSeconds(), r.maxSeconds(), r.runs(), r.samplesSeconds(),
           r.medianSeconds() / base, r.baselineScenario(), r.loopbackBytes(), r.s3Requests(), r.s3RequestsByOperation());
     }).toList();
   }
@@ -340,7 +339,7 @@ public final class DataPathBench {
   private MoverStart measureMoverStart(S3Target server) {
     Tree tiny = Tree.smallFiles(1, 4096);
     Path source = prepare(tiny);
-    OurMover mover = OurMover.fixedPath(tools.repo(), tools.rclone());
+    OurMover mover = OurMover.fixedPath(tools.moverRuntime(), tools.rclone());
     Destination destination = new Destination(server, bucket(mover), "mover-start");
     List<Double> starts = new ArrayList<>();
     List<Double> rss = new ArrayList<>();
@@ -363,7 +362,7 @@ public final class DataPathBench {
       }
       deleteRecursively(runDir);
     }
-    return new MoverStart(mover.description(), OurMover.preliminary(tools.repo()), Summary.of(starts), Summary.of(rss),
+    return new MoverStart(mover.description(), Summary.of(starts), Summary.of(rss),
         Summary.of(walls));
   }
 

@@ -10,7 +10,6 @@ import java.util.Map;
  *
  * @param ratioToBaseline this median divided by the baseline's median of {@code baselineScenario} on the same
  *     tree and server (1 for the baseline itself)
- * @param preliminary true for figures of the bash mover, which issue 8 replaces
  * @param loopbackBytes bytes sent over the loopback interface during the run (requests, data and answers)
  * @param s3Requests S3 requests the server counted during the run
  * @param s3RequestsByOperation median requests per S3 operation
@@ -23,7 +22,6 @@ public record DataRecord(
     String scenario,
     String contender,
     boolean ourMover,
-    boolean preliminary,
     double medianSeconds,
     double minSeconds,
     double maxSeconds,

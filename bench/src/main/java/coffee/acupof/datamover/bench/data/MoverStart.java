@@ -6,9 +6,8 @@ import coffee.acupof.datamover.bench.Summary;
  * The mover's own start-up cost, from a fixed-path backup of a one-file volume.
  *
  * @param mover how it was launched
- * @param preliminary true while that is the bash mover, which issue 8 replaces
  * @param startSeconds from launch until the mover started its first rclone process
  * @param peakRssBytes the highest resident memory of the mover process itself (its rclone children excluded)
  * @param wallSeconds the whole run
  */
-public record MoverStart(String mover, boolean preliminary, Summary startSeconds, Summary peakRssBytes, Summary wallSeconds) {}
+public record MoverStart(String mover, Summary startSeconds, Summary peakRssBytes, Summary wallSeconds) {}

@@ -1,6 +1,7 @@
 package coffee.acupof.datamover.bench.data;
 
 import coffee.acupof.datamover.bench.TimedCommand;
+import coffee.acupof.datamover.testkit.MoverCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,35 +9,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The DataMover mover run as its Job container would run it (contract v1: the old operator's S3 variables,
- * {@code MOVER_*}), on a fixed path or with one folder per point in time.
+ * The DataMover mover run as its Job container would run it (the contract's S3 variables, {@code MOVER_*}), on a
+ * fixed path or with one folder per point in time. It is started as the tests and the local executor start it
+ * ({@link MoverCommand}: its jar with the image's JVM options), on the Java runtime given, which
+ * {@code hack/bench.sh} builds with {@code jlink} from the image's module list.
  *
  * @param name short name for the results
  * @param timestamped {@code ADD_TIMESTAMP_PREFIX=true}
- * @param repo the repository root
+ * @param javaHome the Java runtime the mover runs on (a jlink image like the container's, or a JDK)
  * @param rclone the pinned rclone, first on the mover's PATH
  */
-record OurMover(String name, boolean timestamped, Path repo, Path rclone) implements Contender {
+record OurMover(String name, boolean timestamped, Path javaHome, Path rclone) implements Contender {
 
-  /**
-   * How the benchmark launches the mover: the one place to change when the Java mover lands (then
-   * {@code List.of(repo.resolve("hack/mover.sh").toString())}).
-   */
-  static List<String> launch(Path repo) {
-    return List.of("bash", repo.resolve("rclone-image/entrypoint.sh").toString());
+  static OurMover fixedPath(Path javaHome, Path rclone) {
+    return new OurMover("mover-fixed", false, javaHome, rclone);
   }
 
-  /** True while {@link #launch} runs the bash mover that issue 8 replaces: its figures are preliminary. */
-  static boolean preliminary(Path repo) {
-    return launch(repo).stream().anyMatch(part -> part.endsWith("entrypoint.sh"));
-  }
-
-  static OurMover fixedPath(Path repo, Path rclone) {
-    return new OurMover("mover-fixed", false, repo, rclone);
-  }
-
-  static OurMover pointInTime(Path repo, Path rclone) {
-    return new OurMover("mover-timestamped", true, repo, rclone);
+  static OurMover pointInTime(Path javaHome, Path rclone) {
+    return new OurMover("mover-timestamped", true, javaHome, rclone);
   }
 
   @Override
@@ -46,11 +36,8 @@ record OurMover(String name, boolean timestamped, Path repo, Path rclone) implem
 
   @Override
   public String description() {
-    List<String> shown = launch(repo).stream()
-        .map(part -> part.startsWith(repo.toString()) ? repo.relativize(Path.of(part)).toString() : part)
-        .toList();
-    return "`" + String.join(" ", shown) + " backup|restore` with ADD_TIMESTAMP_PREFIX=" + timestamped
-        + (preliminary(repo) ? " (the bash mover; preliminary until the Java mover lands)" : "");
+    return "`java @rclone-image/jvm-options -jar datamover-mover.jar backup|restore` on " + javaHome
+        + ", ADD_TIMESTAMP_PREFIX=" + timestamped;
   }
 
   @Override
@@ -70,7 +57,7 @@ record OurMover(String name, boolean timestamped, Path repo, Path rclone) implem
   }
 
   private TimedCommand command(String operation, Map<String, String> env, Path runDir) {
-    List<String> command = new ArrayList<>(launch(repo));
+    List<String> command = new ArrayList<>(MoverCommand.through(javaHome));
     command.add(operation);
     return new TimedCommand(command, env, runDir.resolve("run.log"));
   }

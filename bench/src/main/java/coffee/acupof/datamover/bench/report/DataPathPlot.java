@@ -60,7 +60,7 @@ public final class DataPathPlot {
     DefaultCategoryDataset dataset = new DefaultCategoryDataset();
     for (DataRecord r : records) {
       if (!r.contender().equals("rclone-defaults")) {
-        dataset.addValue(r.ratioToBaseline(), r.contender() + (r.preliminary() ? " (preliminary)" : ""), r.tree() + " · " + r.scenario());
+        dataset.addValue(r.ratioToBaseline(), r.contender(), r.tree() + " · " + r.scenario());
       }
     }
     CategoryAxis categories = new CategoryAxis();
