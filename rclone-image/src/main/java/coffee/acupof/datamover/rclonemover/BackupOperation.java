@@ -8,15 +8,20 @@ import java.util.Optional;
 /**
  * {@code backup}: list the volume once, check that this run may write where it is going (a claimed point in time
  * folder, or no other source's files at a fixed path), copy exactly the listed files (unchanged ones server-side
- * from the newest complete point of the same source), verify them with one listing, delete only what this
- * source wrote before and no longer has, and write the marker last.
+ * from the newest complete point of the same source), check from rclone's report of the copy that every file
+ * arrived with its size, delete only what this source wrote before and no longer has, and write the marker last.
  */
 public final class BackupOperation {
+
+  /** Files from this size on are copied server-side from an earlier point when unchanged. */
+  static final long SERVER_SIDE_COPY_MIN_SIZE = 1024 * 1024;
 
   private final Context ctx;
   private final Remote remote;
   private final RemoteConfig config;
   private final Settings settings;
+  private long deletedCount;
+  private String destination = "";
 
   private BackupOperation(Context ctx) {
     this.ctx = ctx;
@@ -41,11 +46,17 @@ public final class BackupOperation {
     /** Checks again after the copy; false when objects must not be deleted (others share the folder). */
     boolean beforeMarker(Path filesFrom0);
 
-    /** The objects to delete, given the current files and the remote listing after the copy. */
-    SortedFile deletions(SortedFile current, SortedFile remoteFiles);
+    /**
+     * The files of this source's previous marker at this place (path → the marker's JSON of the file), whose
+     * hashes still hold for files the copy left unchanged; empty when there is none.
+     */
+    SortedFile previousFiles();
 
-    /** Removes the run's bookkeeping after the marker. */
-    void finish();
+    /** The objects to delete, given the current files. */
+    SortedFile deletions(SortedFile current);
+
+    /** Writes the marker, then removes the run's bookkeeping (in-flight record or claim). */
+    void finish(Path marker);
 
     /** The marker below the root (e.g. {@code 2026-01-02-030405/.datamover/manifest.json}). */
     String markerSpecBelowRoot();
@@ -71,16 +82,8 @@ public final class BackupOperation {
     ctx.report().destination(config.display(sub)).pointInTime(point).put("runId", settings.runId());
 
     ctx.out().log("listing " + data);
-    Volume volume = Volume.read(remote, data);
-    if (volume.reservedEntry()) {
-      throw MoverFailure.refused("MOVER_DATA_DIR contains a top-level '.datamover' entry, which is reserved for the"
-          + " backup marker; rename it");
-    }
-    if (volume.fileCount() == 0 && !settings.allowEmptySource()) {
-      throw MoverFailure.refused("MOVER_DATA_DIR '" + data + "' contains no files; refusing to back up an empty"
-          + " volume (it may not be mounted). Set MOVER_ALLOW_EMPTY_SOURCE=true to back it up anyway");
-    }
-    remote.preflight();
+    // The remote is checked while the volume is listed; a refusal of the volume is still reported first.
+    Volume volume = Concurrently.alongside("preflight", remote::preflight, () -> checked(Volume.read(remote, data)));
 
     Target target = point.isPresent()
         ? new PointInTimeTarget(ctx, point.get())
@@ -90,36 +93,50 @@ public final class BackupOperation {
     Path filesFrom = Volume.filesFrom(remote, volume.files());
     ctx.out().log("copying " + volume.fileCount() + " files (" + volume.byteCount() + " bytes) from " + data + " to "
         + config.display(sub));
-    Rclone.Stats stats = copy(data, dest, volume, filesFrom, target.copyDest());
+    Transfer.Copied copied = copy(data, dest, volume, filesFrom, target.copyDest());
+    Rclone.Stats stats = copied.stats();
     ctx.report().put("uploadedBytes", Math.max(0, stats.bytes() - stats.serverSideCopyBytes()))
         .put("serverSideCopies", stats.serverSideCopies())
         .put("serverSideCopyBytes", stats.serverSideCopyBytes());
 
     // Claims first: a run that another one overtook must fail for that reason, whatever it finds below.
     boolean mayDelete = target.beforeMarker(filesFrom);
-    // One listing of the destination: every file arrived with its size, and the hashes for the marker.
-    SortedFile remoteFiles = listFiles(dest);
-    SortedFile verified = verifyArrived(volume.files(), remoteFiles);
+    checkArrived(volume.files(), copied.arrived());
+    SortedFile recorded = withHashes(dest, volume.files(), copied.transferred(), target.previousFiles());
     if (mayDelete) {
-      deleteObjects(dest, target.deletions(volume.files(), remoteFiles));
+      deleteObjects(dest, target.deletions(volume.files()));
     }
 
     ctx.out().log("writing the completion marker");
     Path marker = remote.temp("manifest.json");
     Manifest.write(marker, new Manifest.Header(Manifest.KIND, settings.source(), Optional.of(settings.runId()),
-        target.layout(), point, config.display(sub), config.encrypted(), started, ctx.now(), ctx.rcloneVersion(),
-        volume.fileCount(), volume.byteCount(), volume.directories().size()), volume.directories(), verified);
-    remote.upload(marker, config.at(target.markerSpecBelowRoot()));
-    target.finish();
+        target.layout(), point, config.display(sub), config.encrypted(), started, ctx.now(),
+        ctx.rcloneVersion().get(), volume.fileCount(), volume.byteCount(), volume.directories().size()),
+        volume.directories(), recorded);
+    target.finish(marker);
 
     String message = "backed up " + data + " to " + config.display(sub) + ": " + ctx.report().files()
         + " file(s), " + ctx.report().bytes() + " byte(s) transferred (" + stats.serverSideCopies()
         + " copied server-side), " + deletedCount + " deleted; the backup holds " + volume.fileCount() + " file(s), "
         + volume.byteCount() + " byte(s)";
     if (settings.verifyAfterBackup()) {
-      message += "; " + VerifyOperation.verify(ctx, new RestorePoint(sub, point, target.markerSpecBelowRoot()));
+      message += "; " + VerifyOperation.verify(ctx,
+          new RestorePoint(sub, point, Optional.of(target.markerSpecBelowRoot()), Optional.of(marker)));
     }
     return message;
+  }
+
+  /** Refuses a volume with the reserved top-level entry, and an empty one unless that is allowed. */
+  private Volume checked(Volume volume) {
+    if (volume.reservedEntry()) {
+      throw MoverFailure.refused("MOVER_DATA_DIR contains a top-level '.datamover' entry, which is reserved for the"
+          + " backup marker; rename it");
+    }
+    if (volume.fileCount() == 0 && !settings.allowEmptySource()) {
+      throw MoverFailure.refused("MOVER_DATA_DIR '" + settings.dataDir() + "' contains no files; refusing to back up"
+          + " an empty volume (it may not be mounted). Set MOVER_ALLOW_EMPTY_SOURCE=true to back it up anyway");
+    }
+    return volume;
   }
 
   /**
@@ -127,69 +144,91 @@ public final class BackupOperation {
    * size and MD5 match it are copied server-side ({@code --copy-dest --checksum}); smaller files are uploaded
    * (one request either way, and checking the earlier copy would cost two more).
    */
-  private Rclone.Stats copy(Path data, String dest, Volume volume, Path filesFrom, Optional<String> copyDest) {
+  private Transfer.Copied copy(Path data, String dest, Volume volume, Path filesFrom, Optional<String> copyDest) {
     String what = "copy to " + destination;
     if (copyDest.isEmpty()) {
-      return Transfer.copy(ctx, data.toString(), dest, filesFrom, what, List.of("--metadata"));
+      return Transfer.copy(ctx, data.toString(), dest, filesFrom, what, List.of("--links", "--metadata"));
     }
     Path small = Volume.filesFrom(remote, volume.files(),
         e -> Manifest.File.parse(e.value()).size() < SERVER_SIDE_COPY_MIN_SIZE);
     Path large = Volume.filesFrom(remote, volume.files(),
         e -> Manifest.File.parse(e.value()).size() >= SERVER_SIDE_COPY_MIN_SIZE);
-    Rclone.Stats uploaded = Transfer.copy(ctx, data.toString(), dest, small, what, List.of("--metadata"));
-    Rclone.Stats copied = Transfer.copy(ctx, data.toString(), dest, large, what,
-        List.of("--metadata", "--copy-dest", config.at(copyDest.get()), "--checksum"));
-    Rclone.Stats both = uploaded.plus(copied);
+    Transfer.Copied uploaded = Transfer.copy(ctx, data.toString(), dest, small, what, List.of("--links", "--metadata"));
+    Transfer.Copied copied = Transfer.copy(ctx, data.toString(), dest, large, what,
+        List.of("--links", "--metadata", "--copy-dest", config.at(copyDest.get()), "--checksum"));
+    Rclone.Stats both = uploaded.stats().plus(copied.stats());
     ctx.report().transferred(both);
-    return both;
-  }
-
-  /** Files from this size on are copied server-side from an earlier point when unchanged. */
-  static final long SERVER_SIDE_COPY_MIN_SIZE = 1024 * 1024;
-
-  private long deletedCount;
-  private String destination = "";
-
-  /**
-   * Lists the files under {@code dest} (without the mover's own folder) into a sorted file: path → size and MD5.
-   * A fixed path may hold other data; the listing is still one recursive listing.
-   */
-  private SortedFile listFiles(String dest) {
-    SortedFile.Builder files = SortedFile.builder(remote.work());
-    remote.lsjson(dest, "-R", "--files-only", "--no-modtime", "--hash", "--hash-type", "MD5",
-            "--exclude", "/" + Catalog.META + "/**")
-        .ifPresent(listing -> {
-          Listing.read(listing, e -> files.add(e.path(), Listing.Stored.of(e).value()));
-          Volume.delete(listing);
-        });
-    return files.build();
+    return new Transfer.Copied(both,
+        SortedFile.builder(remote.work()).addAll(uploaded.arrived()).addAll(copied.arrived()).build(),
+        SortedFile.builder(remote.work()).addAll(uploaded.transferred()).addAll(copied.transferred()).build());
   }
 
   /**
-   * Checks that every file of the volume is in the remote with its size (rclone skips files that vanished during
-   * the copy); returns the marker's file entries with the MD5 the remote keeps.
+   * Checks, from rclone's report of the copy, that every file of the volume is at the destination with the size
+   * the volume listing gave (rclone skips files that vanished before it listed them, and fails a file that changes
+   * while it is read).
    */
-  private SortedFile verifyArrived(SortedFile local, SortedFile remoteFiles) {
-    SortedFile.Builder verified = SortedFile.builder(remote.work());
+  private void checkArrived(SortedFile local, SortedFile arrived) {
     long[] bad = {0};
     String[] first = {null};
-    local.leftJoin(remoteFiles, (mine, listed) -> {
-      Manifest.File file = Manifest.File.parse(mine.value());
-      Optional<Listing.Stored> stored = listed.map(e -> Listing.Stored.parse(e.value()));
-      if (stored.isEmpty() || stored.get().size() != file.size()) {
+    local.leftJoin(arrived, (mine, reported) -> {
+      long size = Manifest.File.parse(mine.value()).size();
+      if (reported.isEmpty() || Listing.Stored.parse(reported.get().value()).size() != size) {
         bad[0]++;
-        first[0] = first[0] == null ? file.path() : first[0];
+        first[0] = first[0] == null ? mine.key() : first[0];
       }
-      Optional<String> md5 = stored.flatMap(Listing.Stored::md5);
-      verified.add(file.path(), new Manifest.File(file.path(), file.size(), file.mode(), file.uid(), file.gid(),
-          file.link(), md5).json());
     });
     if (bad[0] > 0) {
       ctx.report().errors(ctx.report().errors() + bad[0]);
       throw MoverFailure.transfer(bad[0] + " file(s) did not reach " + destination + " with the expected size (first: '"
           + first[0] + "'); the source changed during the backup? Rerun it");
     }
-    return verified.build();
+  }
+
+  /**
+   * The marker's file entries with the MD5 the remote keeps for each object: carried over from the previous marker
+   * for files the copy left unchanged, looked up for the others (those it transferred) in one listing of just those
+   * files. Encrypted remotes keep no hashes.
+   */
+  private SortedFile withHashes(String dest, SortedFile files, SortedFile transferred, SortedFile previous) {
+    if (config.encrypted()) {
+      return files;
+    }
+    SortedFile.Builder untouched = SortedFile.builder(remote.work());
+    SortedFile.Builder lookUp = SortedFile.builder(remote.work()).addAll(transferred);
+    files.leftJoin(transferred, (file, copied) -> {
+      if (copied.isEmpty()) {
+        untouched.add(file.key(), file.value());
+      }
+    });
+    SortedFile.Builder hashes = SortedFile.builder(remote.work());
+    untouched.build().leftJoin(previous, (file, before) -> {
+      Optional<Manifest.File> earlier = before.map(e -> Manifest.File.parse(e.value()));
+      if (earlier.isPresent() && earlier.get().md5().isPresent()
+          && earlier.get().size() == Manifest.File.parse(file.value()).size()) {
+        hashes.add(file.key(), earlier.get().md5().get());
+      } else {
+        lookUp.add(file.key());
+      }
+    });
+    SortedFile missing = lookUp.build();
+    if (!missing.isEmpty()) {
+      Path list = Volume.filesFrom(remote, missing);
+      List<String> flags = new java.util.ArrayList<>(List.of("-R", "--files-only", "--no-modtime", "--hash",
+          "--hash-type", "MD5", "--files-from0", list.toString()));
+      if (missing.size() * 10 <= files.size()) {
+        flags.add("--no-traverse"); // a few files: one request per object instead of listing their directories
+      }
+      remote.lsjson(dest, flags.toArray(String[]::new)).ifPresent(listing -> Listing.read(listing,
+          e -> e.md5().ifPresent(md5 -> hashes.add(e.path(), md5))));
+    }
+    SortedFile.Builder recorded = SortedFile.builder(remote.work());
+    files.leftJoin(hashes.build(), (file, md5) -> {
+      Manifest.File f = Manifest.File.parse(file.value());
+      recorded.add(f.path(), new Manifest.File(f.path(), f.size(), f.mode(), f.uid(), f.gid(), f.link(),
+          md5.map(SortedFile.Entry::value)).json());
+    });
+    return recorded.build();
   }
 
   private void deleteObjects(String dest, SortedFile deletions) {

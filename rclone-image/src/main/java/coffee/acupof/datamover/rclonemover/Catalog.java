@@ -1,5 +1,10 @@
 package coffee.acupof.datamover.rclonemover;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,7 +35,10 @@ public record Catalog(List<Point> points, List<FixedSource> fixed) {
   /** A fixed-path source ({@code .datamover/sources/<id>/}). */
   public record FixedSource(String id, boolean complete) {}
 
-  /** Lists {@code root}: two rclone calls, whatever the number of files. */
+  /**
+   * Lists {@code root}: two rclone calls, whatever the number of files. The second descends only into the point in
+   * time folders' and the fixed-path sources' {@code .datamover/} (not into the data of a fixed path).
+   */
   public static Catalog read(Remote remote) {
     String root = remote.config().root();
     TreeSet<String> names = new TreeSet<>(Comparator.reverseOrder());
@@ -39,13 +47,23 @@ public record Catalog(List<Point> points, List<FixedSource> fixed) {
         names.add(dir.path());
       }
     }
+    List<String> rules = new ArrayList<>();
+    for (String name : names) {
+      rules.add("/" + name + "/" + META + "/" + MARKER);
+      rules.add("/" + name + "/" + META + "/" + CLAIMS + "/*.json");
+    }
+    rules.add("/" + META + "/" + SOURCES + "/*/*.json");
+    Path includeFrom = remote.temp("catalog-include.txt");
+    try {
+      Files.write(includeFrom, rules, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     Map<String, Boolean> markers = new TreeMap<>();
     Map<String, List<Claims.Claim>> claims = new TreeMap<>();
     Map<String, Boolean> sources = new TreeMap<>();
     for (Listing.Entry f : remote.entries(root, "-R", "--files-only", "--max-depth", "4", "--use-server-modtime",
-        "--include", "/*/" + META + "/" + MARKER,
-        "--include", "/*/" + META + "/" + CLAIMS + "/*.json",
-        "--include", "/" + META + "/" + SOURCES + "/*/*.json")) {
+        "--include-from", includeFrom.toString())) {
       String[] parts = f.path().split("/");
       if (parts.length == 3 && parts[1].equals(META) && parts[2].equals(MARKER)) {
         markers.put(parts[0], true);

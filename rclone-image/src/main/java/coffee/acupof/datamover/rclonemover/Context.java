@@ -4,13 +4,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.function.Supplier;
 
 /**
  * What every operation gets: the parsed settings and remote, rclone behind {@link Remote}, the private temp dir,
  * the output, the clock, and the report that becomes the result.
+ *
+ * @param rcloneVersion rclone's version, e.g. {@code v1.75.2} (asked for while the operation starts; {@code get}
+ *     waits for the answer)
  */
 public record Context(Settings settings, Env env, Remote remote, Path work, Output out, Clock clock, Report report,
-    String rcloneVersion) {
+    Supplier<String> rcloneVersion) {
 
   public RemoteConfig config() {
     return remote.config();

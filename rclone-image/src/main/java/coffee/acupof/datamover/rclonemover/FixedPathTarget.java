@@ -11,7 +11,9 @@ import java.util.TreeMap;
  * A backup into a fixed path that other sources (and other tools) may share. This source owns exactly the files
  * its markers and in-flight records list: it deletes only those, never writes a file that another source's
  * records list (refused, exit 4, before anything is written), and records everything it may write
- * ({@code inflight.json}) before writing it, so an interrupted run leaves nothing unknown behind.
+ * ({@code inflight.json}) before writing it, so an interrupted run leaves nothing unknown behind. When every
+ * current name is already in the previous marker (and no interrupted run left a record), that marker, moved to
+ * {@code inflight.json}, is that record: the other sources already saw those names.
  */
 final class FixedPathTarget implements BackupOperation.Target {
 
@@ -38,20 +40,30 @@ final class FixedPathTarget implements BackupOperation.Target {
 
   @Override
   public void prepare(Volume volume) {
-    Map<String, List<String>> records = records();
+    // This source's marker is read while the records are listed (an empty file when there is none).
+    Concurrently.Both<Path, Map<String, List<String>>> read = Concurrently.both("marker",
+        () -> remote.cat(ctx.config().at(meta(Catalog.MARKER)), Optional.empty()), this::records);
+    Map<String, List<String>> records = read.foreground();
     List<String> mine = records.getOrDefault(sourceId, List.of());
     boolean hadMarker = mine.contains(Catalog.MARKER);
-    previous = hadMarker ? paths(meta(Catalog.MARKER), true) : SortedFile.empty(remote.work());
+    previous = hadMarker ? previousMarker(read.background()) : SortedFile.empty(remote.work());
     Optional<Path> inflightBytes = mine.contains(Catalog.INFLIGHT)
         ? Optional.of(remote.cat(ctx.config().at(meta(Catalog.INFLIGHT)), Optional.empty())) : Optional.empty();
-    previousInflight = inflightBytes.map(this::paths).orElseGet(() -> SortedFile.empty(remote.work()));
+    previousInflight = inflightBytes.map(this::files).orElseGet(() -> SortedFile.empty(remote.work()));
 
     DeletionGuard.check(previous.countMinus(volume.files()), previous.size(), ctx.settings().maxDeletePercent(),
         ctx.settings().source(), where).ifPresent(message -> {
           throw MoverFailure.refused(message);
         });
-    refuseClashes(volume.files(), records);
+    others = refuseClashes(volume.files(), records);
 
+    if (hadMarker && inflightBytes.isEmpty() && !previous.isEmpty() && volume.files().countMinus(previous) == 0) {
+      // No new name: the previous marker lists everything this source may own here, and other sources saw it
+      // before they recorded theirs. Moving it records that and removes the marker in one step.
+      remote.move(ctx.config().at(meta(Catalog.MARKER)), ctx.config().at(meta(Catalog.INFLIGHT)),
+          "the previous marker to " + meta(Catalog.INFLIGHT));
+      return;
+    }
     // Everything this source may own here is recorded before anything is written.
     Path inflight = remote.temp("inflight.json");
     Manifest.writeInflight(inflight, ctx.settings().source(), ctx.settings().runId(), started,
@@ -101,7 +113,7 @@ final class FixedPathTarget implements BackupOperation.Target {
       for (String name : source.getValue()) {
         if (name.equals(Catalog.MARKER) || name.equals(Catalog.INFLIGHT)) {
           String spec = Catalog.sourceDir(source.getKey()) + "/" + name;
-          paths(remote.cat(ctx.config().at(spec), Optional.empty())).forEach(e -> theirs.add(e.key()));
+          files(remote.cat(ctx.config().at(spec), Optional.empty())).forEach(e -> theirs.add(e.key()));
         }
       }
       SortedFile their = theirs.build();
@@ -116,11 +128,12 @@ final class FixedPathTarget implements BackupOperation.Target {
     return all.build();
   }
 
-  private SortedFile paths(String belowRoot, boolean lenient) {
+  /** The files of this source's previous marker; none (with a warning) when it is not readable. */
+  private SortedFile previousMarker(Path marker) {
     try {
-      return paths(remote.cat(ctx.config().at(belowRoot), Optional.empty()));
+      return files(marker);
     } catch (MoverFailure e) {
-      if (!lenient || e.kind() != MoverFailure.Kind.REFUSED) {
+      if (e.kind() != MoverFailure.Kind.REFUSED) {
         throw e;
       }
       ctx.out().log("warning: the previous marker of this source is not readable; its files are not deleted");
@@ -128,11 +141,11 @@ final class FixedPathTarget implements BackupOperation.Target {
     }
   }
 
-  /** The {@code files} paths of a marker or in-flight record. */
-  private SortedFile paths(Path record) {
-    SortedFile.Builder paths = SortedFile.builder(remote.work());
-    Manifest.read(record, f -> paths.add(f.path()), d -> { }, where);
-    return paths.build();
+  /** The {@code files} of a marker or in-flight record: path → the entry's JSON. */
+  private SortedFile files(Path record) {
+    SortedFile.Builder files = SortedFile.builder(remote.work());
+    Manifest.read(record, f -> files.add(f.path(), f.json()), d -> { }, where);
+    return files.build();
   }
 
   @Override
@@ -146,7 +159,12 @@ final class FixedPathTarget implements BackupOperation.Target {
   }
 
   @Override
-  public SortedFile deletions(SortedFile current, SortedFile remoteFiles) {
+  public SortedFile previousFiles() {
+    return previous;
+  }
+
+  @Override
+  public SortedFile deletions(SortedFile current) {
     SortedFile owned = SortedFile.builder(remote.work()).addAll(previous).addAll(previousInflight).build();
     SortedFile.Builder gone = SortedFile.builder(remote.work());
     owned.minus(current, gone::add);
@@ -156,8 +174,9 @@ final class FixedPathTarget implements BackupOperation.Target {
   }
 
   @Override
-  public void finish() {
-    if (!remote.deleteFile(ctx.config().at(meta(Catalog.INFLIGHT)))) {
+  public void finish(Path marker) {
+    if (!remote.writeThenDelete(marker, ctx.config().at(Catalog.sourceDir(sourceId)), Catalog.MARKER,
+        Catalog.INFLIGHT)) {
       ctx.out().log("warning: could not remove " + meta(Catalog.INFLIGHT) + " (harmless)");
     }
   }

@@ -49,6 +49,8 @@ public final class Main {
     String raw = args.length > 0 && !args[0].isEmpty() ? args[0] : env.get("MOVER_OPERATION", "backup");
     Report report = new Report(raw.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_-]", ""));
     Path work = null;
+    RcloneCalls calls = new RcloneCalls();
+    Concurrently.Pending<String> version = null;
     int code;
     String message;
     try {
@@ -63,16 +65,17 @@ public final class Main {
       rcloneEnv.putIfAbsent("RCLONE_CACHE_DIR", work.resolve("cache").toString());
       rcloneEnv.putIfAbsent("XDG_CACHE_HOME", work.resolve("cache").toString());
       RcloneProcess bare = new RcloneProcess(rcloneBinary, List.of(), rcloneEnv, masker, stderr,
-          stats -> out.line(Transfer.progressLine(operation.id(), stats)), termination);
-      String version = version(bare, work);
-      report.rcloneVersion(version);
+          stats -> out.line(Transfer.progressLine(operation.id(), stats)), termination, calls);
+      Path versionDir = work;
+      version = Concurrently.start("version", () -> version(bare, versionDir));
       Settings settings = Settings.parse(operation, env, clock);
       RemoteConfig config = RemoteConfig.parse(env, bare, work, masker);
       Map<String, String> configured = new HashMap<>(rcloneEnv);
       configured.putAll(config.environment());
       Rclone rclone = bare.withFlags(config.flags(), configured);
       report.destination(config.display(""));
-      Context ctx = new Context(settings, env, new Remote(rclone, config, work), work, out, clock, report, version);
+      Context ctx = new Context(settings, env, new Remote(rclone, config, work), work, out, clock, report,
+          version);
       message = switch (operation) {
         case BACKUP -> BackupOperation.run(ctx);
         case RESTORE -> RestoreOperation.run(ctx);
@@ -98,11 +101,18 @@ public final class Main {
         e.printStackTrace(stderr);
       }
     } finally {
+      if (version != null) {
+        report.rcloneVersion(version.orElse(""));
+      }
       deleteTree(work);
     }
     message = oneLine(masker.mask(message));
     if (code != 0) {
       out.log(message);
+    }
+    if (calls.count() > 0) {
+      out.log(calls.summary() + " of " + String.format(java.util.Locale.ROOT, "%.2f s",
+          (System.nanoTime() - start) / 1e9));
     }
     String json = masker.mask(report.toJson(code, message, (System.nanoTime() - start) / 1_000_000_000L));
     writeResultFile(env, json);

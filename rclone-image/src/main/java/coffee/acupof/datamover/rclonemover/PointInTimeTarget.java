@@ -41,6 +41,16 @@ final class PointInTimeTarget implements BackupOperation.Target {
 
   @Override
   public void prepare(Volume volume) {
+    // Reads only: looked up while the folder is claimed.
+    copyDest = Concurrently.both("copy-dest", this::previousPoint, () -> {
+      claim();
+      return true;
+    }).background();
+    copyDest.ifPresent(p -> ctx.out().log("unchanged files are copied server-side from " + ctx.config().display(p)));
+  }
+
+  /** Claims the folder (issue 7's protocol) and removes a marker that an earlier attempt of this run wrote. */
+  private void claim() {
     // Streamed: the top level of a point may hold as many entries as the volume's root directory.
     boolean[] found = new boolean[2];
     remote.lsjson(ctx.config().at(point), "--max-depth", "1").ifPresent(listing -> Listing.read(listing, e -> {
@@ -81,8 +91,6 @@ final class PointInTimeTarget implements BackupOperation.Target {
     if (hasMarker) {
       remote.deleteFileOrFail(ctx.config().at(Catalog.markerOf(point)), "the previous marker of " + folder);
     }
-    copyDest = previousPoint();
-    copyDest.ifPresent(p -> ctx.out().log("unchanged files are copied server-side from " + ctx.config().display(p)));
   }
 
   /** The newest complete point of the same source, when the remote can copy server-side. */
@@ -91,7 +99,9 @@ final class PointInTimeTarget implements BackupOperation.Target {
     List<Catalog.Point> candidates = catalog.points().stream()
         .filter(Catalog.Point::complete).filter(p -> !p.name().equals(point)).limit(3).toList();
     // Without hashes (crypt) unchanged files could only be recognised by size and time: upload them instead.
-    if (candidates.isEmpty() || ctx.config().encrypted() || !remote.copiesServerSide(ctx.config().root())) {
+    // S3 (form a) copies server-side; other backends are asked.
+    if (candidates.isEmpty() || ctx.config().encrypted()
+        || (ctx.config().bucket().isEmpty() && !remote.copiesServerSide(ctx.config().root()))) {
       return Optional.empty();
     }
     for (Catalog.Point candidate : candidates) {
@@ -156,17 +166,27 @@ final class PointInTimeTarget implements BackupOperation.Target {
   }
 
   @Override
-  public SortedFile deletions(SortedFile current, SortedFile remoteFiles) {
+  public SortedFile previousFiles() {
+    return SortedFile.empty(remote.work());
+  }
+
+  /** On a retry, what an earlier attempt of this run wrote into the folder and the source no longer has. */
+  @Override
+  public SortedFile deletions(SortedFile current) {
     SortedFile.Builder stale = SortedFile.builder(remote.work());
     if (dataPresent) {
-      remoteFiles.minus(current, stale::add);
+      SortedFile.Builder there = SortedFile.builder(remote.work());
+      remote.lsjson(ctx.config().at(point), "-R", "--files-only", "--no-modtime",
+          "--exclude", "/" + Catalog.META + "/**").ifPresent(listing -> Listing.read(listing, e -> there.add(e.path())));
+      there.build().minus(current, stale::add);
     }
     return stale.build();
   }
 
   @Override
-  public void finish() {
-    if (!remote.deleteFile(claimObject())) {
+  public void finish(Path marker) {
+    if (!remote.writeThenDelete(marker, ctx.config().at(point + "/" + Catalog.META), Catalog.MARKER,
+        Catalog.CLAIMS + "/" + myKey + ".json")) {
       ctx.out().log("warning: could not remove this run's claim " + claimsDir() + "/" + myKey + ".json (harmless)");
     }
   }

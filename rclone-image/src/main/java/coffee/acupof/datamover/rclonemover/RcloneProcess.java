@@ -37,14 +37,16 @@ public final class RcloneProcess implements Rclone {
   private final PrintStream log;
   private final Consumer<Stats> progress;
   private final Termination termination;
+  private final RcloneCalls calls;
 
   /**
    * @param binary the rclone executable
    * @param flags flags put before every command (config file, JSON log, CA bundle)
    * @param environment rclone's complete environment
+   * @param calls where each call's command and duration are recorded
    */
   public RcloneProcess(Path binary, List<String> flags, Map<String, String> environment, Masker masker,
-      PrintStream log, Consumer<Stats> progress, Termination termination) {
+      PrintStream log, Consumer<Stats> progress, Termination termination, RcloneCalls calls) {
     this.binary = binary;
     this.flags = List.copyOf(flags);
     this.environment = Map.copyOf(environment);
@@ -52,11 +54,12 @@ public final class RcloneProcess implements Rclone {
     this.log = log;
     this.progress = progress;
     this.termination = termination;
+    this.calls = calls;
   }
 
   /** The same binary and environment with other flags (the flags depend on the parsed configuration). */
   public RcloneProcess withFlags(List<String> newFlags, Map<String, String> newEnvironment) {
-    return new RcloneProcess(binary, newFlags, newEnvironment, masker, log, progress, termination);
+    return new RcloneProcess(binary, newFlags, newEnvironment, masker, log, progress, termination, calls);
   }
 
   @Override
@@ -76,6 +79,7 @@ public final class RcloneProcess implements Rclone {
       builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
     Process process;
+    long started = System.nanoTime();
     try {
       process = builder.start();
     } catch (IOException e) {
@@ -105,6 +109,9 @@ public final class RcloneProcess implements Rclone {
       return new Outcome(code, reader.stats, List.copyOf(reader.errors), reader.lastMessage);
     } finally {
       termination.finished(process);
+      long took = System.nanoTime() - started;
+      String name = call.args().stream().filter(a -> a.matches("[a-z][a-z0-9]*")).findFirst().orElse("rclone");
+      calls.record(name, took);
     }
   }
 

@@ -115,6 +115,41 @@ public final class Remote {
     upload(file, spec);
   }
 
+  /** Renames one object (server-side where the backend can), or fails the run. */
+  public void move(String from, String to, String what) {
+    Rclone.Outcome outcome = rclone.run(Rclone.Call.of("moveto", from, to));
+    if (!outcome.ok()) {
+      throw MoverFailure.transfer("could not move " + what + ": " + explain(outcome));
+    }
+  }
+
+  /**
+   * Uploads {@code file} as {@code dir/name} and then, only once it is written, deletes {@code dir/obsolete}, in one
+   * rclone run: a sync of a folder holding just {@code name} that considers only these two names and deletes after
+   * transferring (never after an error). Fails the run when the upload failed.
+   *
+   * @return false when the upload succeeded but {@code obsolete} could not be deleted
+   */
+  public boolean writeThenDelete(Path file, String dir, String name, String obsolete) {
+    Path folder = temp("write");
+    try {
+      Files.createDirectories(folder);
+      Files.copy(file, folder.resolve(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Rclone.Outcome outcome = rclone.run(Rclone.Call.of("sync", folder.toString(), dir, "--include", "/" + name,
+        "--include", "/" + obsolete, "--delete-after", "--stats", "1h", "--stats-log-level", "NOTICE"));
+    if (outcome.ok()) {
+      return true;
+    }
+    if (outcome.stats().transfers() == 1) {
+      return false;
+    }
+    throw MoverFailure.transfer("could not write " + config.display(displayPart(RemoteConfig.join(dir, name)))
+        + ": " + explain(outcome));
+  }
+
   /** Deletes one object; true when it is gone (also when it was not there). */
   public boolean deleteFile(String spec) {
     Rclone.Outcome outcome = rclone.run(Rclone.Call.of("deletefile", spec));

@@ -31,48 +31,100 @@ public final class RestoreOperation {
   public static String run(Context ctx) {
     Settings settings = ctx.settings();
     Path data = settings.dataDir();
+    checkUnverifiedRequest(settings);
     checkTarget(settings);
     ctx.remote().preflight();
     ctx.report().destination(ctx.config().display(""));
-    RestorePoint point = RestorePoint.select(ctx);
+    RestorePoint point = RestorePoint.select(ctx, settings.allowUnverifiedBackup());
     String from = ctx.config().display(point.sub());
-    ctx.report().destination(from).pointInTime(point.pointInTime());
+    ctx.report().destination(from).pointInTime(point.pointInTime()).put("verified", point.verified());
+    if (!point.verified()) {
+      return unverified(ctx, point, from);
+    }
 
-    Path markerFile = ctx.remote().cat(ctx.config().at(point.marker()), Optional.empty());
+    Path markerFile = point.markerFile(ctx);
     SortedFile.Builder files = SortedFile.builder(ctx.work());
     SortedFile.Builder dirs = SortedFile.builder(ctx.work());
     Manifest.read(markerFile, f -> files.add(f.path(), f.json()), d -> dirs.add(d.path(), d.json()), from);
     SortedFile wanted = files.build();
     SortedFile directories = dirs.build();
 
+    createTarget(data);
+    ctx.out().log("restoring " + wanted.size() + " files from " + from + " into " + data);
+    copyAndCheck(ctx, point, from, wanted, List.of("--links"), "the backup was modified after it completed");
+    PosixMetadata.apply(ctx.out(), data, wanted, directories);
+    return "restored " + from + " into " + data + ": " + ctx.report().files() + " file(s), " + ctx.report().bytes()
+        + " byte(s) transferred; the backup holds " + wanted.size() + " file(s)";
+  }
+
+  /**
+   * A named folder without completion marker ({@code MOVER_ALLOW_UNVERIFIED_BACKUP=true}, e.g. a backup of the Go
+   * DataMover Operator, written by plain {@code rclone sync}): every object in it is copied as it is (no symlink
+   * translation, no POSIX metadata, which such a backup does not have) and checked to have arrived with the size
+   * the listing gave. Whether the folder holds the whole backup cannot be known; the result says so.
+   */
+  private static String unverified(Context ctx, RestorePoint point, String from) {
+    Path data = ctx.settings().dataDir();
+    String warning = from + " has no completion marker: its completeness cannot be checked (a backup that was"
+        + " interrupted looks the same); restoring every object in it as listed because"
+        + " MOVER_ALLOW_UNVERIFIED_BACKUP=true";
+    ctx.out().log("WARNING: " + warning);
+    SortedFile.Builder listed = SortedFile.builder(ctx.work());
+    ctx.remote().lsjson(ctx.config().at(point.sub()), "-R", "--files-only", "--no-modtime",
+        "--exclude", "/" + Catalog.META + "/**").ifPresent(l -> Listing.read(l, e -> listed.add(e.path(),
+            new Manifest.File(e.path(), e.size(), Optional.empty(), Optional.empty(), Optional.empty(), false,
+                Optional.empty()).json())));
+    SortedFile wanted = listed.build();
+    if (wanted.isEmpty()) {
+      throw MoverFailure.refused(from + " holds no objects; nothing to restore");
+    }
+    createTarget(data);
+    ctx.out().log("restoring " + wanted.size() + " objects from " + from + " into " + data + " (unverified)");
+    copyAndCheck(ctx, point, from, wanted, List.of(), "objects changed while they were restored");
+    return "restored " + from + " into " + data + " UNVERIFIED: " + ctx.report().files() + " file(s), "
+        + ctx.report().bytes() + " byte(s) transferred, each with its listed size; the folder has no completion"
+        + " marker, so whether it holds the complete backup could not be checked";
+  }
+
+  /** Copies exactly {@code wanted} (path → marker entry) into the volume; fails unless each arrived with its size. */
+  private static void copyAndCheck(Context ctx, RestorePoint point, String from, SortedFile wanted, List<String> flags,
+      String cause) {
+    Path filesFrom = Volume.filesFrom(ctx.remote(), wanted);
+    Transfer.Copied copied = Transfer.copy(ctx, ctx.config().at(point.sub()), ctx.settings().dataDir().toString(),
+        filesFrom, "restore from " + from, flags);
+    // rclone skips names missing in the remote; it checks the size of every file it copies.
+    Mismatch mismatch = Mismatch.of(wanted, copied.arrived());
+    if (mismatch.count() > 0) {
+      ctx.report().errors(ctx.report().errors() + mismatch.count());
+      throw MoverFailure.transfer(mismatch.count() + " file(s) of the backup are missing or have the wrong size in "
+          + from + " (first: '" + mismatch.first() + "'); " + cause);
+    }
+  }
+
+  private static void createTarget(Path data) {
     try {
       Files.createDirectories(data);
     } catch (IOException e) {
       throw MoverFailure.configuration("cannot create MOVER_DATA_DIR '" + data + "': " + e.getMessage());
     }
-    ctx.out().log("restoring " + wanted.size() + " files from " + from + " into " + data);
-    Path filesFrom = Volume.filesFrom(ctx.remote(), wanted);
-    Transfer.copy(ctx, ctx.config().at(point.sub()), data.toString(), filesFrom, "restore from " + from, List.of());
+  }
 
-    // Every file of the marker must now be there with its size (rclone skips names missing in the remote).
-    Path listing = ctx.remote().temp("restored.json");
-    Rclone.Outcome listed = ctx.remote().run(Rclone.Call.of("lsjson", "-R", "--files-only", "--links",
-        "--no-modtime", "--no-mimetype", data.toString()).to(listing));
-    if (!listed.ok()) {
-      throw MoverFailure.transfer("could not list '" + data + "' to verify the restore: "
-          + ctx.remote().explain(listed));
+  /**
+   * {@code MOVER_ALLOW_UNVERIFIED_BACKUP=true} only with a named point in time: {@code latest} never picks a folder
+   * without marker, and at a fixed path, which other sources and tools share, the backup's objects cannot be told
+   * apart without one.
+   */
+  private static void checkUnverifiedRequest(Settings settings) {
+    String point = settings.restorePoint().toLowerCase(java.util.Locale.ROOT);
+    if (!settings.allowUnverifiedBackup() || (!point.equals("latest") && !point.equals("fixed"))) {
+      return;
     }
-    SortedFile.Builder have = SortedFile.builder(ctx.work());
-    Listing.read(listing, e -> have.add(e.path(), Listing.Stored.of(e).value()));
-    Mismatch mismatch = Mismatch.of(wanted, have.build());
-    if (mismatch.count() > 0) {
-      ctx.report().errors(ctx.report().errors() + mismatch.count());
-      throw MoverFailure.transfer(mismatch.count() + " file(s) of the backup are missing or have the wrong size in "
-          + from + " (first: '" + mismatch.first() + "'); the backup was modified after it completed");
-    }
-    PosixMetadata.apply(ctx.out(), data, wanted, directories);
-    return "restored " + from + " into " + data + ": " + ctx.report().files() + " file(s), " + ctx.report().bytes()
-        + " byte(s) transferred; the backup holds " + wanted.size() + " file(s)";
+    throw MoverFailure.configuration("MOVER_ALLOW_UNVERIFIED_BACKUP=true needs MOVER_RESTORE_POINT set to the"
+        + " folder to restore (YYYY-MM-DD-HHMMSS), got '" + settings.restorePoint() + "': "
+        + (point.equals("latest") ? "'latest' only ever picks a complete backup"
+            : "a fixed path is shared with other sources and tools, so without a completion marker its backup's"
+                + " objects cannot be told apart")
+        + "; unset MOVER_ALLOW_UNVERIFIED_BACKUP or name the point in time");
   }
 
   private static void checkTarget(Settings settings) {

@@ -21,8 +21,12 @@ import java.util.regex.Pattern;
  * @param rawDataDir MOVER_DATA_DIR as given, for messages
  * @param timestamp MOVER_TIMESTAMP, or now in UTC
  * @param source MOVER_SOURCE (or the host name), recorded in markers and claims
+ * @param sourceGiven whether MOVER_SOURCE was set (the operator always sets it); then {@code restore} and
+ *     {@code verify} read only backups of that source
  * @param sourceId {@code source} with characters outside {@code [A-Za-z0-9._-]} replaced by {@code _}
  * @param runId MOVER_RUN_ID, or {@code <sourceId>@<timestamp>}
+ * @param allowUnverifiedBackup MOVER_ALLOW_UNVERIFIED_BACKUP (1.1): {@code restore} of a named point in time
+ *     folder without a completion marker (a backup of the Go DataMover Operator)
  */
 public record Settings(
     Operation operation,
@@ -31,11 +35,13 @@ public record Settings(
     boolean addTimestamp,
     String timestamp,
     String source,
+    boolean sourceGiven,
     String sourceId,
     String runId,
     String restorePoint,
     boolean allowEmptySource,
     boolean allowNonEmptyTarget,
+    boolean allowUnverifiedBackup,
     int maxDeletePercent,
     boolean verifyAfterBackup,
     int verifyDownloadPercent,
@@ -55,6 +61,7 @@ public record Settings(
     boolean addTimestamp = env.bool("ADD_TIMESTAMP_PREFIX", false);
     boolean allowEmpty = env.bool("MOVER_ALLOW_EMPTY_SOURCE", false);
     boolean allowNonEmpty = env.bool("MOVER_ALLOW_NONEMPTY_TARGET", false);
+    boolean allowUnverified = env.bool("MOVER_ALLOW_UNVERIFIED_BACKUP", false);
     String timestamp = env.get("MOVER_TIMESTAMP")
         .map(Settings::checkTimestamp)
         .orElseGet(() -> LocalDateTime.now(clock.withZone(ZoneOffset.UTC)).format(POINT_FORMAT));
@@ -68,9 +75,9 @@ public record Settings(
     if (progress.toSeconds() < 1) {
       throw MoverFailure.configuration("MOVER_PROGRESS_INTERVAL must be at least 1s");
     }
-    return new Settings(operation, dataDir, rawDataDir, addTimestamp, timestamp, source, sourceId, runId,
-        env.get("MOVER_RESTORE_POINT", "latest"), allowEmpty, allowNonEmpty, maxDelete, verifyAfter,
-        downloadPercent, progress);
+    return new Settings(operation, dataDir, rawDataDir, addTimestamp, timestamp, source, env.isSet("MOVER_SOURCE"),
+        sourceId, runId, env.get("MOVER_RESTORE_POINT", "latest"), allowEmpty, allowNonEmpty, allowUnverified,
+        maxDelete, verifyAfter, downloadPercent, progress);
   }
 
   /** {@code value} with characters outside {@code [A-Za-z0-9._-]} replaced by {@code _}, as object names use. */

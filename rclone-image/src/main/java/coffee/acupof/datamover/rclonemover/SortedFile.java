@@ -15,29 +15,39 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * A temp file of (key, value) records sorted by key with no duplicate keys: the mover's only way of holding a list
- * of files, so memory stays bounded whatever the file count. {@link Builder} sorts in chunks of
- * {@value #CHUNK} records and merges them (an external merge sort); set operations walk two files side by side.
+ * (key, value) records sorted by key with no duplicate keys: the mover's only way of holding a list of files, so
+ * memory stays bounded whatever the file count. {@link Builder} sorts in chunks of {@value #CHUNK} records and
+ * merges them into a temp file (an external merge sort); set operations walk two sorted files side by side. A small
+ * list stays in memory while all of them together fit {@link #MEMORY_BUDGET}: most volumes' lists then never touch
+ * the disk, and a run over millions of files still uses bounded memory.
  */
 public final class SortedFile {
 
   /** Records held in memory at once while sorting. */
   static final int CHUNK = 50_000;
 
+  /** Estimated bytes that the sorted files kept in memory may take together; later ones live in temp files. */
+  static final long MEMORY_BUDGET = 32L << 20;
+
+  private static final AtomicLong MEMORY_LEFT = new AtomicLong(MEMORY_BUDGET);
+
   /** One record. */
   public record Entry(String key, String value) {}
 
   private static final Comparator<Entry> ORDER = Comparator.comparing(Entry::key);
 
-  private final Path file;
+  private final Optional<Path> file;
+  private final List<Entry> entries;
   private final long size;
 
-  private SortedFile(Path file, long size) {
+  private SortedFile(Optional<Path> file, List<Entry> entries, long size) {
     this.file = file;
+    this.entries = entries;
     this.size = size;
   }
 
@@ -48,6 +58,11 @@ public final class SortedFile {
 
   public boolean isEmpty() {
     return size == 0;
+  }
+
+  /** Whether the records are kept in memory rather than in a temp file. */
+  boolean inMemory() {
+    return file.isEmpty();
   }
 
   /** A builder whose temp files live in {@code dir}. */
@@ -137,14 +152,40 @@ public final class SortedFile {
   }
 
   Cursor cursor() {
-    return new Cursor(file);
+    return file.<Cursor>map(FileCursor::new).orElseGet(() -> new ListCursor(entries));
   }
 
   /** Reads records in order. */
-  static final class Cursor implements AutoCloseable {
+  interface Cursor extends AutoCloseable {
+    Optional<Entry> next();
+
+    @Override
+    void close();
+  }
+
+  /** Reads the records of a list kept in memory. */
+  private static final class ListCursor implements Cursor {
+    private final List<Entry> entries;
+    private int next;
+
+    ListCursor(List<Entry> entries) {
+      this.entries = entries;
+    }
+
+    @Override
+    public Optional<Entry> next() {
+      return next < entries.size() ? Optional.of(entries.get(next++)) : Optional.empty();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Reads the records of a temp file. */
+  private static final class FileCursor implements Cursor {
     private final DataInputStream in;
 
-    Cursor(Path file) {
+    FileCursor(Path file) {
       try {
         in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
       } catch (IOException e) {
@@ -152,7 +193,8 @@ public final class SortedFile {
       }
     }
 
-    Optional<Entry> next() {
+    @Override
+    public Optional<Entry> next() {
       try {
         String key = readString(in);
         return Optional.of(new Entry(key, readString(in)));
@@ -202,6 +244,22 @@ public final class SortedFile {
     }
 
     public SortedFile build() {
+      if (chunks.isEmpty()) {
+        buffer.sort(ORDER); // stable: the first record of a key stays first
+        List<Entry> unique = new ArrayList<>(buffer.size());
+        long bytes = 0;
+        for (Entry e : buffer) {
+          if (unique.isEmpty() || !unique.getLast().key().equals(e.key())) {
+            unique.add(e);
+            bytes += 64 + 2L * (e.key().length() + e.value().length());
+          }
+        }
+        long needed = bytes;
+        if (MEMORY_LEFT.getAndUpdate(left -> left >= needed ? left - needed : left) >= needed) {
+          buffer.clear();
+          return new SortedFile(Optional.empty(), unique, unique.size());
+        }
+      }
       spill();
       try {
         Path out = Files.createTempFile(dir, "sorted-", ".bin");
@@ -210,7 +268,7 @@ public final class SortedFile {
         try (DataOutputStream o = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(out), 1 << 16))) {
           PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing(h -> h.entry, ORDER));
           for (Path chunk : chunks) {
-            Cursor cursor = new Cursor(chunk);
+            Cursor cursor = new FileCursor(chunk);
             cursors.add(cursor);
             cursor.next().ifPresent(e -> heads.add(new Head(e, cursor)));
           }
@@ -232,7 +290,7 @@ public final class SortedFile {
           }
           chunks.clear();
         }
-        return new SortedFile(out, count);
+        return new SortedFile(Optional.of(out), List.of(), count);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

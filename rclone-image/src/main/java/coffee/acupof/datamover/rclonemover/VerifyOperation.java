@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code verify} (contract 1.1): checks a complete backup against its marker with one listing — every file present
@@ -22,7 +21,7 @@ public final class VerifyOperation {
   public static String run(Context ctx) {
     ctx.report().destination(ctx.config().display(""));
     ctx.remote().preflight();
-    RestorePoint point = RestorePoint.select(ctx);
+    RestorePoint point = RestorePoint.select(ctx, false);
     ctx.report().destination(ctx.config().display(point.sub())).pointInTime(point.pointInTime());
     return verify(ctx, point);
   }
@@ -32,7 +31,7 @@ public final class VerifyOperation {
     String from = ctx.config().display(point.sub());
     Remote remote = ctx.remote();
     SortedFile.Builder files = SortedFile.builder(ctx.work());
-    Manifest.read(remote.cat(ctx.config().at(point.marker()), Optional.empty()),
+    Manifest.read(point.markerFile(ctx),
         f -> files.add(f.path(), f.json()), d -> { }, from);
     SortedFile wanted = files.build();
     SortedFile.Builder stored = SortedFile.builder(ctx.work());

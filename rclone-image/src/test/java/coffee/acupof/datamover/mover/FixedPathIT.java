@@ -154,4 +154,51 @@ class FixedPathIT {
     assertThat(Trees.snapshot(target)).isEqualTo(Trees.snapshot(b));
     assertThat(Trees.snapshot(target)).doesNotContainKey("a");
   }
+
+  /**
+   * A run that adds no file name records what it may own by moving its previous marker to {@code inflight.json}:
+   * interrupted there, the source is incomplete (never restored) and its next run still deletes what it removed;
+   * the hashes carried over from the previous marker and looked up for the changed files are the stored ones.
+   */
+  @Test
+  void aRunWithoutNewNamesIsRecordedByItsPreviousMarker() throws IOException {
+    String bucket = "fixed-moved";
+    s3.createBucket(bucket);
+    Path data = tmp.resolve("moved-data");
+    Instant t0 = Instant.parse("2024-03-01T00:00:00Z");
+    for (int i = 0; i < 20; i++) {
+      Trees.write(data, "dir/file-" + i + ".txt", "content " + i + "\n", t0);
+    }
+    Mover mover = mover(bucket, data, "prod/moved");
+    assertThat(mover.backup().exitCode()).isZero();
+    String marker = ".datamover/sources/prod_moved/manifest.json";
+    String inflight = ".datamover/sources/prod_moved/inflight.json";
+    byte[] firstMarker = s3.getObject(bucket, marker);
+
+    // No new name: one file changed (a large one, so the copy can be interrupted), one removed.
+    Trees.writeLarge(data.resolve("dir/file-0.txt"), 3, 4L * 1024 * 1024);
+    Files.delete(data.resolve("dir/file-19.txt"));
+    Mover.Run interrupted = mover.copy().env("RCLONE_BWLIMIT", "256k").runAndInterrupt("backup", "copying");
+    assertThat(interrupted.exitCode()).as(interrupted.describe()).isEqualTo(3);
+    assertThat(s3.listObjects(bucket)).doesNotContain(marker).contains(inflight);
+    assertThat(s3.getObject(bucket, inflight)).as("the previous marker, moved").isEqualTo(firstMarker);
+    Mover.Run refused = mover(bucket, tmp.resolve("moved-restore-refused"), "prod/moved").restore();
+    assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(4);
+    assertThat(refused.message()).contains("no completion marker");
+
+    Mover.Run next = mover.backup();
+    assertThat(next.exitCode()).as(next.describe()).isZero();
+    assertThat(next.deleted()).isEqualTo(1);
+    assertThat(s3.listObjects(bucket)).contains(marker).doesNotContain(inflight, "dir/file-19.txt");
+    Mover.Run verify = mover.copy().env("MOVER_RESTORE_POINT", "fixed").env("MOVER_VERIFY_DOWNLOAD_PERCENT", "100")
+        .run("verify");
+    assertThat(verify.exitCode()).as(verify.describe()).isZero();
+    var recorded = JsonPath.parse(new String(s3.getObject(bucket, marker), StandardCharsets.UTF_8));
+    assertThat(recorded.<List<String>>read("$.files[*].md5")).hasSize(19).doesNotContainNull();
+
+    Path restored = tmp.resolve("moved-restored");
+    Mover.Run restore = mover(bucket, restored, "prod/moved").restore();
+    assertThat(restore.exitCode()).as(restore.describe()).isZero();
+    assertThat(Trees.snapshot(restored)).isEqualTo(Trees.snapshot(data));
+  }
 }

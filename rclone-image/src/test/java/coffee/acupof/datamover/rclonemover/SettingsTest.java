@@ -26,6 +26,8 @@ class SettingsTest {
     assertThat(s.addTimestamp()).isFalse();
     assertThat(s.timestamp()).isEqualTo("2026-02-03-040506");
     assertThat(s.source()).isEqualTo("pod-abc");
+    assertThat(s.sourceGiven()).isFalse();
+    assertThat(s.allowUnverifiedBackup()).isFalse();
     assertThat(s.runId()).isEqualTo("pod-abc@2026-02-03-040506");
     assertThat(s.restorePoint()).isEqualTo("latest");
     assertThat(s.maxDeletePercent()).isEqualTo(50);
@@ -36,6 +38,7 @@ class SettingsTest {
   void runIdAndSourceId() {
     Settings s = parse(Map.of("MOVER_SOURCE", "prod/db", "MOVER_TIMESTAMP", "2026-01-02-030405"));
     assertThat(s.sourceId()).isEqualTo("prod_db");
+    assertThat(s.sourceGiven()).isTrue();
     assertThat(s.runId()).isEqualTo("prod_db@2026-01-02-030405");
     assertThat(Settings.safeId(s.runId())).isEqualTo("prod_db_2026-01-02-030405");
     assertThat(parse(Map.of("MOVER_RUN_ID", "8c1f-uid", "MOVER_SOURCE", "x")).runId()).isEqualTo("8c1f-uid");

@@ -51,6 +51,30 @@ class SortedFileTest {
   }
 
   @Test
+  void aSmallListStaysInMemoryAndJoinsWithOneOnDisk() {
+    SortedFile.Builder large = SortedFile.builder(tmp);
+    for (int i = 0; i < SortedFile.CHUNK + 10; i++) {
+      large.add(String.format("f/%07d", i), "large " + i);
+    }
+    SortedFile onDisk = large.build();
+    SortedFile.Builder small = SortedFile.builder(tmp);
+    small.add("f/0000002", "small 2").add("f/0000001", "small 1").add("g/extra", "small extra")
+        .add("f/0000001", "second record of a key");
+    SortedFile inMemory = small.build();
+    assertThat(onDisk.inMemory()).isFalse();
+    assertThat(inMemory.inMemory()).isTrue();
+    assertThat(inMemory.size()).isEqualTo(3);
+
+    List<String> joined = new ArrayList<>();
+    inMemory.leftJoin(onDisk, (mine, theirs) -> joined.add(mine.value() + " / " + theirs.map(SortedFile.Entry::value)
+        .orElse("none")));
+    assertThat(joined).containsExactly("small 1 / large 1", "small 2 / large 2", "small extra / none");
+    assertThat(inMemory.countMinus(onDisk)).isEqualTo(1);
+    assertThat(onDisk.countMinus(inMemory)).isEqualTo(SortedFile.CHUNK + 8);
+    assertThat(onDisk.firstCommon(inMemory)).contains("f/0000001");
+  }
+
+  @Test
   void namesWithNewlinesAndUnicodeSurvive() {
     SortedFile f = build("line\nbreak", "日本語/ファイル名.txt", "café");
     List<String> keys = new ArrayList<>();
