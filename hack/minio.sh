@@ -24,19 +24,10 @@ MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 # `minio --version` names what was built.
 MINIO_TIME="2026-02-12T20:18:48Z"
 MINIO_RELEASE="RELEASE.2026-02-12T20-18-48Z"
-STEP="starting"
-STAGE_DIR=""
-
-log() { echo "minio: $*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-on_error() {
-  if [[ "${BASHPID}" == "$$" ]]; then
-    log "ERROR: step failed: ${STEP} (exit code $1)"
-  fi
-}
-cleanup() { if [[ -n "${STAGE_DIR}" ]]; then rm -rf "${STAGE_DIR}"; fi; }
-trap 'on_error $?' ERR
-trap cleanup EXIT
+LOG_NAME="minio"
+# log, die, the failed-step report and the removal of STAGE_DIR at exit.
+# shellcheck source=hack/lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
 
 is_executable_file() { [[ -x "$1" && -f "$1" ]]; }
 

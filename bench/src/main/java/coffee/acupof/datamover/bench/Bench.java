@@ -45,7 +45,7 @@ public final class Bench {
       System.exit(2);
       return;
     }
-    Results results = run(options, new Tools(repo, options.operatorJar(), options.s3proxyJar(), options.moverRuntime()), System.out::println);
+    Results results = run(options, Tools.of(repo, options), System.out::println);
     System.out.println("bench: results in " + options.output());
     results.targets().forEach(t -> System.out.println("  " + (t.met() == null ? "-  " : t.met() ? "met" : "NOT") + "  "
         + t.target() + ": " + t.figure()));

@@ -27,6 +27,11 @@ public record Tools(Path repo, Path operatorJar, Path s3proxyJar, Path moverRunt
     requireFile(moverRuntime.resolve("bin/java"), "the mover's Java runtime (--mover-runtime)");
   }
 
+  /** The tools {@code options} name, for the repository at {@code repo}. */
+  public static Tools of(Path repo, BenchOptions options) {
+    return new Tools(repo, options.operatorJar(), options.s3proxyJar(), options.moverRuntime());
+  }
+
   /** The pinned rclone, installed by hack/rclone.sh when needed. */
   public Path rclone() {
     return Rclone.binary();

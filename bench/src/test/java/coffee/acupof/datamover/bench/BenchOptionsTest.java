@@ -35,6 +35,12 @@ class BenchOptionsTest {
     assertThat(options.output()).isEqualTo(Path.of("/repo/docs/benchmarks"));
     assertThat(options.work()).isEqualTo(Path.of("/cache/bench"));
     assertThat(options.operatorJar()).isEqualTo(Path.of("/jars/operator.jar"));
+    assertThat(options.moverRuntime()).isEqualTo(Path.of(System.getProperty("java.home")));
+  }
+
+  @Test
+  void theMoverRunsOnTheRuntimeGiven() {
+    assertThat(parse("--mover-runtime=/opt/mover-jre").moverRuntime()).isEqualTo(Path.of("/opt/mover-jre"));
   }
 
   @Test

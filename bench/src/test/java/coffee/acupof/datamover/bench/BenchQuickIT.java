@@ -29,7 +29,7 @@ class BenchQuickIT {
     Path out = Path.of(System.getProperty("bench.output"));
     BenchOptions options = BenchOptions.parse(new String[] {"--quick", "--out=" + out, "--work=" + work}, REPO, work);
 
-    Results results = Bench.run(options, new Tools(REPO, options.operatorJar(), options.s3proxyJar(), options.moverRuntime()), System.out::println);
+    Results results = Bench.run(options, Tools.of(REPO, options), System.out::println);
 
     // The data path: every contender in every scenario, on both servers and both trees, each restore checked.
     assertThat(results.dataPath()).hasSize(2 * 2 * 20);
