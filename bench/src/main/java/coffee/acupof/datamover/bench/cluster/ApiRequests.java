@@ -9,20 +9,24 @@ import java.util.Set;
  * API requests counted by kube-apiserver ({@code apiserver_request_total}) during a measured window, per verb and
  * resource, with who sends them. The metric does not name the client; the benchmark knows which requests
  * only the operator makes (it writes through five calls: create/delete of clones and Jobs, status patches,
- * Events, the Lease), which only the controller manager makes, and which come from the test kit playing
- * kubelet and Job controller or from the benchmark's driver and watches.
+ * Events, the Lease), which the real kube-controller-manager (Job controller, PV binder, PVC protection) and
+ * kube-scheduler make, and which come from the test kit playing kubelet and CSI driver or from the benchmark's
+ * driver and watches.
  *
  * @param request verb and resource, e.g. {@code PATCH datamovers/status}
  * @param count requests in the window
  * @param perObject count divided by the objects of the window
- * @param sender {@code operator}, {@code controller-manager}, {@code test kit} or {@code any (watch/list)}
+ * @param sender {@code operator}, {@code controller-manager}, {@code scheduler}, {@code test kit} or
+ *     {@code any (watch, list, discovery)}
  */
 public record ApiRequests(String request, double count, double perObject, String sender) {
   private static final Set<String> OPERATOR = Set.of(
       "POST persistentvolumeclaims", "DELETE persistentvolumeclaims", "POST jobs", "DELETE jobs", "POST events",
       "PATCH events", "PATCH datamovers/status", "GET leases", "PUT leases", "POST leases");
-  private static final Set<String> CONTROLLER_MANAGER = Set.of("DELETE pods", "PUT persistentvolumeclaims",
-      "PATCH persistentvolumeclaims", "DELETECOLLECTION pods");
+  /** The Job controller (pods, their tracking finalizers, Job status) and the PV binder. */
+  private static final Set<String> CONTROLLER_MANAGER = Set.of("POST pods", "PATCH pods", "PUT jobs/status",
+      "PUT persistentvolumeclaims", "PATCH persistentvolumeclaims", "PUT persistentvolumeclaims/status",
+      "PUT persistentvolumes", "PUT persistentvolumes/status", "DELETECOLLECTION pods");
 
   static List<ApiRequests> of(Map<String, Double> delta, int objects) {
     List<ApiRequests> rows = new ArrayList<>();
@@ -38,16 +42,14 @@ public record ApiRequests(String request, double count, double perObject, String
     if (CONTROLLER_MANAGER.contains(request)) {
       return "controller-manager";
     }
-    if (request.equals("LIST jobs")) {
-      return "test kit (the executor polls Jobs)";
-    }
-    if (request.equals("LIST pods")) {
-      return "controller-manager (PVC protection lists live pods)";
-    }
-    if (request.startsWith("WATCH ") || request.startsWith("LIST ") || request.startsWith("GET /")) {
-      return "any (watch, list, discovery)";
-    }
-    return "test kit";
+    return switch (request) {
+      case "POST pods/binding" -> "scheduler";
+      case "DELETE pods" -> "controller-manager and test kit (the kubelet ends a deleted pod)";
+      case "LIST pods" -> "controller-manager (PVC protection lists live pods)";
+      default -> request.startsWith("WATCH ") || request.startsWith("LIST ") || request.startsWith("GET /")
+          ? "any (watch, list, discovery)"
+          : "test kit (played kubelet and CSI driver, the benchmark's driver)";
+    };
   }
 
   /** The operator's requests per object, leaving out the Lease (renewed on a timer, not per object). */
