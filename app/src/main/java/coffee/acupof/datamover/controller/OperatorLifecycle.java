@@ -8,6 +8,8 @@ import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.kubernetes.client.openapi.ApiClient;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -23,6 +25,10 @@ import org.springframework.stereotype.Component;
  * leader, so a standby keeps no caches. Losing the lease ends the process (through
  * {@link LeadershipLossHandler}) so Kubernetes restarts it with clean state; a normal shutdown
  * stops the controller and gives the lease up at once so a successor need not wait for it to expire.
+ *
+ * <p>A free Lease (none yet, given up, or expired) is taken at once ({@link FirstLease}) instead of after the
+ * elector's first retry period; the elector then renews it. Should the elector not confirm the lease within the
+ * renew deadline, that counts as losing it.
  */
 @Component
 public class OperatorLifecycle implements SmartLifecycle {
@@ -35,9 +41,13 @@ public class OperatorLifecycle implements SmartLifecycle {
   private final ApiClient apiClient;
   private final OperatorIdentity identity;
   private final LeadershipLossHandler lossHandler;
+  private final Clock clock;
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicBoolean leading = new AtomicBoolean();
+  private final AtomicBoolean controllersStarted = new AtomicBoolean();
+  private final AtomicBoolean electorConfirmed = new AtomicBoolean();
+  private final AtomicBoolean lossReported = new AtomicBoolean();
   private volatile LeaderElector elector;
 
   public OperatorLifecycle(
@@ -47,7 +57,8 @@ public class OperatorLifecycle implements SmartLifecycle {
       ObjectProvider<LeaderTask> leaderTasks,
       ApiClient apiClient,
       OperatorIdentity identity,
-      LeadershipLossHandler lossHandler) {
+      LeadershipLossHandler lossHandler,
+      Clock clock) {
     this.config = properties.leaderElection();
     this.informers = informers;
     this.controllers = List.copyOf(controllers);
@@ -55,6 +66,7 @@ public class OperatorLifecycle implements SmartLifecycle {
     this.apiClient = apiClient;
     this.identity = identity;
     this.lossHandler = lossHandler;
+    this.clock = clock;
   }
 
   @Override
@@ -73,13 +85,54 @@ public class OperatorLifecycle implements SmartLifecycle {
     elector =
         new LeaderElector(
             new LeaderElectionConfig(lock, config.leaseDuration(), config.renewDeadline(), config.retryPeriod()));
-    Thread thread = new Thread(() -> elector.run(this::startLeading, this::stoppedLeading), "leader-election");
+    Thread thread = new Thread(() -> elect(lock), "leader-election");
     thread.setDaemon(true);
     thread.start();
     log.info("Waiting for the lease {}/{} as {}", namespace, config.leaseName(), identity.name());
   }
 
+  private void elect(LeaseLock lock) {
+    if (takeFreeLease(lock)) {
+      log.info("Took the free lease {} at once", lock.describe());
+      startLeading();
+      Thread.ofPlatform().daemon().name("leader-election-confirm").start(this::awaitElectorConfirmation);
+    }
+    elector.run(
+        () -> {
+          electorConfirmed.set(true);
+          startLeading();
+        },
+        this::stoppedLeading);
+  }
+
+  private boolean takeFreeLease(LeaseLock lock) {
+    try {
+      return FirstLease.tryTake(lock, config.leaseDuration(), clock);
+    } catch (RuntimeException e) {
+      log.warn("Could not check whether the lease {} is free ({}); waiting for it as usual", lock.describe(), e.toString());
+      return false;
+    }
+  }
+
+  /** After a free lease was taken: the elector must confirm (renew) it within the renew deadline, as for any renewal. */
+  private void awaitElectorConfirmation() {
+    Duration deadline = config.renewDeadline();
+    try {
+      Thread.sleep(deadline);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (!electorConfirmed.get() && !stopping.get()) {
+      log.error("The lease taken at start was not renewed within {}", deadline);
+      stoppedLeading();
+    }
+  }
+
   private void startLeading() {
+    if (!controllersStarted.compareAndSet(false, true)) {
+      return;
+    }
     log.info("Leading as {}: starting informers and the controllers of {}", identity.name(),
         controllers.stream().map(KindController::name).toList());
     informers.startAll();
@@ -100,7 +153,7 @@ public class OperatorLifecycle implements SmartLifecycle {
 
   private void stoppedLeading() {
     boolean wasLeading = leading.getAndSet(false);
-    if (stopping.get()) {
+    if (stopping.get() || !lossReported.compareAndSet(false, true)) {
       return;
     }
     log.error("Lost the leader lease{}; exiting so that Kubernetes restarts this process", wasLeading ? "" : " before leading");

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,11 +39,17 @@ public final class LoggedProcess implements AutoCloseable {
    * @param name short name used in messages, e.g. "etcd"
    */
   public static LoggedProcess start(String name, List<String> command, Path logFile) {
+    return start(name, command, logFile, Map.of());
+  }
+
+  /** Like {@link #start(String, List, Path)}, with {@code environment} added to this JVM's environment. */
+  public static LoggedProcess start(String name, List<String> command, Path logFile, Map<String, String> environment) {
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.environment().putAll(environment);
     try {
       Process process = builder.start();
       LOG.debug("started {} (pid {}), log: {}", name, process.pid(), logFile);
@@ -55,6 +62,11 @@ public final class LoggedProcess implements AutoCloseable {
   /** The short name given at start. */
   public String name() {
     return name;
+  }
+
+  /** The operating system's process id. */
+  public long pid() {
+    return process.pid();
   }
 
   /** True while the process runs. */

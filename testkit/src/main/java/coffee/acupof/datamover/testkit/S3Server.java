@@ -80,17 +80,19 @@ public final class S3Server implements AutoCloseable {
   private final String accessKey;
   private final String secretKey;
   private final Path caCertificate;
+  private final Integer metricsPort;
   private final LoggedProcess process;
   private final Thread shutdownHook;
 
   private S3Server(Path workDir, int port, boolean tls, String accessKey, String secretKey, Path caCertificate,
-      LoggedProcess process) {
+      Integer metricsPort, LoggedProcess process) {
     this.workDir = workDir;
     this.port = port;
     this.tls = tls;
     this.accessKey = accessKey;
     this.secretKey = secretKey;
     this.caCertificate = caCertificate;
+    this.metricsPort = metricsPort;
     this.process = process;
     // A test JVM stopped early (Ctrl-C, a fork timeout) must not leave the server running.
     this.shutdownHook = new Thread(process::close, "s3proxy-shutdown");
@@ -113,6 +115,7 @@ public final class S3Server implements AutoCloseable {
     private Backend backend = Backend.FILESYSTEM;
     private Path jar;
     private String maxHeap = "512m";
+    private boolean metrics;
 
     private Builder() {}
 
@@ -137,6 +140,15 @@ public final class S3Server implements AutoCloseable {
     /** The server JVM's maximum heap, e.g. "512m" (the default). */
     public Builder maxHeap(String maxHeap) {
       this.maxHeap = maxHeap;
+      return this;
+    }
+
+    /**
+     * Serve S3Proxy's request metrics (Prometheus text, one histogram per S3 operation) on a second port of
+     * 127.0.0.1; see {@link S3Server#metricsUrl()}. Off by default.
+     */
+    public Builder metrics(boolean metrics) {
+      this.metrics = metrics;
       return this;
     }
 
@@ -176,12 +188,19 @@ public final class S3Server implements AutoCloseable {
         }
         props.add("jclouds.identity=" + accessKey);
         props.add("jclouds.credential=" + secretKey);
+        Integer metricsPort = null;
+        if (metrics) {
+          metricsPort = FreePorts.next();
+          props.add("s3proxy.metrics.enabled=true");
+          props.add("s3proxy.metrics.host=127.0.0.1");
+          props.add("s3proxy.metrics.port=" + metricsPort);
+        }
         Path properties = workDir.resolve("s3proxy.properties");
         Files.write(properties, props, StandardCharsets.UTF_8);
         List<String> command = List.of(javaBinary(), "-Xmx" + maxHeap, "-jar", jarPath.toString(),
             "--properties", properties.toString());
         LoggedProcess process = LoggedProcess.start("s3proxy", command, workDir.resolve("s3proxy.log"));
-        S3Server server = new S3Server(workDir, port, tls, accessKey, secretKey, ca, process);
+        S3Server server = new S3Server(workDir, port, tls, accessKey, secretKey, ca, metricsPort, process);
         try {
           server.awaitReady();
         } catch (RuntimeException e) {
@@ -239,6 +258,14 @@ public final class S3Server implements AutoCloseable {
   /** The PEM file of the server's self-signed certificate, to trust as a CA; empty for a plain-HTTP server. */
   public Optional<Path> caCertificate() {
     return Optional.ofNullable(caCertificate);
+  }
+
+  /**
+   * Where S3Proxy serves its request metrics ({@code http://127.0.0.1:<port>/metrics}), when started with
+   * {@link Builder#metrics(boolean)}.
+   */
+  public Optional<String> metricsUrl() {
+    return Optional.ofNullable(metricsPort).map(p -> "http://127.0.0.1:" + p + "/metrics");
   }
 
   /** The log file of the S3Proxy process. */
