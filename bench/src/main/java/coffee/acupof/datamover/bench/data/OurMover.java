@@ -36,8 +36,8 @@ record OurMover(String name, boolean timestamped, Path javaHome, Path rclone) im
 
   @Override
   public String description() {
-    return "`java @rclone-image/jvm-options -jar datamover-mover.jar backup|restore` on " + javaHome
-        + ", ADD_TIMESTAMP_PREFIX=" + timestamped;
+    return "`java @rclone-image/jvm-options -jar datamover-mover.jar backup|restore` on the Java runtime "
+        + javaHome.getFileName() + ", ADD_TIMESTAMP_PREFIX=" + timestamped;
   }
 
   @Override
