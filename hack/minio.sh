@@ -29,7 +29,20 @@ LOG_NAME="minio"
 # shellcheck source=hack/lib/go-build.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/go-build.sh"
 
-is_executable_file() { [[ -x "$1" && -f "$1" ]]; }
+build_minio() {
+  STEP="go install ${MINIO_MODULE}@${MINIO_VERSION}"
+  local pkg="${MINIO_MODULE}/cmd"
+  local ldflags="-s -w -X ${pkg}.Version=${MINIO_TIME} -X ${pkg}.ReleaseTag=${MINIO_RELEASE} -X ${pkg}.CopyrightYear=${MINIO_TIME:0:4}"
+  ldflags+=" -X ${pkg}.CommitID=${MINIO_VERSION##*-} -X ${pkg}.ShortCommitID=${MINIO_VERSION##*-}"
+  # The tag its Makefile builds with.
+  GOBIN="$1" go install -tags kqueue -trimpath -ldflags "${ldflags}" "${MINIO_MODULE}@${MINIO_VERSION}" >&2
+}
+
+check_minio() {
+  local reported
+  reported="$("$1" --version 2>&1 | head -n 1)"
+  [[ "${reported}" == *"${MINIO_RELEASE}"* ]] || die "expected $1 --version to report ${MINIO_RELEASE}, got '${reported}'"
+}
 
 main() {
   if [[ -n "${MINIO_BINARY:-}" ]]; then
@@ -37,61 +50,7 @@ main() {
     echo "$(cd "$(dirname "${MINIO_BINARY}")" && pwd -P)/$(basename "${MINIO_BINARY}")"
     exit 0
   fi
-
-  local cache_root="${DATAMOVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/datamover}"
-  local name="minio-${MINIO_VERSION#v}"
-  local dest="${cache_root}/${name}"
-  local bin="${dest}/minio"
-
-  if is_executable_file "${bin}"; then
-    echo "${bin}"
-    exit 0
-  fi
-
-  STEP="check prerequisites"
-  command -v go >/dev/null 2>&1 || die "the Go toolchain ('go') is not on PATH; install Go >= 1.24 or set MINIO_BINARY"
-  command -v flock >/dev/null 2>&1 || die "'flock' (util-linux) is not on PATH"
-
-  STEP="lock ${cache_root}/.${name}.lock"
-  mkdir -p "${cache_root}"
-  exec 9>"${cache_root}/.${name}.lock"
-  log "waiting for the build lock ${cache_root}/.${name}.lock"
-  flock 9
-
-  # Another run may have finished the build while we waited for the lock.
-  if is_executable_file "${bin}"; then
-    echo "${bin}"
-    exit 0
-  fi
-
-  export GOTOOLCHAIN=local CGO_ENABLED=0 GOWORK=off GOFLAGS=
-  STEP="create the staging directory"
-  # Beside the destination, so the final mv is an atomic rename.
-  STAGE_DIR="$(mktemp -d "${cache_root}/.minio-build.XXXXXX")"
-
-  STEP="go install ${MINIO_MODULE}@${MINIO_VERSION}"
-  log "building ${MINIO_MODULE}@${MINIO_VERSION} into ${dest} with $(go version)"
-  local started=${SECONDS}
-  local pkg="${MINIO_MODULE}/cmd"
-  local ldflags="-s -w -X ${pkg}.Version=${MINIO_TIME} -X ${pkg}.ReleaseTag=${MINIO_RELEASE} -X ${pkg}.CopyrightYear=${MINIO_TIME:0:4}"
-  ldflags+=" -X ${pkg}.CommitID=${MINIO_VERSION##*-} -X ${pkg}.ShortCommitID=${MINIO_VERSION##*-}"
-  # The tag its Makefile builds with.
-  GOBIN="${STAGE_DIR}" go install -tags kqueue -trimpath -ldflags "${ldflags}" "${MINIO_MODULE}@${MINIO_VERSION}" >&2
-  is_executable_file "${STAGE_DIR}/minio" || die "go install did not produce ${STAGE_DIR}/minio"
-
-  STEP="check the built executable"
-  local reported
-  reported="$("${STAGE_DIR}/minio" --version 2>&1 | head -n 1)"
-  [[ "${reported}" == *"${MINIO_RELEASE}"* ]] \
-    || die "expected ${STAGE_DIR}/minio --version to report ${MINIO_RELEASE}, got '${reported}'"
-
-  STEP="install into ${dest}"
-  chmod 0755 "${STAGE_DIR}" # mktemp -d made it private
-  rm -rf "${dest}" # an incomplete leftover; a complete one returned above
-  mv -T "${STAGE_DIR}" "${dest}"
-  STAGE_DIR=""
-  log "built in $((SECONDS - started))s"
-  echo "${bin}"
+  cached_go_install "minio-${MINIO_VERSION#v}" minio build_minio check_minio "install Go >= 1.24 or set MINIO_BINARY"
 }
 
 # `exit` on the same line: bash reads a script lazily, so text changed while a build runs is never

@@ -1,5 +1,5 @@
 # What the scripts that build pinned executables from Go modules share (hack/envtest-assets.sh,
-# hack/snapshot-controller.sh): reporting the failed step, scratch directories removed at exit, and
+# hack/snapshot-controller.sh, hack/kustomize.sh, hack/minio.sh): reporting the failed step, scratch directories removed at exit, and
 # helpers for modules whose go.mod carries `replace` directives, which `go install pkg@version`
 # refuses (the scripts write a throw-away wrapper module that requires the release and pins the
 # replaced modules, then build with it). Functions print results on stdout, everything else on stderr.
@@ -60,4 +60,57 @@ versioned_replacements() {
 go_build() {
   local module_dir="$1" out="$2" pkg="$3" ldflags="$4"
   go build -C "${module_dir}" -trimpath -ldflags "${ldflags}" -o "${out}" "${pkg}" >&2
+}
+
+is_executable_file() { [[ -x "$1" && -f "$1" ]]; }
+
+# Prints the path of executable $2 in the cache directory $1 (under ${DATAMOVER_CACHE:-~/.cache/datamover}),
+# building it first when it is not there: concurrent runs wait for one build (flock), the function $3 is
+# called with a staging directory to `go install` into (GOBIN), $4 with the built executable to check it,
+# and the staging directory is then moved into place atomically, so a half-built one is never used. $5 says
+# what to do when Go is missing.
+cached_go_install() {
+  local name="$1" exe="$2" build="$3" check="$4" without_go="$5"
+  local cache_root="${DATAMOVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/datamover}"
+  local dest="${cache_root}/${name}"
+  local bin="${dest}/${exe}"
+  if is_executable_file "${bin}"; then
+    echo "${bin}"
+    return 0
+  fi
+
+  STEP="check prerequisites"
+  command -v go >/dev/null 2>&1 || die "the Go toolchain ('go') is not on PATH; ${without_go}"
+  command -v flock >/dev/null 2>&1 || die "'flock' (util-linux) is not on PATH"
+
+  STEP="lock ${cache_root}/.${name}.lock"
+  mkdir -p "${cache_root}"
+  exec 9>"${cache_root}/.${name}.lock"
+  log "waiting for the build lock ${cache_root}/.${name}.lock"
+  flock 9
+  # Another run may have finished the build while we waited for the lock.
+  if is_executable_file "${bin}"; then
+    echo "${bin}"
+    return 0
+  fi
+
+  export GOTOOLCHAIN=local CGO_ENABLED=0 GOWORK=off GOFLAGS=
+  STEP="create the staging directory"
+  # Beside the destination, so the final mv is an atomic rename.
+  STAGE_DIR="$(mktemp -d "${cache_root}/.${exe}-build.XXXXXX")"
+  log "building ${name} into ${dest} with $(go version)"
+  local started=${SECONDS}
+  "${build}" "${STAGE_DIR}"
+  is_executable_file "${STAGE_DIR}/${exe}" || die "go install did not produce ${STAGE_DIR}/${exe}"
+
+  STEP="check the built executable"
+  "${check}" "${STAGE_DIR}/${exe}"
+
+  STEP="install into ${dest}"
+  chmod 0755 "${STAGE_DIR}" # mktemp -d made it private
+  rm -rf "${dest}" # an incomplete leftover; a complete one returned above
+  mv -T "${STAGE_DIR}" "${dest}"
+  STAGE_DIR=""
+  log "built in $((SECONDS - started))s"
+  echo "${bin}"
 }
