@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +25,7 @@ public final class KindController {
   private final String name;
   private final RateLimitingQueue<Request> queue;
   private final DefaultController controller;
+  private volatile boolean stopped;
 
   private KindController(String name, RateLimitingQueue<Request> queue, DefaultController controller) {
     this.name = name;
@@ -63,11 +65,20 @@ public final class KindController {
     return name;
   }
 
+  /** Runs the workers until {@link #shutdown}; returns at once when that came first. */
   public void run() {
-    controller.run();
+    try {
+      controller.run();
+    } catch (RejectedExecutionException e) {
+      // Shut down (the operator stopping) while this thread was still starting: nothing left to run.
+      if (!stopped) {
+        throw e;
+      }
+    }
   }
 
   public void shutdown() {
+    stopped = true;
     controller.shutdown();
     queue.shutDown();
   }
