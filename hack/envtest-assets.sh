@@ -177,67 +177,35 @@ build_etcd() {
   go_build "${wrapper}" "${out_dir}/etcd" go.etcd.io/etcd/server/v3 "-s -w"
 }
 
-main() {
-  use_kubebuilder_assets_if_complete
-
-  local cache_root="${DATAMOVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/datamover}"
-  local envtest_dir="${cache_root}/envtest"
-  local dest="${envtest_dir}/${K8S_VERSION#v}-etcd-${ETCD_VERSION#v}-${CACHE_LAYOUT}"
-
-  if has_all_binaries "${dest}"; then
-    absolute_dir "${dest}"
-    exit 0
-  fi
-
-  STEP="check prerequisites"
-  command -v go >/dev/null 2>&1 || die "the Go toolchain ('go') is not on PATH; install Go >= 1.26 or set KUBEBUILDER_ASSETS"
-  command -v flock >/dev/null 2>&1 || die "'flock' (util-linux) is not on PATH"
-
-  STEP="lock ${envtest_dir}/.lock"
-  mkdir -p "${envtest_dir}"
-  exec 9>"${envtest_dir}/.lock"
-  log "waiting for the build lock ${envtest_dir}/.lock"
-  flock 9
-
-  # Another run may have finished the build while we waited for the lock.
-  if has_all_binaries "${dest}"; then
-    absolute_dir "${dest}"
-    exit 0
-  fi
-
-  export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod GOWORK=off
-  STEP="create temporary directories"
-  WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/datamover-envtest.XXXXXX")"
-  # The staging directory lives beside the destination so the final mv is an atomic rename.
-  STAGE_DIR="$(mktemp -d "${envtest_dir}/.build.XXXXXX")"
-
+# Builds the missing executables into the staging directory $1 (scratch files in $2).
+build_envtest() {
+  local stage="$1" work="$2"
+  export GOFLAGS=-mod=mod
   STEP="reuse executables of older cache layouts"
-  copy_from_older_layouts "${STAGE_DIR}" "${envtest_dir}"
+  copy_from_older_layouts "${stage}" "${ENVTEST_DIR}"
   local missing bin kubernetes=()
-  missing="$(missing_binaries "${STAGE_DIR}")"
+  missing="$(missing_binaries "${stage}")"
   for bin in "${KUBERNETES_BINARIES[@]}"; do
     if [[ " ${missing} " == *" ${bin} "* ]]; then
       kubernetes+=("${bin}")
     fi
   done
 
-  log "building ${missing} (Kubernetes ${K8S_VERSION}, etcd ${ETCD_VERSION}) into ${dest} with $(go version)"
-  local started=${SECONDS}
+  log "building ${missing} (Kubernetes ${K8S_VERSION}, etcd ${ETCD_VERSION})"
   if [[ " ${missing} " == *" etcd "* ]]; then
-    build_etcd "${STAGE_DIR}" "${WORK_DIR}"
+    build_etcd "${stage}" "${work}"
   fi
   if ((${#kubernetes[@]} > 0)); then
-    build_kubernetes "${STAGE_DIR}" "${WORK_DIR}" "${kubernetes[@]}"
+    build_kubernetes "${stage}" "${work}" "${kubernetes[@]}"
   fi
+}
 
-  STEP="install into ${dest}"
-  has_all_binaries "${STAGE_DIR}" || die "the build did not produce all of ${BINARIES[*]}"
-  chmod 0755 "${STAGE_DIR}" # mktemp -d made it private
-  rm -rf "${dest}" # an incomplete leftover; complete ones returned above
-  mv -T "${STAGE_DIR}" "${dest}"
-  STAGE_DIR=""
-  log "built in $((SECONDS - started))s"
-  absolute_dir "${dest}"
+main() {
+  use_kubebuilder_assets_if_complete
+  local cache_root="${DATAMOVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/datamover}"
+  ENVTEST_DIR="${cache_root}/envtest"
+  cached_build "${ENVTEST_DIR}/${K8S_VERSION#v}-etcd-${ETCD_VERSION#v}-${CACHE_LAYOUT}" has_all_binaries \
+    "${ENVTEST_DIR}/.lock" absolute_dir build_envtest "install Go >= 1.26 or set KUBEBUILDER_ASSETS"
 }
 
 # `exit` on the same line: bash reads a script lazily, so text changed while a long build

@@ -46,12 +46,7 @@ is_complete() {
   done
 }
 
-print_if_complete() {
-  if is_complete "$1"; then
-    (cd "$1" && pwd -P)
-    exit 0
-  fi
-}
+absolute_dir() { (cd "$1" && pwd -P); }
 
 # Writes the wrapper module for the release into directory $1.
 write_wrapper() {
@@ -99,46 +94,21 @@ copy_crds() {
   done
 }
 
+build_snapshot_controller() {
+  local stage="$1" work="$2"
+  export GOFLAGS=-mod=mod
+  write_wrapper "${work}"
+  copy_crds "${stage}/crds"
+  STEP="go build snapshot-controller ${SNAPSHOTTER_VERSION}"
+  log "${STEP}"
+  go_build "${work}" "${stage}/snapshot-controller" "${SNAPSHOTTER_MODULE}/cmd/snapshot-controller" \
+    "-s -w -X main.version=${SNAPSHOTTER_VERSION}"
+}
+
 main() {
   local cache_root="${DATAMOVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/datamover}"
-  local dest="${cache_root}/snapshot-controller-${SNAPSHOTTER_VERSION#v}"
-  print_if_complete "${dest}"
-
-  STEP="check prerequisites"
-  command -v go >/dev/null 2>&1 || die "the Go toolchain ('go') is not on PATH; install Go >= 1.26"
-  command -v flock >/dev/null 2>&1 || die "'flock' (util-linux) is not on PATH"
-
-  STEP="lock ${cache_root}/.snapshot-controller.lock"
-  mkdir -p "${cache_root}"
-  exec 9>"${cache_root}/.snapshot-controller.lock"
-  log "waiting for the build lock ${cache_root}/.snapshot-controller.lock"
-  flock 9
-  # Another run may have finished the build while we waited for the lock.
-  print_if_complete "${dest}"
-
-  export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod GOWORK=off
-  STEP="create temporary directories"
-  WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/datamover-snapshot-controller.XXXXXX")"
-  # The staging directory lives beside the destination so the final mv is an atomic rename.
-  STAGE_DIR="$(mktemp -d "${cache_root}/.snapshot-controller-build.XXXXXX")"
-
-  write_wrapper "${WORK_DIR}"
-  copy_crds "${STAGE_DIR}/crds"
-  STEP="go build snapshot-controller ${SNAPSHOTTER_VERSION}"
-  log "${STEP} into ${dest} with $(go version)"
-  local started=${SECONDS}
-  go_build "${WORK_DIR}" "${STAGE_DIR}/snapshot-controller" "${SNAPSHOTTER_MODULE}/cmd/snapshot-controller" \
-    "-s -w -X main.version=${SNAPSHOTTER_VERSION}"
-  log "built in $((SECONDS - started))s"
-
-  STEP="install into ${dest}"
-  is_complete "${STAGE_DIR}" || die "the build did not produce snapshot-controller and ${CRDS[*]}"
-  chmod 0755 "${STAGE_DIR}" # mktemp -d made it private
-  rm -rf "${dest}" # an incomplete leftover; a complete one returned above
-  mv -T "${STAGE_DIR}" "${dest}"
-  STAGE_DIR=""
-  print_if_complete "${dest}"
-  die "${dest} is incomplete after the build"
+  cached_build "${cache_root}/snapshot-controller-${SNAPSHOTTER_VERSION#v}" is_complete \
+    "${cache_root}/.snapshot-controller.lock" absolute_dir build_snapshot_controller "install Go >= 1.26"
 }
 
 # `exit` on the same line: bash reads a script lazily, so text changed while a long build

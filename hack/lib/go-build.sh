@@ -1,8 +1,9 @@
 # What the scripts that build pinned executables from Go modules share (hack/envtest-assets.sh,
-# hack/snapshot-controller.sh, hack/kustomize.sh, hack/minio.sh): reporting the failed step, scratch directories removed at exit, and
-# helpers for modules whose go.mod carries `replace` directives, which `go install pkg@version`
-# refuses (the scripts write a throw-away wrapper module that requires the release and pins the
-# replaced modules, then build with it). Functions print results on stdout, everything else on stderr.
+# hack/snapshot-controller.sh, hack/kustomize.sh, hack/minio.sh): the cached, locked, atomic build
+# (cached_build), reporting the failed step, scratch directories removed at exit, and helpers for
+# modules whose go.mod carries `replace` directives, which `go install pkg@version` refuses (the
+# scripts write a throw-away wrapper module that requires the release and pins the replaced modules,
+# then build with it). Functions print results on stdout, everything else on stderr.
 #
 # Set LOG_NAME (the prefix of messages) before sourcing; assign STEP before each step, and WORK_DIR
 # and STAGE_DIR to directories to remove at exit.
@@ -64,18 +65,15 @@ go_build() {
 
 is_executable_file() { [[ -x "$1" && -f "$1" ]]; }
 
-# Prints the path of executable $2 in the cache directory $1 (under ${DATAMOVER_CACHE:-~/.cache/datamover}),
-# building it first when it is not there: concurrent runs wait for one build (flock), the function $3 is
-# called with a staging directory to `go install` into (GOBIN), $4 with the built executable to check it,
-# and the staging directory is then moved into place atomically, so a half-built one is never used. $5 says
-# what to do when Go is missing.
-cached_go_install() {
-  local name="$1" exe="$2" build="$3" check="$4" without_go="$5"
-  local cache_root="${DATAMOVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/datamover}"
-  local dest="${cache_root}/${name}"
-  local bin="${dest}/${exe}"
-  if is_executable_file "${bin}"; then
-    echo "${bin}"
+# Builds into cache directory $1 once and prints what $4 prints for it (a path). When $2 (a predicate on a
+# directory) says $1 is complete, nothing is built. Otherwise: concurrent runs wait for one build (flock on
+# $3), the function $5 is called with a staging directory beside $1 and a scratch directory (WORK_DIR) to build
+# into, $2 must then hold for the staging directory, and it is moved into place atomically, so a half-built
+# directory is never used. $6 says what to do when Go is missing.
+cached_build() {
+  local dest="$1" complete="$2" lock="$3" print="$4" build="$5" without_go="$6"
+  if "${complete}" "${dest}"; then
+    "${print}" "${dest}"
     return 0
   fi
 
@@ -83,34 +81,53 @@ cached_go_install() {
   command -v go >/dev/null 2>&1 || die "the Go toolchain ('go') is not on PATH; ${without_go}"
   command -v flock >/dev/null 2>&1 || die "'flock' (util-linux) is not on PATH"
 
-  STEP="lock ${cache_root}/.${name}.lock"
-  mkdir -p "${cache_root}"
-  exec 9>"${cache_root}/.${name}.lock"
-  log "waiting for the build lock ${cache_root}/.${name}.lock"
+  STEP="lock ${lock}"
+  mkdir -p "$(dirname "${dest}")"
+  exec 9>"${lock}"
+  log "waiting for the build lock ${lock}"
   flock 9
   # Another run may have finished the build while we waited for the lock.
-  if is_executable_file "${bin}"; then
-    echo "${bin}"
+  if "${complete}" "${dest}"; then
+    "${print}" "${dest}"
     return 0
   fi
 
   export GOTOOLCHAIN=local CGO_ENABLED=0 GOWORK=off GOFLAGS=
-  STEP="create the staging directory"
+  STEP="create temporary directories"
+  WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/datamover-${LOG_NAME}.XXXXXX")"
   # Beside the destination, so the final mv is an atomic rename.
-  STAGE_DIR="$(mktemp -d "${cache_root}/.${exe}-build.XXXXXX")"
-  log "building ${name} into ${dest} with $(go version)"
+  STAGE_DIR="$(mktemp -d "$(dirname "${dest}")/.$(basename "${dest}").build.XXXXXX")"
+  log "building ${dest} with $(go version)"
   local started=${SECONDS}
-  "${build}" "${STAGE_DIR}"
-  is_executable_file "${STAGE_DIR}/${exe}" || die "go install did not produce ${STAGE_DIR}/${exe}"
-
-  STEP="check the built executable"
-  "${check}" "${STAGE_DIR}/${exe}"
+  "${build}" "${STAGE_DIR}" "${WORK_DIR}"
 
   STEP="install into ${dest}"
+  "${complete}" "${STAGE_DIR}" || die "the build did not produce everything ${dest} needs (see above)"
   chmod 0755 "${STAGE_DIR}" # mktemp -d made it private
   rm -rf "${dest}" # an incomplete leftover; a complete one returned above
   mv -T "${STAGE_DIR}" "${dest}"
   STAGE_DIR=""
   log "built in $((SECONDS - started))s"
-  echo "${bin}"
+  "${print}" "${dest}"
+}
+
+# Prints the path of executable $2 in the cache directory $1 (under ${DATAMOVER_CACHE:-~/.cache/datamover}),
+# building it first when it is not there (cached_build): the function $3 is called with a staging directory
+# to `go install` into (GOBIN), $4 with the built executable to check it. $5 says what to do when Go is
+# missing.
+cached_go_install() {
+  local name="$1"
+  CACHED_EXE="$2" CACHED_BUILD="$3" CACHED_CHECK="$4"
+  local cache_root="${DATAMOVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/datamover}"
+  cached_build "${cache_root}/${name}" has_cached_exe "${cache_root}/.${name}.lock" print_cached_exe \
+    build_and_check_cached_exe "$5"
+}
+
+has_cached_exe() { is_executable_file "$1/${CACHED_EXE}"; }
+print_cached_exe() { echo "$1/${CACHED_EXE}"; }
+build_and_check_cached_exe() {
+  "${CACHED_BUILD}" "$1"
+  is_executable_file "$1/${CACHED_EXE}" || die "go install did not produce $1/${CACHED_EXE}"
+  STEP="check the built executable"
+  "${CACHED_CHECK}" "$1/${CACHED_EXE}"
 }
