@@ -2,6 +2,7 @@ package coffee.acupof.datamover.rclonemover;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,8 +13,6 @@ import java.util.Optional;
  * arrived with its size, delete only what this source wrote before and no longer has, and write the marker last.
  */
 public final class BackupOperation {
-
-  /** Files from this size on are copied server-side from an earlier point when unchanged. */
 
   private final Context ctx;
   private final Remote remote;
@@ -34,6 +33,11 @@ public final class BackupOperation {
     return new BackupOperation(ctx).backup();
   }
 
+  /**
+   * An earlier marker's files and the place below the root where its objects are ({@code ""}: the fixed path).
+   */
+  record Baseline(String sub, SortedFile files) {}
+
   /** Where this run writes: its own point in time folder, or this source's share of a fixed path. */
   interface Target {
     /** Checks ownership, records what this run may write, removes the old marker. Nothing else is written. */
@@ -41,6 +45,15 @@ public final class BackupOperation {
 
     /** A complete point whose files of the same content are copied server-side instead of uploaded. */
     Optional<String> copyDest();
+
+    /**
+     * The earlier marker of this source that unchanged files are recognised by ({@link Unchanged}): the previous
+     * backup at a fixed path, the {@link #copyDest()} point of a timestamped one; empty when there is none.
+     */
+    Optional<Baseline> baseline();
+
+    /** Whether the destination held nothing of this run before it started (no object needs checking there). */
+    boolean fresh();
 
     /** Checks again after the copy; false when objects must not be deleted (others share the folder). */
     boolean beforeMarker(Path filesFrom0);
@@ -87,12 +100,24 @@ public final class BackupOperation {
     Target target = point.isPresent()
         ? new PointInTimeTarget(ctx, point.get())
         : new FixedPathTarget(ctx, started);
-    target.prepare(volume);
+    // A fixed path's objects are listed while the target reads its records; a point's baseline is known after.
+    SortedFile listedHere = Concurrently.both("listing", () -> point.isEmpty() ? stored("") : null, () -> {
+      target.prepare(volume);
+      return true;
+    }).background();
+    Unchanged.Split split = target.baseline()
+        .map(b -> Unchanged.split(remote.work(), volume.files(), b.files(),
+            b.sub().isEmpty() && listedHere != null ? listedHere : stored(b.sub())))
+        .orElseGet(() -> listedHere != null
+            ? Unchanged.split(remote.work(), volume.files(), SortedFile.empty(remote.work()), listedHere)
+            : Unchanged.Split.none(remote.work(), volume.files()));
 
     Path filesFrom = Volume.filesFrom(remote, volume.files());
     ctx.out().log("copying " + volume.fileCount() + " files (" + volume.byteCount() + " bytes) from " + data + " to "
-        + config.display(sub));
-    Transfer.Copied copied = copy(data, dest, volume, filesFrom, target.copyDest());
+        + config.display(sub) + (split.unchanged().isEmpty() ? "" : "; " + split.unchanged().size()
+        + " of them are unchanged since the backup of " + target.baseline().map(Baseline::sub)
+        .filter(b -> !b.isEmpty()).map(config::display).orElse("this source here")));
+    Transfer.Copied copied = copy(data, dest, volume, split, target);
     Rclone.Stats stats = copied.stats();
     ctx.report().put("uploadedBytes", Math.max(0, stats.bytes() - stats.serverSideCopyBytes()))
         .put("serverSideCopies", stats.serverSideCopies())
@@ -101,7 +126,8 @@ public final class BackupOperation {
     // Claims first: a run that another one overtook must fail for that reason, whatever it finds below.
     boolean mayDelete = target.beforeMarker(filesFrom);
     checkArrived(volume.files(), copied.arrived());
-    SortedFile recorded = withHashes(dest, volume.files(), copied.transferred(), target.previousFiles());
+    SortedFile recorded = withHashes(dest, volume.files(), copied.transferred(), target.previousFiles(),
+        split.unchanged());
     if (mayDelete) {
       deleteObjects(dest, target.deletions(volume.files()));
     }
@@ -139,30 +165,86 @@ public final class BackupOperation {
   }
 
   /**
-   * Copies the listed files. With an earlier point, files whose size and MD5 match it are copied server-side
-   * ({@code --copy-dest --checksum}) instead of uploaded; with {@code MOVER_SERVER_SIDE_COPY_MIN_SIZE}, only those
-   * from that size on (smaller ones are uploaded: on a fast local store, one upload beats a check and a copy).
+   * The objects at {@code sub} below the root, with their size and MD5 (one listing; the marker folder left out):
+   * path → {@link Listing.Stored#value()}.
    */
-  private Transfer.Copied copy(Path data, String dest, Volume volume, Path filesFrom, Optional<String> copyDest) {
-    String what = "copy to " + destination;
+  private SortedFile stored(String sub) {
+    SortedFile.Builder objects = SortedFile.builder(remote.work());
+    remote.lsjson(config.at(sub), "-R", "--files-only", "--no-modtime", "--hash", "--hash-type", "MD5",
+        "--exclude", "/" + Catalog.META + "/**").ifPresent(listing -> Listing.read(listing,
+            e -> objects.add(e.path(), Listing.Stored.of(e).value())));
+    return objects.build();
+  }
+
+  /**
+   * Copies the volume's files. Files {@link Unchanged} since the baseline are not read again: at a fixed path they
+   * are already there; into a new point they are copied server-side from the baseline point. The others are copied
+   * from the volume: into a new point with {@code --copy-dest --checksum}, so those whose size and MD5 match the
+   * earlier point are still copied server-side; at a fixed path, those known to differ without looking at the
+   * destination, those the baseline cannot tell about as rclone compares them (size and time). With {@code MOVER_SERVER_SIDE_COPY_MIN_SIZE}, files
+   * below that size are uploaded instead of copied server-side (on a fast local store, one upload beats a check and
+   * a copy).
+   */
+  private Transfer.Copied copy(Path data, String dest, Volume volume, Unchanged.Split split, Target target) {
     List<String> plain = List.of("--links", "--metadata");
-    if (copyDest.isEmpty()) {
-      return Transfer.copy(ctx, data.toString(), dest, filesFrom, what, plain);
-    }
-    List<String> fromPoint = List.of("--links", "--metadata", "--copy-dest", config.at(copyDest.get()), "--checksum");
+    Optional<String> copyDest = target.copyDest();
     long minSize = settings.serverSideCopyMinSize();
-    if (minSize == 0) {
-      return Transfer.copy(ctx, data.toString(), dest, filesFrom, what, fromPoint);
+    List<Transfer.Copied> parts = new ArrayList<>();
+    SortedFile.Builder same = SortedFile.builder(remote.work());
+    SortedFile.Builder fromVolume = SortedFile.builder(remote.work()).addAll(split.changed()).addAll(split.unknown());
+    if (copyDest.isPresent()) {
+      split.unchanged().forEach(e -> (Manifest.File.parse(e.value()).size() >= minSize ? same : fromVolume)
+          .add(e.key(), e.value()));
     }
-    Path small = Volume.filesFrom(remote, volume.files(), e -> Manifest.File.parse(e.value()).size() < minSize);
-    Path large = Volume.filesFrom(remote, volume.files(), e -> Manifest.File.parse(e.value()).size() >= minSize);
-    Transfer.Copied uploaded = Transfer.copy(ctx, data.toString(), dest, small, what, plain);
-    Transfer.Copied copied = Transfer.copy(ctx, data.toString(), dest, large, what, fromPoint);
-    Rclone.Stats both = uploaded.stats().plus(copied.stats());
-    ctx.report().transferred(both);
-    return new Transfer.Copied(both,
-        SortedFile.builder(remote.work()).addAll(uploaded.arrived()).addAll(copied.arrived()).build(),
-        SortedFile.builder(remote.work()).addAll(uploaded.transferred()).addAll(copied.transferred()).build());
+    copyIfAny(parts, same.build(), config.at(copyDest.orElse("")), dest,
+        target.fresh() ? List.of("--no-check-dest") : List.of());
+    if (copyDest.isEmpty()) {
+      // Known to differ (or to be missing): uploaded without looking at the destination first.
+      copyIfAny(parts, target.fresh() ? fromVolume.build() : split.changed(), data.toString(), dest,
+          List.of("--links", "--metadata", "--no-check-dest"));
+      if (!target.fresh()) {
+        List<String> flags = new ArrayList<>(plain);
+        if (split.unknown().size() * 10 <= volume.fileCount()) {
+          flags.add("--no-traverse"); // a few files: look each one up instead of listing their directories
+        }
+        copyIfAny(parts, split.unknown(), data.toString(), dest, flags);
+      }
+    } else {
+      SortedFile rest = fromVolume.build();
+      SortedFile.Builder small = SortedFile.builder(remote.work());
+      SortedFile.Builder large = SortedFile.builder(remote.work());
+      rest.forEach(e -> (Manifest.File.parse(e.value()).size() < minSize ? small : large).add(e.key(), e.value()));
+      copyIfAny(parts, small.build(), data.toString(), dest, plain);
+      copyIfAny(parts, large.build(), data.toString(), dest, fromPoint(copyDest));
+    }
+    Rclone.Stats all = parts.stream().map(Transfer.Copied::stats).reduce(Rclone.Stats.NONE, Rclone.Stats::plus);
+    ctx.report().transferred(all);
+    SortedFile.Builder arrived = SortedFile.builder(remote.work());
+    SortedFile.Builder transferred = SortedFile.builder(remote.work());
+    parts.forEach(p -> {
+      arrived.addAll(p.arrived());
+      transferred.addAll(p.transferred());
+    });
+    if (copyDest.isEmpty()) {
+      // Already at the fixed path with their size and MD5, as the listing showed.
+      split.unchanged().forEach(e -> {
+        Manifest.File f = Manifest.File.parse(e.value());
+        arrived.add(e.key(), new Listing.Stored(f.size(), f.md5()).value());
+      });
+    }
+    return new Transfer.Copied(all, arrived.build(), transferred.build());
+  }
+
+  /** One {@link Transfer#copy} of {@code files} from {@code source}, when there are any. */
+  private void copyIfAny(List<Transfer.Copied> parts, SortedFile files, String source, String dest,
+      List<String> flags) {
+    if (!files.isEmpty()) {
+      parts.add(Transfer.copy(ctx, source, dest, Volume.filesFrom(remote, files), "copy to " + destination, flags));
+    }
+  }
+
+  private List<String> fromPoint(Optional<String> copyDest) {
+    return List.of("--links", "--metadata", "--copy-dest", config.at(copyDest.orElseThrow()), "--checksum");
   }
 
   /**
@@ -188,22 +270,34 @@ public final class BackupOperation {
   }
 
   /**
-   * The marker's file entries with the MD5 the remote keeps for each object: carried over from the previous marker
-   * for files the copy left unchanged, looked up for the others (those it transferred) in one listing of just those
-   * files. Encrypted remotes keep no hashes.
+   * The marker's file entries with the MD5 the remote keeps for each object: known for files {@link Unchanged} since
+   * the baseline, carried over from the previous marker for other files the copy left unchanged, looked up for the
+   * rest (those it transferred) in one listing of just those files. Encrypted remotes keep no hashes.
    */
-  private SortedFile withHashes(String dest, SortedFile files, SortedFile transferred, SortedFile previous) {
+  private SortedFile withHashes(String dest, SortedFile files, SortedFile transferred, SortedFile previous,
+      SortedFile known) {
     if (config.encrypted()) {
       return files;
     }
-    SortedFile.Builder untouched = SortedFile.builder(remote.work());
-    SortedFile.Builder lookUp = SortedFile.builder(remote.work()).addAll(transferred);
-    files.leftJoin(transferred, (file, copied) -> {
-      if (copied.isEmpty()) {
-        untouched.add(file.key(), file.value());
+    SortedFile.Builder hashes = SortedFile.builder(remote.work());
+    SortedFile.Builder unknown = SortedFile.builder(remote.work());
+    files.leftJoin(known, (file, same) -> {
+      Optional<String> md5 = same.flatMap(e -> Manifest.File.parse(e.value()).md5());
+      if (md5.isPresent()) {
+        hashes.add(file.key(), md5.get());
+      } else {
+        unknown.add(file.key(), file.value());
       }
     });
-    SortedFile.Builder hashes = SortedFile.builder(remote.work());
+    SortedFile.Builder untouched = SortedFile.builder(remote.work());
+    SortedFile.Builder lookUp = SortedFile.builder(remote.work());
+    unknown.build().leftJoin(transferred, (file, copied) -> {
+      if (copied.isEmpty()) {
+        untouched.add(file.key(), file.value());
+      } else {
+        lookUp.add(file.key());
+      }
+    });
     untouched.build().leftJoin(previous, (file, before) -> {
       Optional<Manifest.File> earlier = before.map(e -> Manifest.File.parse(e.value()));
       if (earlier.isPresent() && earlier.get().md5().isPresent()
@@ -216,7 +310,7 @@ public final class BackupOperation {
     SortedFile missing = lookUp.build();
     if (!missing.isEmpty()) {
       Path list = Volume.filesFrom(remote, missing);
-      List<String> flags = new java.util.ArrayList<>(List.of("-R", "--files-only", "--no-modtime", "--hash",
+      List<String> flags = new ArrayList<>(List.of("-R", "--files-only", "--no-modtime", "--hash",
           "--hash-type", "MD5", "--files-from0", list.toString()));
       if (missing.size() * 10 <= files.size()) {
         flags.add("--no-traverse"); // a few files: one request per object instead of listing their directories
@@ -225,11 +319,8 @@ public final class BackupOperation {
           e -> e.md5().ifPresent(md5 -> hashes.add(e.path(), md5))));
     }
     SortedFile.Builder recorded = SortedFile.builder(remote.work());
-    files.leftJoin(hashes.build(), (file, md5) -> {
-      Manifest.File f = Manifest.File.parse(file.value());
-      recorded.add(f.path(), new Manifest.File(f.path(), f.size(), f.mode(), f.uid(), f.gid(), f.link(),
-          md5.map(SortedFile.Entry::value)).json());
-    });
+    files.leftJoin(hashes.build(), (file, md5) ->
+        recorded.add(file.key(), Manifest.File.parse(file.value()).withMd5(md5.map(SortedFile.Entry::value)).json()));
     return recorded.build();
   }
 

@@ -154,6 +154,16 @@ final class FixedPathTarget implements BackupOperation.Target {
   }
 
   @Override
+  public Optional<BackupOperation.Baseline> baseline() {
+    return Optional.of(new BackupOperation.Baseline("", previous));
+  }
+
+  @Override
+  public boolean fresh() {
+    return false;
+  }
+
+  @Override
   public boolean beforeMarker(Path filesFrom0) {
     return true;
   }

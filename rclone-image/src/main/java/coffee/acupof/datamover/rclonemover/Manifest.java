@@ -39,7 +39,18 @@ public final class Manifest {
 
   /** One object of the backup; {@code path} as named in the remote. */
   public record File(String path, long size, Optional<String> mode, Optional<Long> uid, Optional<Long> gid,
-      boolean link, Optional<String> md5) {
+      boolean link, Optional<String> md5, Optional<Stamp> stamp) {
+
+    /** An entry without a {@link Stamp} (markers before contract 1.1 have none). */
+    public File(String path, long size, Optional<String> mode, Optional<Long> uid, Optional<Long> gid, boolean link,
+        Optional<String> md5) {
+      this(path, size, mode, uid, gid, link, md5, Optional.empty());
+    }
+
+    /** The same entry with the MD5 the remote keeps for it. */
+    public File withMd5(Optional<String> hash) {
+      return new File(path, size, mode, uid, gid, link, hash, stamp);
+    }
 
     /** The name in the volume: symlinks are stored as {@code NAME.rclonelink}. */
     public String localPath() {
@@ -63,9 +74,24 @@ public final class Manifest {
         o.addProperty("link", true);
       }
       md5.ifPresent(h -> o.addProperty("md5", h));
+      stamp.ifPresent(t -> {
+        o.addProperty("mtime", t.mtime());
+        o.addProperty("ctime", t.ctime());
+        o.addProperty("inode", t.inode());
+      });
       return GSON.toJson(o);
     }
   }
+
+  /**
+   * When the volume's file last changed, as the file system says (contract 1.1): modification time, status change
+   * time (which no program can set back) and inode number, as restic and Borg compare them. A file whose stamp
+   * and size equal those of the marker that recorded it has not been written since.
+   *
+   * @param mtime modification time, ISO-8601 UTC with the file system's precision
+   * @param ctime status change time, same form
+   */
+  public record Stamp(String mtime, String ctime, long inode) {}
 
   /** One directory below the volume root (empty ones included). */
   public record Directory(String path, Optional<String> mode, Optional<String> mtime, Optional<Long> uid,
@@ -237,7 +263,15 @@ public final class Manifest {
   private static File file(JsonObject o) {
     return new File(str(o, "path").orElse(""), num(o, "size").orElse(-1L), str(o, "mode"), num(o, "uid"),
         num(o, "gid"), o.has("link") && o.get("link").isJsonPrimitive() && o.get("link").getAsBoolean(),
-        str(o, "md5"));
+        str(o, "md5"), stamp(o));
+  }
+
+  private static Optional<Stamp> stamp(JsonObject o) {
+    Optional<String> mtime = str(o, "mtime");
+    Optional<String> ctime = str(o, "ctime");
+    Optional<Long> inode = num(o, "inode");
+    return mtime.isPresent() && ctime.isPresent() && inode.isPresent()
+        ? Optional.of(new Stamp(mtime.get(), ctime.get(), inode.get())) : Optional.empty();
   }
 
   private static Directory directory(JsonObject o) {

@@ -21,7 +21,7 @@ final class PointInTimeTarget implements BackupOperation.Target {
   private final String myKey;
   private final String folder;
   private boolean dataPresent;
-  private Optional<String> copyDest = Optional.empty();
+  private Optional<BackupOperation.Baseline> baseline = Optional.empty();
 
   PointInTimeTarget(Context ctx, String point) {
     this.ctx = ctx;
@@ -42,11 +42,13 @@ final class PointInTimeTarget implements BackupOperation.Target {
   @Override
   public void prepare(Volume volume) {
     // Reads only: looked up while the folder is claimed.
-    copyDest = Concurrently.both("copy-dest", this::previousPoint, () -> {
-      claim();
-      return true;
-    }).background();
-    copyDest.ifPresent(p -> ctx.out().log("unchanged files are copied server-side from " + ctx.config().display(p)));
+    baseline = Concurrently.both("copy-dest", () -> previousPoint().map(p -> new BackupOperation.Baseline(p,
+        markerFiles(p))), () -> {
+          claim();
+          return true;
+        }).background();
+    baseline.ifPresent(b -> ctx.out().log("unchanged files are copied server-side from "
+        + ctx.config().display(b.sub())));
   }
 
   /** Claims the folder (issue 7's protocol) and removes a marker that an earlier attempt of this run wrote. */
@@ -114,6 +116,24 @@ final class PointInTimeTarget implements BackupOperation.Target {
     return Optional.empty();
   }
 
+  /**
+   * The files of {@code point}'s marker (path → the entry's JSON); none when it cannot be read, and then every file
+   * is compared by content as before.
+   */
+  private SortedFile markerFiles(String point) {
+    SortedFile.Builder files = SortedFile.builder(remote.work());
+    try {
+      Manifest.read(remote.cat(ctx.config().at(Catalog.markerOf(point)), Optional.empty()),
+          f -> files.add(f.path(), f.json()), d -> { }, ctx.config().display(point));
+    } catch (MoverFailure e) {
+      if (e.kind() != MoverFailure.Kind.REFUSED) {
+        throw e;
+      }
+      return SortedFile.empty(remote.work());
+    }
+    return files.build();
+  }
+
   private List<Claims.Claim> claims(boolean readSources) {
     List<Claims.Claim> claims = new ArrayList<>();
     for (Listing.Entry e : remote.entries(ctx.config().at(claimsDir()), "--files-only", "--use-server-modtime")) {
@@ -138,7 +158,17 @@ final class PointInTimeTarget implements BackupOperation.Target {
 
   @Override
   public Optional<String> copyDest() {
-    return copyDest;
+    return baseline.map(BackupOperation.Baseline::sub);
+  }
+
+  @Override
+  public Optional<BackupOperation.Baseline> baseline() {
+    return baseline;
+  }
+
+  @Override
+  public boolean fresh() {
+    return !dataPresent;
   }
 
   @Override

@@ -6,7 +6,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -39,14 +43,30 @@ public record Volume(SortedFile files, SortedFile directories, long fileCount, l
       if (e.dir()) {
         dirs.add(e.path(), new Manifest.Directory(e.path(), e.mode(), e.modTime(), e.uid(), e.gid()).json());
       } else {
+        Manifest.File file = new Manifest.File(e.path(), e.size(), e.mode(), e.uid(), e.gid(), e.link(),
+            Optional.empty());
         files.add(e.path(), new Manifest.File(e.path(), e.size(), e.mode(), e.uid(), e.gid(), e.link(),
-            java.util.Optional.empty()).json());
+            Optional.empty(), stamp(data.resolve(file.localPath()))).json());
         counts[0]++;
         counts[1] += e.size();
       }
     });
     delete(listing);
     return new Volume(files.build(), dirs.build(), counts[0], counts[1], reserved[0]);
+  }
+
+  /**
+   * The file's {@link Manifest.Stamp}, read without following a symlink; none where the file system has no such
+   * attributes or the file went away since the listing (it is then copied and checked as any changed file).
+   */
+  static Optional<Manifest.Stamp> stamp(Path file) {
+    try {
+      Map<String, Object> a = Files.readAttributes(file, "unix:lastModifiedTime,ctime,ino", LinkOption.NOFOLLOW_LINKS);
+      return Optional.of(new Manifest.Stamp(((FileTime) a.get("lastModifiedTime")).toInstant().toString(),
+          ((FileTime) a.get("ctime")).toInstant().toString(), ((Number) a.get("ino")).longValue()));
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+      return Optional.empty();
+    }
   }
 
   /** The file names, NUL-separated, for {@code --files-from0}. */
