@@ -90,7 +90,7 @@ public final class Bench {
     }
 
     Results results = new Results(1, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), options.quick() ? "quick" : "full",
-        options.arguments(), environment.ended(),
+        options.givenArguments(), environment.ended(),
         new Results.Method(options.warmups(), options.runs(),
             "interleaved: the contenders (or JVM variants) of a round run one after the other, the order rotating by one each round",
             pageCache, loopbackIsolated, data ? options.scales() : Map.of(),

@@ -57,6 +57,15 @@ public record BenchOptions(
     Path moverRuntime,
     List<String> arguments) {
 
+  /**
+   * The arguments to rerun this benchmark with: without the tool locations that hack/bench.sh adds itself, which
+   * are this machine's paths (the report and results.json are committed).
+   */
+  public List<String> givenArguments() {
+    return arguments.stream().filter(a -> !a.startsWith("--operator-jar=") && !a.startsWith("--s3proxy-jar=")
+        && !a.startsWith("--mover-runtime=")).toList();
+  }
+
   static final String USAGE = """
       Usage: hack/bench.sh [--quick] [options]
 
