@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * The two deadlines of a run whose mover Job runs, counted from the start of its phase: the volume it
  * mounts must bind (or a pod start) within {@code bind}, and the Job must report an end within its
- * active deadline plus a grace ({@code total}).
+ * active deadline plus a grace ({@code total}). A volume still not bound when half of {@code bind} has
+ * passed is a Warning the status shows ({@link #bindSlow}), well before the run fails for it.
  */
 public record MoverJobDeadlines(Duration bind, Duration total) {
 
@@ -34,13 +35,27 @@ public record MoverJobDeadlines(Duration bind, Duration total) {
     return Optional.empty();
   }
 
-  /** When to look again if nothing happens before: the nearer deadline that still applies. */
+  /** Whether the volume has used half of its time to bind: the status warns that it is still not bound. */
+  public boolean bindSlow(RunContext<?> run, boolean waitingForVolume) {
+    return waitingForVolume && run.timeInPhase().compareTo(bindWarning()) >= 0;
+  }
+
+  /** When the status warns of a volume that is still not bound: half of {@code bind}. */
+  public Duration bindWarning() {
+    return bind.dividedBy(2);
+  }
+
+  /**
+   * When to look again if nothing happens before: the nearer deadline that still applies, or, while
+   * the volume is not bound, the moment to warn about it if that is still ahead.
+   */
   public Duration recheckAfter(RunContext<?> run, boolean waitingForVolume) {
     Duration totalLeft = run.remaining(total);
     if (!waitingForVolume) {
       return totalLeft;
     }
-    Duration bindLeft = run.remaining(bind);
+    Duration warnLeft = run.remaining(bindWarning());
+    Duration bindLeft = warnLeft.isZero() ? run.remaining(bind) : warnLeft;
     return bindLeft.compareTo(totalLeft) <= 0 ? bindLeft : totalLeft;
   }
 }

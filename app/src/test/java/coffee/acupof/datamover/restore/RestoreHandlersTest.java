@@ -52,7 +52,7 @@ class RestoreHandlersTest {
   private final DataMoverProperties properties = new DataMoverProperties(null, null, null, null, null, null, null, null);
   private final RestoreCleanup cleanup = new RestoreCleanup(cluster);
   private final ValidateRestoreHandler validate = new ValidateRestoreHandler(cluster, cluster, properties, new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()), origins);
-  private final PrepareTargetHandler prepare = new PrepareTargetHandler(cluster, cluster, cleanup);
+  private final PrepareTargetHandler prepare = new PrepareTargetHandler(cluster, cluster, cleanup, properties);
 
   private static V1PersistentVolumeClaim consumer(String name, String storageClass) {
     return new V1PersistentVolumeClaim()
