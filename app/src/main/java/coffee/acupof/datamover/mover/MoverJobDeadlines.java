@@ -35,9 +35,9 @@ public record MoverJobDeadlines(Duration bind, Duration total) {
     return Optional.empty();
   }
 
-  /** Whether the volume has used half of its time to bind: the status warns that it is still not bound. */
-  public boolean bindSlow(RunContext<?> run, boolean waitingForVolume) {
-    return waitingForVolume && run.timeInPhase().compareTo(bindWarning()) >= 0;
+  /** Whether a volume that is not bound yet has used half of its time to bind: the status warns about it. */
+  public boolean bindSlow(RunContext<?> run) {
+    return run.timeInPhase().compareTo(bindWarning()) >= 0;
   }
 
   /** When the status warns of a volume that is still not bound: half of {@code bind}. */

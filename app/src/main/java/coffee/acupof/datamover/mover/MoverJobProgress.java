@@ -49,9 +49,18 @@ public sealed interface MoverJobProgress {
    */
   record Running(int attempts, String reason, String message, boolean warning, boolean podStarted) implements MoverJobProgress {
 
-    /** The same Job, told as a Warning that the volume it mounts is still not bound ({@code message} says which and what to check). */
-    public Running volumeNotBound(String message) {
-      return new Running(attempts, WAITING_FOR_VOLUME, message, true, podStarted);
+    /**
+     * This state while the volume the mover mounts is not bound yet. The scheduler's complaint about the
+     * pod is expected then (the pod waits for its volume: "unbound immediate PersistentVolumeClaims", or
+     * a WaitForFirstConsumer volume not yet provisioned), so it becomes a Warning only once the volume is
+     * {@code late}; a late volume with no other Warning is one that says {@code notBound} (which volume,
+     * what to check).
+     */
+    public Running whileVolumeUnbound(boolean late, String notBound) {
+      if (!late) {
+        return UNSCHEDULABLE.equals(reason) ? new Running(attempts, RUNNING, message, false, podStarted) : this;
+      }
+      return warning ? this : new Running(attempts, WAITING_FOR_VOLUME, notBound, true, podStarted);
     }
 
     /**

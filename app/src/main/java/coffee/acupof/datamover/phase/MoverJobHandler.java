@@ -174,11 +174,10 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
       };
     }
     Duration recheck = deadlines.recheckAfter(run, waitingForVolume);
-    MoverJobProgress.Running shown = !r.warning() && deadlines.bindSlow(run, waitingForVolume)
-        ? r.volumeNotBound("Mover Job " + jobName + " waits for " + volume.describe() + ", still not bound after " + Durations.human(deadlines.bindWarning())
+    MoverJobProgress.Running shown = !waitingForVolume ? r : r.whileVolumeUnbound(deadlines.bindSlow(run),
+        "Mover Job " + jobName + " waits for " + volume.describe() + ", still not bound after " + Durations.human(deadlines.bindWarning())
             + "; " + volume.notBoundHint() + " (kubectl describe pvc " + volume.claim() + "); the run fails if it is not bound within "
-            + Durations.human(deadlines.bind()))
-        : r;
+            + Durations.human(deadlines.bind()));
     return shown.transition(Phase.CREATING_POD, run.status(), b -> b.attempts(shown.attempts()).jobName(jobName), recheck);
   }
 

@@ -159,11 +159,10 @@ public class RestoreJobHandler implements RestorePhaseHandler {
                 + "; check the Job controller and the pod events");
       };
     }
-    MoverJobProgress.Running shown = !r.warning() && deadlines.bindSlow(run, waitingForVolume)
-        ? r.volumeNotBound("Restore Job " + run.jobName() + " waits for PVC " + run.restoreClaim() + ", still not bound after "
-            + Durations.human(deadlines.bindWarning()) + "; check its storage class (kubectl describe pvc " + run.restoreClaim()
-            + "); the restore fails if it is not bound within " + Durations.human(deadlines.bind()))
-        : r;
+    MoverJobProgress.Running shown = !waitingForVolume ? r : r.whileVolumeUnbound(deadlines.bindSlow(run),
+        "Restore Job " + run.jobName() + " waits for PVC " + run.restoreClaim() + ", still not bound after " + Durations.human(deadlines.bindWarning())
+            + "; check its storage class (kubectl describe pvc " + run.restoreClaim() + "); the restore fails if it is not bound within "
+            + Durations.human(deadlines.bind()));
     return shown.transition(
         RestorePhase.RESTORING, run.status(), b -> b.attempts(shown.attempts()).jobName(run.jobName()), deadlines.recheckAfter(run, waitingForVolume));
   }

@@ -161,19 +161,28 @@ class MoverJobHandlerTest {
   }
 
   @Test
-  void aPodTheSchedulerCannotPlaceIsAWarningWithItsMessage() {
+  void aPodTheSchedulerCannotPlaceIsAWarningWithItsMessageOnceItsVolumeIsBoundOrLate() {
     handle(Duration.ZERO);
     jobStatus(new V1JobStatus().active(1));
     cluster.add(new V1Pod()
         .metadata(new V1ObjectMeta().name("p1").namespace(NS).creationTimestamp(CREATED).labels(Map.of("batch.kubernetes.io/job-name", "backup-mover")))
         .status(new V1PodStatus().phase("Pending").conditions(List.of(new V1PodCondition()
             .type("PodScheduled").status("False").reason("Unschedulable").message("0/3 nodes are available: 3 Insufficient memory.")))));
+    String warning = "The mover pod of Job backup-mover cannot be scheduled, attempt 1 of 3: 0/3 nodes are available: 3 Insufficient memory.";
 
-    var t = handle(Duration.ofSeconds(20));
+    var waitingForTheClone = handle(Duration.ofSeconds(20));
+    assertThat(waitingForTheClone.reason()).as("expected while the clone is not bound: nothing to write").isEqualTo("CreatingMoverJob");
 
-    assertThat(t.reason()).isEqualTo("MoverPodUnschedulable");
-    assertThat(t.eventType()).isEqualTo(EventType.WARNING);
-    assertThat(t.message()).isEqualTo("The mover pod of Job backup-mover cannot be scheduled, attempt 1 of 3: 0/3 nodes are available: 3 Insufficient memory.");
+    var late = handle(Duration.ofMinutes(15));
+    assertThat(late.reason()).isEqualTo("MoverPodUnschedulable");
+    assertThat(late.eventType()).isEqualTo(EventType.WARNING);
+    assertThat(late.message()).isEqualTo(warning);
+
+    cluster.pvcs.get(NS + "/backup-clone").status(new V1PersistentVolumeClaimStatus().phase("Bound"));
+    var bound = handle(Duration.ofSeconds(20));
+    assertThat(bound.reason()).isEqualTo("MoverPodUnschedulable");
+    assertThat(bound.eventType()).isEqualTo(EventType.WARNING);
+    assertThat(bound.message()).isEqualTo(warning);
   }
 
   @Test
