@@ -50,17 +50,17 @@ public sealed interface MoverJobProgress {
   record Running(int attempts, String reason, String message, boolean warning, boolean podStarted) implements MoverJobProgress {
 
     /**
-     * This state while the volume the mover mounts is not bound yet. The scheduler's complaint about the
-     * pod is expected then (the pod waits for its volume: "unbound immediate PersistentVolumeClaims", or
-     * a WaitForFirstConsumer volume not yet provisioned), so it becomes a Warning only once the volume is
-     * {@code late}; a late volume with no other Warning is one that says {@code notBound} (which volume,
-     * what to check).
+     * This state while no mover pod has started. The scheduler's complaint about the pod is expected
+     * for a while (it waits for its volume to bind: "unbound immediate PersistentVolumeClaims", and its
+     * condition lags behind the binding), so it becomes a Warning only once the start is {@code late};
+     * a late start with an unbound volume and no other Warning is one that says {@code notBound} (which
+     * volume, what to check).
      */
-    public Running whileVolumeUnbound(boolean late, String notBound) {
+    public Running beforeStart(boolean late, boolean volumeBound, String notBound) {
       if (!late) {
         return UNSCHEDULABLE.equals(reason) ? new Running(attempts, RUNNING, message, false, podStarted) : this;
       }
-      return warning ? this : new Running(attempts, WAITING_FOR_VOLUME, notBound, true, podStarted);
+      return warning || volumeBound ? this : new Running(attempts, WAITING_FOR_VOLUME, notBound, true, podStarted);
     }
 
     /**

@@ -105,7 +105,7 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
     // The status named the Job when the phase began; the Event says it exists now, and where it runs.
     Transition<DataMoverStatus.Builder> started = Transition.keep(Phase.CREATING_POD, run.status())
         .with(b -> b.jobName(jobName))
-        .requeueAfter(MoverJobDeadlines.of(properties).recheckAfter(run, true));
+        .requeueAfter(MoverJobDeadlines.of(properties).recheckAfter(run, false, false));
     if (!created) {
       return started;
     }
@@ -173,9 +173,9 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
                 + "; check the Job controller and the pod events");
       };
     }
-    Duration recheck = deadlines.recheckAfter(run, waitingForVolume);
-    MoverJobProgress.Running shown = !waitingForVolume ? r : r.whileVolumeUnbound(deadlines.bindSlow(run),
-        "Mover Job " + jobName + " waits for " + volume.describe() + ", still not bound after " + Durations.human(deadlines.bindWarning())
+    Duration recheck = deadlines.recheckAfter(run, r.podStarted(), volumeBound);
+    MoverJobProgress.Running shown = r.podStarted() ? r : r.beforeStart(deadlines.startLate(run), volumeBound,
+        "Mover Job " + jobName + " waits for " + volume.describe() + ", still not bound after " + Durations.human(deadlines.startWarning())
             + "; " + volume.notBoundHint() + " (kubectl describe pvc " + volume.claim() + "); the run fails if it is not bound within "
             + Durations.human(deadlines.bind()));
     return shown.transition(Phase.CREATING_POD, run.status(), b -> b.attempts(shown.attempts()).jobName(jobName), recheck);

@@ -85,16 +85,19 @@ public class BindVolumeHandler implements RestorePhaseHandler {
     V1PersistentVolumeClaim claim = consumer.get();
     String claimName = claim.getMetadata().getName();
     if (volumeName.equals(claim.getSpec().getVolumeName()) && "Bound".equals(phase(claim))) {
-      if (handingOver(pv)) {
-        operations.patchPv(volumeName, reclaimPolicy(original(pv).orElse(pv.getSpec().getPersistentVolumeReclaimPolicy()), null));
-        return step(run, claim, volumeName, "RestoringReclaimPolicy", "PVC " + claimName + " is bound to volume " + volumeName + "; restoring its reclaim policy");
-      }
       RestorePhase next = run.afterDataIsIn();
-      return Transition.<DataMoverRestoreStatus.Builder>to(
+      Transition<DataMoverRestoreStatus.Builder> bound = Transition.<DataMoverRestoreStatus.Builder>to(
               next, "VolumeBound", "PVC " + claimName + " is bound to volume " + volumeName + " with the restored data"
                   + (next == RestorePhase.CREATING_SNAPSHOT ? "; taking VolumeSnapshot " + ChildNames.snapshot(run.name()) + " of it" : ""))
           .with(b -> b.volumeName(volumeName))
           .alsoOn(claim, CoreKinds.PVCS);
+      if (!handingOver(pv)) {
+        return bound;
+      }
+      // The last step: the volume gets its reclaim policy back (and loses the annotations that map its
+      // events to this restore, so the restore moves on in the same step).
+      operations.patchPv(volumeName, reclaimPolicy(original(pv).orElse(pv.getSpec().getPersistentVolumeReclaimPolicy()), null));
+      return recordStep(bound, claim, "RestoringReclaimPolicy", "PVC " + claimName + " is bound to volume " + volumeName + "; restoring its reclaim policy");
     }
     if (!"Retain".equals(pv.getSpec().getPersistentVolumeReclaimPolicy()) && original(pv).isEmpty()) {
       operations.patchPv(volumeName, reclaimPolicy("Retain", pv.getSpec().getPersistentVolumeReclaimPolicy(), run.restore().key()));
@@ -126,11 +129,13 @@ public class BindVolumeHandler implements RestorePhaseHandler {
    */
   private static Transition<DataMoverRestoreStatus.Builder> step(
       RestoreRun run, V1PersistentVolumeClaim claim, String volumeName, String reason, String message) {
+    return recordStep(Transition.keep(RestorePhase.BINDING, run.status()).with(b -> b.volumeName(volumeName)), claim, reason, message);
+  }
+
+  private static Transition<DataMoverRestoreStatus.Builder> recordStep(
+      Transition<DataMoverRestoreStatus.Builder> transition, V1PersistentVolumeClaim claim, String reason, String message) {
     Notice event = Notice.normal(reason, message);
-    return Transition.keep(RestorePhase.BINDING, run.status())
-        .with(b -> b.volumeName(volumeName))
-        .recording(event)
-        .recording(event.on(claim, CoreKinds.PVCS));
+    return transition.recording(event).recording(event.on(claim, CoreKinds.PVCS));
   }
 
   /** Whether the volume still carries this operator's hand-over annotations. */

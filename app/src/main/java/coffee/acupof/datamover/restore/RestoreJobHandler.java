@@ -115,7 +115,7 @@ public class RestoreJobHandler implements RestorePhaseHandler {
     // The status named the Job when the phase began; the Event says it exists now.
     Transition<DataMoverRestoreStatus.Builder> started = Transition.keep(RestorePhase.RESTORING, run.status())
         .with(b -> b.jobName(run.jobName()))
-        .requeueAfter(MoverJobDeadlines.of(properties).recheckAfter(run, true));
+        .requeueAfter(MoverJobDeadlines.of(properties).recheckAfter(run, false, false));
     return !created ? started : started.recording(Notice.normal(
         JOB_CREATED,
         "Created restore Job " + run.jobName() + " for the " + run.spec().pointInTimeOrLatest() + " backup"
@@ -159,12 +159,12 @@ public class RestoreJobHandler implements RestorePhaseHandler {
                 + "; check the Job controller and the pod events");
       };
     }
-    MoverJobProgress.Running shown = !waitingForVolume ? r : r.whileVolumeUnbound(deadlines.bindSlow(run),
-        "Restore Job " + run.jobName() + " waits for PVC " + run.restoreClaim() + ", still not bound after " + Durations.human(deadlines.bindWarning())
+    MoverJobProgress.Running shown = r.podStarted() ? r : r.beforeStart(deadlines.startLate(run), claimBound,
+        "Restore Job " + run.jobName() + " waits for PVC " + run.restoreClaim() + ", still not bound after " + Durations.human(deadlines.startWarning())
             + "; check its storage class (kubectl describe pvc " + run.restoreClaim() + "); the restore fails if it is not bound within "
             + Durations.human(deadlines.bind()));
     return shown.transition(
-        RestorePhase.RESTORING, run.status(), b -> b.attempts(shown.attempts()).jobName(run.jobName()), deadlines.recheckAfter(run, waitingForVolume));
+        RestorePhase.RESTORING, run.status(), b -> b.attempts(shown.attempts()).jobName(run.jobName()), deadlines.recheckAfter(run, r.podStarted(), claimBound));
   }
 
   private boolean claimBound(RestoreRun run) {

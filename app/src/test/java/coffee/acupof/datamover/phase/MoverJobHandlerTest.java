@@ -161,7 +161,7 @@ class MoverJobHandlerTest {
   }
 
   @Test
-  void aPodTheSchedulerCannotPlaceIsAWarningWithItsMessageOnceItsVolumeIsBoundOrLate() {
+  void aPodTheSchedulerCannotPlaceForLongIsAWarningWithItsMessage() {
     handle(Duration.ZERO);
     jobStatus(new V1JobStatus().active(1));
     cluster.add(new V1Pod()
@@ -171,18 +171,16 @@ class MoverJobHandlerTest {
     String warning = "The mover pod of Job backup-mover cannot be scheduled, attempt 1 of 3: 0/3 nodes are available: 3 Insufficient memory.";
 
     var waitingForTheClone = handle(Duration.ofSeconds(20));
-    assertThat(waitingForTheClone.reason()).as("expected while the clone is not bound: nothing to write").isEqualTo("CreatingMoverJob");
+    assertThat(waitingForTheClone.reason()).as("expected while the clone binds: nothing to write").isEqualTo("CreatingMoverJob");
+    cluster.pvcs.get(NS + "/backup-clone").status(new V1PersistentVolumeClaimStatus().phase("Bound"));
+    var staleCondition = handle(Duration.ofSeconds(25));
+    assertThat(staleCondition.reason()).as("the scheduler's condition lags behind the binding").isEqualTo("CreatingMoverJob");
+    assertThat(staleCondition.requeueAfter()).as("looked at again when it becomes a warning").contains(Duration.ofMinutes(15).minusSeconds(25));
 
     var late = handle(Duration.ofMinutes(15));
     assertThat(late.reason()).isEqualTo("MoverPodUnschedulable");
     assertThat(late.eventType()).isEqualTo(EventType.WARNING);
     assertThat(late.message()).isEqualTo(warning);
-
-    cluster.pvcs.get(NS + "/backup-clone").status(new V1PersistentVolumeClaimStatus().phase("Bound"));
-    var bound = handle(Duration.ofSeconds(20));
-    assertThat(bound.reason()).isEqualTo("MoverPodUnschedulable");
-    assertThat(bound.eventType()).isEqualTo(EventType.WARNING);
-    assertThat(bound.message()).isEqualTo(warning);
   }
 
   @Test

@@ -78,6 +78,13 @@ public final class PhaseMachine<T extends ManagedResource<S>, S extends RunStatu
     Step<S> step = Step.of(RunStatusComposer.compose(run, transition, now)).requeueAfter(transition.requeueAfter());
     boolean phaseChanged = transition.next() != phase;
     boolean newReason = !Objects.equals(transition.reason(), status.reason());
+    // The work of the step (a child created) comes before the phase or reason it leads to.
+    for (Notice event : transition.events()) {
+      step = step.notice(event);
+      if (event.about() == null) {
+        step = step.afterWrite(() -> log.info("{} in {}: {} {}", run.key(), phase, event.reason(), event.message()));
+      }
+    }
     if (phaseChanged || newReason) {
       step = step.notice(new Notice(transition.eventType(), transition.reason(), transition.message()));
       for (Notice related : transition.alsoOn()) {
@@ -85,10 +92,6 @@ public final class PhaseMachine<T extends ManagedResource<S>, S extends RunStatu
       }
       step = step
           .afterWrite(() -> log.info("{} {} -> {}: {} {}", run.key(), phase, transition.next(), transition.reason(), transition.message()));
-    }
-    for (Notice event : transition.events()) {
-      step = step.notice(event)
-          .afterWrite(() -> log.info("{} in {}: {} {}", run.key(), phase, event.reason(), event.message()));
     }
     if (phaseChanged) {
       step = step.afterWrite(() -> {
