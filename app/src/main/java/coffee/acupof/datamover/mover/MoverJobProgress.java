@@ -1,6 +1,9 @@
 package coffee.acupof.datamover.mover;
 
 import coffee.acupof.datamover.cluster.Ownership;
+import coffee.acupof.datamover.runtime.phase.RunPhase;
+import coffee.acupof.datamover.runtime.phase.RunStatus;
+import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -8,6 +11,8 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Where a run's mover Job stands, as its Job and pods in the cache say — the same reading for every
@@ -38,15 +43,50 @@ public sealed interface MoverJobProgress {
   record Failed(int attempts, String reason, String message) implements MoverJobProgress {}
 
   /**
-   * The Job runs (or waits for its next attempt). {@code attemptFailed}: the last attempt failed and
-   * another one starts after a back-off (a Warning worth an Event); {@code podStarted}: some pod ran.
+   * The Job runs (or waits for its next attempt). {@code warning}: something the user should look at
+   * (the last attempt failed and another one starts after a back-off, the pod cannot be scheduled, the
+   * volume is not bound for long); {@code podStarted}: some pod ran.
    */
-  record Running(int attempts, String reason, String message, boolean attemptFailed, boolean podStarted) implements MoverJobProgress {}
+  record Running(int attempts, String reason, String message, boolean warning, boolean podStarted) implements MoverJobProgress {
 
-  /** Reason of a running attempt. */
+    /**
+     * This state while no mover pod has started. The scheduler's complaint about the pod is expected
+     * for a while (it waits for its volume to bind: "unbound immediate PersistentVolumeClaims", and its
+     * condition lags behind the binding), so it becomes a Warning only once the start is {@code late};
+     * a late start with an unbound volume and no other Warning is one that says {@code notBound} (which
+     * volume, what to check).
+     */
+    public Running beforeStart(boolean late, boolean volumeBound, String notBound) {
+      if (!late) {
+        return UNSCHEDULABLE.equals(reason) ? new Running(attempts, RUNNING, message, false, podStarted) : this;
+      }
+      return warning || volumeBound ? this : new Running(attempts, WAITING_FOR_VOLUME, notBound, true, podStarted);
+    }
+
+    /**
+     * The transition of a run in {@code current} whose status shows {@code shown}: this state when the
+     * status must say it — a Warning, or the running state that ends the Warning the status shows — with
+     * the kind's {@code fields} (attempts, Job name); else the status as it is, since normal progress (a
+     * pod pending, then running) is not written. Either way looked at again after {@code recheck}.
+     */
+    public <B> Transition<B> transition(RunPhase<B> current, RunStatus<?> shown, UnaryOperator<B> fields, Duration recheck) {
+      boolean endsWarning = Set.of(ATTEMPT_FAILED, UNSCHEDULABLE, WAITING_FOR_VOLUME).contains(String.valueOf(shown.reason()));
+      if (!warning && !endsWarning) {
+        return Transition.keep(current, shown).requeueAfter(recheck);
+      }
+      Transition<B> stay = Transition.stay(current, reason, message).with(fields).requeueAfter(recheck);
+      return warning ? stay.warning() : stay;
+    }
+  }
+
+  /** Reason of a running attempt (written when it ends a Warning). */
   String RUNNING = "MoverRunning";
   /** Reason after a failed attempt while another one remains. */
   String ATTEMPT_FAILED = "MoverAttemptFailed";
+  /** Reason while the mover pod cannot be scheduled (the scheduler's message follows). */
+  String UNSCHEDULABLE = "MoverPodUnschedulable";
+  /** Reason while the volume the mover mounts is still not bound after half of its time to bind. */
+  String WAITING_FOR_VOLUME = "MoverWaitingForVolume";
 
   /**
    * @param job the Job under the run's deterministic name, if any
@@ -89,6 +129,15 @@ public sealed interface MoverJobProgress {
           state.attempts(),
           ATTEMPT_FAILED,
           "Mover attempt " + state.attempts() + " of " + maxAttempts + " failed, the next one starts after a back-off: " + lastFailure.get(),
+          true,
+          state.anyPodStarted());
+    }
+    Optional<String> unschedulable = state.unschedulable();
+    if (!state.podRunning() && unschedulable.isPresent()) {
+      return new Running(
+          state.attempts(),
+          UNSCHEDULABLE,
+          "The mover pod of Job " + jobName + " cannot be scheduled, attempt " + state.attempts() + " of " + maxAttempts + ": " + unschedulable.get(),
           true,
           state.anyPodStarted());
     }

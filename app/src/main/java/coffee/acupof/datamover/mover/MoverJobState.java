@@ -6,6 +6,7 @@ import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobCondition;
 import io.kubernetes.client.openapi.models.V1JobStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodStatus;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
@@ -103,6 +104,24 @@ public record MoverJobState(String jobName, V1JobStatus status, List<V1Pod> pods
   /** Whether a mover pod is running right now (not pending: scheduled, its volume bound, started). */
   public boolean podRunning() {
     return pods.stream().anyMatch(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+  }
+
+  /**
+   * The scheduler's word on the newest pod when it cannot be placed ({@code PodScheduled=False},
+   * reason {@code Unschedulable}), e.g. {@code 0/3 nodes are available: 3 Insufficient memory}.
+   */
+  public Optional<String> unschedulable() {
+    if (pods.isEmpty()) {
+      return Optional.empty();
+    }
+    V1PodStatus newest = pods.getLast().getStatus();
+    if (newest == null || newest.getConditions() == null) {
+      return Optional.empty();
+    }
+    return newest.getConditions().stream()
+        .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason()))
+        .findFirst()
+        .map(c -> c.getMessage() == null || c.getMessage().isBlank() ? "no node fits it" : c.getMessage());
   }
 
   /** Whether the pods in the cache show a terminated mover container for every attempt the Job counted. */

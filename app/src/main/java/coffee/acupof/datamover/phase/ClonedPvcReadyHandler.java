@@ -2,7 +2,9 @@ package coffee.acupof.datamover.phase;
 
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.ClusterView;
+import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import coffee.acupof.datamover.volume.WorkingVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
@@ -12,14 +14,17 @@ import org.springframework.stereotype.Component;
 /**
  * Phase {@code ClonedPVCReady}: the temporary PVC (the clone, or the PVC from the snapshot) exists. It
  * does not wait for {@code Bound}: with a {@code WaitForFirstConsumer} storage class the PVC binds only
- * once the mover pod is scheduled.
+ * once the mover pod is scheduled. Entering {@code CreatingPod} names the mover Job and sets
+ * {@code jobName}, so creating it writes nothing more.
  */
 @Component
 public class ClonedPvcReadyHandler implements DataMoverPhaseHandler {
   private final ClusterView cluster;
+  private final DataMoverProperties properties;
 
-  public ClonedPvcReadyHandler(ClusterView cluster) {
+  public ClonedPvcReadyHandler(ClusterView cluster, DataMoverProperties properties) {
     this.cluster = cluster;
+    this.properties = properties;
   }
 
   @Override
@@ -39,6 +44,11 @@ public class ClonedPvcReadyHandler implements DataMoverPhaseHandler {
       return Transition.fail(Phase.FAILED, volume.reasonPrefix() + "Lost", volume.describe() + " lost its volume (phase Lost)");
     }
     String ready = volume.describe();
-    return Transition.to(Phase.CREATING_POD, "CreatingMoverJob", Character.toUpperCase(ready.charAt(0)) + ready.substring(1) + " is ready; starting the mover Job");
+    String jobName = ChildNames.moverJob(run.name());
+    return Transition.<DataMoverStatus.Builder>to(
+            Phase.CREATING_POD,
+            "CreatingMoverJob",
+            Character.toUpperCase(ready.charAt(0)) + ready.substring(1) + " is ready; " + MoverJobHandler.starting(run, properties))
+        .with(b -> b.jobName(jobName));
   }
 }

@@ -7,6 +7,7 @@ import coffee.acupof.datamover.cluster.ClusterException;
 import coffee.acupof.datamover.cluster.ClusterOperations;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.cluster.Ownership;
+import coffee.acupof.datamover.runtime.Notice;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import coffee.acupof.datamover.volume.ClonePvcBuilder;
 import coffee.acupof.datamover.volume.SnapshotPvcBuilder;
@@ -21,6 +22,7 @@ import org.springframework.stereotype.Component;
  * Phase {@code CreatingClonedPVC}: creates the temporary PVC the mover reads under its deterministic
  * name — the CSI clone of the source ({@code Clone}) or a PVC from the run's ready VolumeSnapshot
  * ({@code Snapshot}) — and moves on once it is seen in the cache. Running twice never makes a second one.
+ * The transition into this phase named the PVC; creating it records an Event and writes nothing.
  */
 @Component
 public class CreateClonedPvcHandler implements DataMoverPhaseHandler {
@@ -68,16 +70,19 @@ public class CreateClonedPvcHandler implements DataMoverPhaseHandler {
     } else {
       pvc = ClonePvcBuilder.build(run.dataMover(), sourcePvc.get());
     }
+    boolean created;
     try {
-      operations.createPvc(pvc);
+      created = operations.createPvc(pvc);
     } catch (ClusterException e) {
       if (e.isPermanent()) {
         return Transition.fail(Phase.FAILED, volume.reasonPrefix() + "Rejected", "the API server refused " + volume.describe() + ": " + e.getMessage());
       }
       throw e;
     }
-    // The PVC informer reports the new PVC and triggers the next reconcile.
+    // The PVC informer reports the new PVC and triggers the next reconcile. The status named the PVC
+    // when the phase began; the Event says it was created.
+    Transition<DataMoverStatus.Builder> creating = Transition.keep(Phase.CREATING_CLONED_PVC, run.status()).with(b -> b.restoredPvcName(name));
     String what = volume.method() == CopyMethod.CLONE ? "clone " + name + " of " + source : "PVC " + name + " from VolumeSnapshot " + volume.snapshot();
-    return Transition.stay(Phase.CREATING_CLONED_PVC, "Creating" + volume.reasonPrefix(), "Creating " + what).with(b -> b.restoredPvcName(name));
+    return created ? creating.recording(Notice.normal("Creating" + volume.reasonPrefix(), "Creating " + what)) : creating;
   }
 }

@@ -60,7 +60,7 @@ public class CreateSnapshotHandler implements DataMoverPhaseHandler {
       return Transition.fail(Phase.FAILED, "VolumeSnapshotConflict",
           "VolumeSnapshot " + name + " already exists and does not belong to this DataMover; delete it or use another DataMover name");
     }
-    return SnapshotSteps.follow(SnapshotWait.of(snapshot, "source PVC " + source, run, deadline), Phase.CREATING_SNAPSHOT, Phase.FAILED,
+    return SnapshotSteps.follow(SnapshotWait.of(snapshot, "source PVC " + source, run, deadline), run, Phase.CREATING_SNAPSHOT, Phase.FAILED,
         ready -> Transition.<DataMoverStatus.Builder>to(
                 Phase.CREATING_CLONED_PVC, "SnapshotReady", ready.message() + "; creating PVC " + run.volume().claim() + " from it")
             .with(b -> b.volumeSnapshotName(name)));
@@ -73,7 +73,7 @@ public class CreateSnapshotHandler implements DataMoverPhaseHandler {
     VolumeSnapshot snapshot = VolumeSnapshotBuilder.build(
         Ownership.childMetadata(DataMoverApi.DATAMOVERS, run.dataMover(), name, COMPONENT), source, run.spec().volumeSnapshotClassName());
     // The snapshot informer reports the new snapshot (and its readiness) and triggers the next reconcile.
-    return SnapshotSteps.take(snapshots, snapshot, "source PVC " + source, Phase.CREATING_SNAPSHOT, Phase.FAILED, deadline)
+    return SnapshotSteps.take(snapshots, snapshot, "source PVC " + source, run, Phase.CREATING_SNAPSHOT, Phase.FAILED, deadline)
         .with(b -> b.volumeSnapshotName(name));
   }
 }

@@ -14,10 +14,12 @@ import coffee.acupof.datamover.mover.MoverJobDeadlines;
 import coffee.acupof.datamover.mover.MoverJobProgress;
 import coffee.acupof.datamover.mover.MoverResult;
 import coffee.acupof.datamover.runtime.Durations;
+import coffee.acupof.datamover.runtime.Notice;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import coffee.acupof.datamover.volume.WorkingVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -30,11 +32,19 @@ import org.springframework.stereotype.Component;
  * error the mover reported); a failed attempt followed by a successful one completes. Two deadlines
  * guard against a run that never starts: a PVC that stays unbound while no pod runs, and a Job that
  * never reports an end.
+ *
+ * <p>The status was written when the phase began (naming the Job); creating the Job records an Event
+ * only, and the Job's normal progress writes nothing. A failed attempt, a pod that cannot be
+ * scheduled and a volume not bound after half its time are Warnings and are written (with
+ * {@code attempts}), and so is the running state that ends one; the attempts of a normal run are
+ * written when the phase ends.
  */
 @Component
 public class MoverJobHandler implements DataMoverPhaseHandler {
   /** Reason after a failed attempt while another one remains (a Warning Event with the mover's message). */
   public static final String ATTEMPT_FAILED = MoverJobProgress.ATTEMPT_FAILED;
+  /** Reason of the Event recorded when the Job is created (the status does not change: it named the Job already). */
+  public static final String JOB_CREATED = "MoverJobCreated";
 
   private final ClusterView cluster;
   private final ClusterOperations operations;
@@ -68,9 +78,7 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
     return switch (progress) {
       case MoverJobProgress.NotCreated n -> createJob(run, jobName, volume);
       case MoverJobProgress.Foreign f -> Transition.fail(Phase.FAILED, "MoverJobConflict", f.message());
-      case MoverJobProgress.AwaitingResult a ->
-          Transition.<DataMoverStatus.Builder>stay(Phase.CREATING_POD, run.status().reason(), run.status().message())
-              .requeueAfter(a.recheckAfter());
+      case MoverJobProgress.AwaitingResult a -> Transition.<DataMoverStatus.Builder>keep(Phase.CREATING_POD, run.status()).requeueAfter(a.recheckAfter());
       case MoverJobProgress.Succeeded ok -> succeeded(run, jobName, ok);
       case MoverJobProgress.Failed failed ->
           Transition.<DataMoverStatus.Builder>fail(Phase.FAILED, failed.reason(), failed.message())
@@ -85,23 +93,32 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
     }
     Optional<V1Pod> user = volume.method() == CopyMethod.DIRECT ? podPinningTheSource(run) : Optional.empty();
     Optional<String> node = user.map(p -> p.getSpec().getNodeName());
+    boolean created;
     try {
-      operations.createJob(MoverJobBuilder.build(run.dataMover(), properties.mover(), node));
+      created = operations.createJob(MoverJobBuilder.build(run.dataMover(), properties.mover(), node));
     } catch (ClusterException e) {
       if (e.isPermanent()) {
         return Transition.fail(Phase.FAILED, "MoverJobRejected", "the API server refused Job " + jobName + ": " + e.getMessage());
       }
       throw e;
     }
+    // The status named the Job when the phase began; the Event says it exists now, and where it runs.
+    Transition<DataMoverStatus.Builder> started = Transition.keep(Phase.CREATING_POD, run.status())
+        .with(b -> b.jobName(jobName))
+        .requeueAfter(MoverJobDeadlines.of(properties).recheckAfter(run, false, false));
+    if (!created) {
+      return started;
+    }
     String where = volume.method() != CopyMethod.DIRECT ? ""
         : user.map(p -> " on node " + p.getSpec().getNodeName() + ", where pod " + p.getMetadata().getName() + " mounts " + volume.describe())
             .orElse(" on " + volume.describe());
-    return Transition.<DataMoverStatus.Builder>stay(
-            Phase.CREATING_POD,
-            "MoverJobCreated",
-            "Created mover Job " + jobName + where + " (up to " + plural(properties.mover().attempts(), "attempt") + ")")
-        .with(b -> b.jobName(jobName))
-        .requeueAfter(properties.deadlines().cloneBind());
+    return started.recording(Notice.normal(
+        JOB_CREATED, "Created mover Job " + jobName + where + " (up to " + plural(properties.mover().attempts(), "attempt") + ")"));
+  }
+
+  /** What the transition into {@code CreatingPod} says, with the Job's deterministic name: {@code starting mover Job x-mover (up to 3 attempts)}. */
+  static String starting(Run run, DataMoverProperties properties) {
+    return "starting mover Job " + ChildNames.moverJob(run.name()) + " (up to " + plural(properties.mover().attempts(), "attempt") + ")";
   }
 
   private Transition<DataMoverStatus.Builder> succeeded(Run run, String jobName, MoverJobProgress.Succeeded ok) {
@@ -156,11 +173,12 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
                 + "; check the Job controller and the pod events");
       };
     }
-    Transition<DataMoverStatus.Builder> stay =
-        Transition.<DataMoverStatus.Builder>stay(Phase.CREATING_POD, r.reason(), r.message())
-            .with(b -> b.attempts(r.attempts()).jobName(jobName))
-            .requeueAfter(deadlines.recheckAfter(run, waitingForVolume));
-    return r.attemptFailed() ? stay.warning() : stay;
+    Duration recheck = deadlines.recheckAfter(run, r.podStarted(), volumeBound);
+    MoverJobProgress.Running shown = r.podStarted() ? r : r.beforeStart(deadlines.startLate(run), volumeBound,
+        "Mover Job " + jobName + " waits for " + volume.describe() + ", still not bound after " + Durations.human(deadlines.startWarning())
+            + "; " + volume.notBoundHint() + " (kubectl describe pvc " + volume.claim() + "); the run fails if it is not bound within "
+            + Durations.human(deadlines.bind()));
+    return shown.transition(Phase.CREATING_POD, run.status(), b -> b.attempts(shown.attempts()).jobName(jobName), recheck);
   }
 
   private boolean bound(Run run, WorkingVolume volume) {

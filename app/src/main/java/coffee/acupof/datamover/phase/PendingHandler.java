@@ -3,6 +3,7 @@ package coffee.acupof.datamover.phase;
 import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import coffee.acupof.datamover.volume.WorkingVolume;
@@ -22,9 +23,11 @@ public class PendingHandler implements DataMoverPhaseHandler {
   static final Duration RECHECK = Duration.ofMinutes(1);
 
   private final MoverSlots slots;
+  private final DataMoverProperties properties;
 
-  public PendingHandler(MoverSlots slots) {
+  public PendingHandler(MoverSlots slots, DataMoverProperties properties) {
     this.slots = slots;
+    this.properties = properties;
   }
 
   @Override
@@ -38,7 +41,7 @@ public class PendingHandler implements DataMoverPhaseHandler {
     if (slots.request(claim(run, since)) instanceof MoverSlots.Wait wait) {
       return Transition.stay(Phase.PENDING, WAITING, "Waiting for a mover slot: " + wait.message()).requeueAfter(RECHECK);
     }
-    return Transition.to(ValidateHandler.firstPhase(run), "MoverSlotGranted", "A mover slot is free; " + next(run));
+    return ValidateHandler.start(run, "MoverSlotGranted", "A mover slot is free; " + next(run), properties);
   }
 
   private static String next(Run run) {
@@ -46,7 +49,7 @@ public class PendingHandler implements DataMoverPhaseHandler {
     return switch (volume.method()) {
       case CLONE -> "cloning " + run.spec().sourcePvc() + " to " + volume.claim();
       case SNAPSHOT -> "taking VolumeSnapshot " + volume.snapshot() + " of " + run.spec().sourcePvc();
-      case DIRECT -> "starting the mover on " + volume.describe();
+      case DIRECT -> "the mover reads " + volume.describe() + " itself, read-only";
     };
   }
 

@@ -4,6 +4,7 @@ import coffee.acupof.datamover.api.CopyMethod;
 import coffee.acupof.datamover.api.DataMoverSpec;
 import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
+import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverContract;
@@ -46,10 +47,12 @@ public class ValidateHandler implements DataMoverPhaseHandler {
   private final Duration deadline;
   private final PointAllocator points;
   private final MoverSlots slots;
+  private final DataMoverProperties properties;
 
   public ValidateHandler(ClusterView cluster, Snapshots snapshots, DataMoverProperties properties, PointAllocator points, MoverSlots slots) {
     this.cluster = cluster;
     this.snapshots = snapshots;
+    this.properties = properties;
     this.deadline = properties.deadlines().validation();
     this.points = points;
     this.slots = slots;
@@ -63,7 +66,7 @@ public class ValidateHandler implements DataMoverPhaseHandler {
   @Override
   public Transition<DataMoverStatus.Builder> handle(Run run) {
     if (run.spec().copyMethodOrDefault() == CopyMethod.SNAPSHOT && snapshots.state() == OptionalInformer.State.STARTING) {
-      return Transition.stay(Phase.NEW, run.status().reason(), run.status().message()).requeueAfter(Snapshots.CACHE_RECHECK);
+      return Transition.keep(Phase.NEW, run.status()).requeueAfter(Snapshots.CACHE_RECHECK);
     }
     List<Problem> problems = problems(run);
     if (problems.isEmpty()) {
@@ -78,8 +81,7 @@ public class ValidateHandler implements DataMoverPhaseHandler {
       // can the allocation follow the same order whichever of them is validated first.
       OffsetDateTime settled = run.dataMover().getMetadata().getCreationTimestamp().plus(PointAllocator.SETTLE);
       if (run.now().isBefore(settled)) {
-        return Transition.stay(Phase.NEW, run.status().reason(), run.status().message())
-            .requeueAfter(Duration.between(run.now(), settled));
+        return Transition.keep(Phase.NEW, run.status()).requeueAfter(Duration.between(run.now(), settled));
       }
       // The point is chosen once, before anything is written, and kept in status for every attempt.
       String point = points.allocate(run.dataMover());
@@ -122,7 +124,20 @@ public class ValidateHandler implements DataMoverPhaseHandler {
       return Transition.to(Phase.PENDING, PendingHandler.WAITING, found + "; waiting for a mover slot: " + wait.message())
           .requeueAfter(PendingHandler.RECHECK);
     }
-    return Transition.to(firstPhase(run), "Validated", found);
+    return start(run, "Validated", found, properties);
+  }
+
+  /**
+   * Into the copy method's first phase with {@code reason} and {@code message}; a {@code Direct} run goes
+   * straight to {@code CreatingPod}, so the message names the mover Job and {@code jobName} is set.
+   */
+  static Transition<DataMoverStatus.Builder> start(Run run, String reason, String message, DataMoverProperties properties) {
+    Phase first = firstPhase(run);
+    if (first != Phase.CREATING_POD) {
+      return Transition.to(first, reason, message);
+    }
+    String jobName = ChildNames.moverJob(run.name());
+    return Transition.<DataMoverStatus.Builder>to(first, reason, message + "; " + MoverJobHandler.starting(run, properties)).with(b -> b.jobName(jobName));
   }
 
   private List<Problem> problems(Run run) {

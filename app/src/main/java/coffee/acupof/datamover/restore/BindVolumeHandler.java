@@ -9,6 +9,7 @@ import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.runtime.CoreKinds;
 import coffee.acupof.datamover.runtime.Durations;
+import coffee.acupof.datamover.runtime.Notice;
 import coffee.acupof.datamover.runtime.phase.RunPhase;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import com.google.gson.JsonNull;
@@ -34,7 +35,8 @@ import org.springframework.stereotype.Component;
  * </ol>
  *
  * If the user's PVC is deleted meanwhile, the volume gets its original policy back (so it is not
- * leaked) and the restore fails.
+ * leaked) and the restore fails. The steps write no status (the transition into the phase said the
+ * volume is being handed over); each records an Event on the restore and on the user's PVC.
  */
 @Component
 public class BindVolumeHandler implements RestorePhaseHandler {
@@ -83,14 +85,19 @@ public class BindVolumeHandler implements RestorePhaseHandler {
     V1PersistentVolumeClaim claim = consumer.get();
     String claimName = claim.getMetadata().getName();
     if (volumeName.equals(claim.getSpec().getVolumeName()) && "Bound".equals(phase(claim))) {
-      if (handingOver(pv)) {
-        operations.patchPv(volumeName, reclaimPolicy(original(pv).orElse(pv.getSpec().getPersistentVolumeReclaimPolicy()), null));
-        return step(run, claim, volumeName, "RestoringReclaimPolicy", "PVC " + claimName + " is bound to volume " + volumeName + "; restoring its reclaim policy");
-      }
-      return Transition.<DataMoverRestoreStatus.Builder>to(
-              run.afterDataIsIn(), "VolumeBound", "PVC " + claimName + " is bound to volume " + volumeName + " with the restored data")
+      RestorePhase next = run.afterDataIsIn();
+      Transition<DataMoverRestoreStatus.Builder> bound = Transition.<DataMoverRestoreStatus.Builder>to(
+              next, "VolumeBound", "PVC " + claimName + " is bound to volume " + volumeName + " with the restored data"
+                  + (next == RestorePhase.CREATING_SNAPSHOT ? "; taking VolumeSnapshot " + ChildNames.snapshot(run.name()) + " of it" : ""))
           .with(b -> b.volumeName(volumeName))
           .alsoOn(claim, CoreKinds.PVCS);
+      if (!handingOver(pv)) {
+        return bound;
+      }
+      // The last step: the volume gets its reclaim policy back (and loses the annotations that map its
+      // events to this restore, so the restore moves on in the same step).
+      operations.patchPv(volumeName, reclaimPolicy(original(pv).orElse(pv.getSpec().getPersistentVolumeReclaimPolicy()), null));
+      return recordStep(bound, claim, "RestoringReclaimPolicy", "PVC " + claimName + " is bound to volume " + volumeName + "; restoring its reclaim policy");
     }
     if (!"Retain".equals(pv.getSpec().getPersistentVolumeReclaimPolicy()) && original(pv).isEmpty()) {
       operations.patchPv(volumeName, reclaimPolicy("Retain", pv.getSpec().getPersistentVolumeReclaimPolicy(), run.restore().key()));
@@ -112,15 +119,23 @@ public class BindVolumeHandler implements RestorePhaseHandler {
                   + "; check the PV controller (kubectl describe pvc " + claimName + ")")
           .alsoOn(claim, CoreKinds.PVCS);
     }
-    return step(run, claim, volumeName, "WaitingForBind", "Waiting for PVC " + claimName + " to bind to volume " + volumeName)
-        .requeueAfter(run.remaining(deadline));
+    // Waiting for the PV controller is normal progress: the status keeps what it says.
+    return Transition.keep(RestorePhase.BINDING, run.status()).with(b -> b.volumeName(volumeName)).requeueAfter(run.remaining(deadline));
   }
 
+  /**
+   * One step of the hand-over done: the status, which said at the start of the phase that the volume is
+   * being handed over, stays as it is; the step's Event goes on the restore and on the user's PVC.
+   */
   private static Transition<DataMoverRestoreStatus.Builder> step(
       RestoreRun run, V1PersistentVolumeClaim claim, String volumeName, String reason, String message) {
-    return Transition.<DataMoverRestoreStatus.Builder>stay(RestorePhase.BINDING, reason, message)
-        .with(b -> b.volumeName(volumeName))
-        .alsoOn(claim, CoreKinds.PVCS);
+    return recordStep(Transition.keep(RestorePhase.BINDING, run.status()).with(b -> b.volumeName(volumeName)), claim, reason, message);
+  }
+
+  private static Transition<DataMoverRestoreStatus.Builder> recordStep(
+      Transition<DataMoverRestoreStatus.Builder> transition, V1PersistentVolumeClaim claim, String reason, String message) {
+    Notice event = Notice.normal(reason, message);
+    return transition.recording(event).recording(event.on(claim, CoreKinds.PVCS));
   }
 
   /** Whether the volume still carries this operator's hand-over annotations. */

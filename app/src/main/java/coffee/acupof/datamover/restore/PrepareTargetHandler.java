@@ -7,7 +7,10 @@ import coffee.acupof.datamover.cluster.ClusterException;
 import coffee.acupof.datamover.cluster.ClusterOperations;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.cluster.Ownership;
+import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.mover.MoverJobProgress;
 import coffee.acupof.datamover.runtime.CoreKinds;
+import coffee.acupof.datamover.runtime.Notice;
 import coffee.acupof.datamover.runtime.phase.RunPhase;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
@@ -24,11 +27,13 @@ public class PrepareTargetHandler implements RestorePhaseHandler {
   private final ClusterView cluster;
   private final ClusterOperations operations;
   private final RestoreCleanup cleanup;
+  private final DataMoverProperties properties;
 
-  public PrepareTargetHandler(ClusterView cluster, ClusterOperations operations, RestoreCleanup cleanup) {
+  public PrepareTargetHandler(ClusterView cluster, ClusterOperations operations, RestoreCleanup cleanup, DataMoverProperties properties) {
     this.cluster = cluster;
     this.operations = operations;
     this.cleanup = cleanup;
+    this.properties = properties;
   }
 
   @Override
@@ -44,12 +49,12 @@ public class PrepareTargetHandler implements RestorePhaseHandler {
   private Transition<DataMoverRestoreStatus.Builder> target(RestoreRun run) {
     String name = run.spec().targetPvc();
     if (cluster.pvc(run.namespace(), name).isPresent()) {
-      return Transition.to(RestorePhase.RESTORING, "TargetReady", "Target PVC " + name + " is ready; starting the restore Job");
+      return restoring(run, "TargetReady", "Target PVC " + name + " is ready");
     }
     if (run.spec().targetPvcTemplate() == null) {
       return Transition.fail(RestorePhase.FAILED, "TargetPVCNotFound", "target PVC " + name + " disappeared before the restore started");
     }
-    return create(RestorePvcBuilder.target(run.restore()), RestorePhase.PREPARING_TARGET, "CreatingTargetPVC", "Creating target PVC " + name + " from the template");
+    return create(run, RestorePvcBuilder.target(run.restore()), "CreatingTargetPVC", "Creating target PVC " + name + " from the template");
   }
 
   private Transition<DataMoverRestoreStatus.Builder> prime(RestoreRun run) {
@@ -66,20 +71,32 @@ public class PrepareTargetHandler implements RestorePhaseHandler {
             "PrimePVCConflict",
             "PVC " + primeName + " already exists and does not belong to this DataMoverRestore; delete it or use another name");
       }
-      return Transition.<DataMoverRestoreStatus.Builder>to(
-              RestorePhase.RESTORING, "PrimePVCCreated", "Restoring into PVC " + primeName + "; PVC " + run.targetPvc() + " gets its volume afterwards")
+      return restoring(run, "PrimePVCCreated", "Restoring into PVC " + primeName + "; PVC " + run.targetPvc() + " gets its volume afterwards")
           .with(b -> b.primePvc(primeName))
           .alsoOn(consumer.get(), CoreKinds.PVCS);
     }
-    return create(RestorePvcBuilder.prime(run.restore(), consumer.get()), RestorePhase.PREPARING_TARGET, "CreatingPrimePVC",
+    return create(run, RestorePvcBuilder.prime(run.restore(), consumer.get()), "CreatingPrimePVC",
             "Creating PVC " + primeName + " to restore into before PVC " + run.targetPvc() + " binds")
         .with(b -> b.primePvc(primeName));
   }
 
-  private Transition<DataMoverRestoreStatus.Builder> create(
-      V1PersistentVolumeClaim pvc, RestorePhase stay, String reason, String message) {
+  /** Into {@code Restoring}, naming the restore Job it starts (and setting {@code jobName}), so creating the Job writes nothing more. */
+  private Transition<DataMoverRestoreStatus.Builder> restoring(RestoreRun run, String reason, String message) {
+    return Transition.<DataMoverRestoreStatus.Builder>to(
+            RestorePhase.RESTORING,
+            reason,
+            message + "; starting restore Job " + run.jobName() + " (up to " + MoverJobProgress.plural(properties.mover().attempts(), "attempt") + ")")
+        .with(b -> b.jobName(run.jobName()));
+  }
+
+  /**
+   * Creates {@code pvc}; the status, which named it when the phase began, stays as it is, and the
+   * reconcile that created it records an Event ({@code reason}, {@code message}).
+   */
+  private Transition<DataMoverRestoreStatus.Builder> create(RestoreRun run, V1PersistentVolumeClaim pvc, String reason, String message) {
+    boolean created;
     try {
-      operations.createPvc(pvc);
+      created = operations.createPvc(pvc);
     } catch (ClusterException e) {
       if (e.isPermanent()) {
         return Transition.fail(
@@ -88,6 +105,7 @@ public class PrepareTargetHandler implements RestorePhaseHandler {
       throw e;
     }
     // The PVC informer reports the new claim and triggers the next reconcile.
-    return Transition.stay(stay, reason, message);
+    Transition<DataMoverRestoreStatus.Builder> creating = Transition.keep(RestorePhase.PREPARING_TARGET, run.status());
+    return created ? creating.recording(Notice.normal(reason, message)) : creating;
   }
 }

@@ -57,7 +57,7 @@ public class PublishImageHandler implements RestorePhaseHandler {
       return Transition.fail(RestorePhase.FAILED, "VolumeSnapshotConflict",
           "VolumeSnapshot " + name + " already exists and does not belong to this DataMoverRestore; delete it or use another name");
     }
-    return SnapshotSteps.follow(SnapshotWait.of(existing.get(), "PVC " + target, run, deadline), RestorePhase.CREATING_SNAPSHOT, RestorePhase.FAILED,
+    return SnapshotSteps.follow(SnapshotWait.of(existing.get(), "PVC " + target, run, deadline), run, RestorePhase.CREATING_SNAPSHOT, RestorePhase.FAILED,
         ready -> Transition.<DataMoverRestoreStatus.Builder>to(
                 RestorePhase.CLEANING_UP, "ImagePublished", ready.message() + "; published as status.latestImage")
             .with(b -> b.latestImage(RestoreImageBuilder.reference(existing.get()))));
@@ -67,7 +67,7 @@ public class PublishImageHandler implements RestorePhaseHandler {
     if (cluster.pvc(run.namespace(), target).isEmpty()) {
       return Transition.fail(RestorePhase.FAILED, "TargetPVCLost", "PVC " + target + " was deleted before its snapshot was taken");
     }
-    return SnapshotSteps.take(snapshots, RestoreImageBuilder.build(run.restore(), target), "the restored PVC " + target,
+    return SnapshotSteps.take(snapshots, RestoreImageBuilder.build(run.restore(), target), "the restored PVC " + target, run,
         RestorePhase.CREATING_SNAPSHOT, RestorePhase.FAILED, deadline);
   }
 }

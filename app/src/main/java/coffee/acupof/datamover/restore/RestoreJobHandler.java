@@ -2,6 +2,7 @@ package coffee.acupof.datamover.restore;
 
 import coffee.acupof.datamover.api.DataMoverRestoreStatus;
 import coffee.acupof.datamover.api.RestorePhase;
+import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.ClusterException;
 import coffee.acupof.datamover.cluster.ClusterOperations;
 import coffee.acupof.datamover.cluster.ClusterView;
@@ -11,6 +12,7 @@ import coffee.acupof.datamover.mover.MoverJobProgress;
 import coffee.acupof.datamover.mover.MoverResult;
 import coffee.acupof.datamover.runtime.CoreKinds;
 import coffee.acupof.datamover.runtime.Durations;
+import coffee.acupof.datamover.runtime.Notice;
 import coffee.acupof.datamover.runtime.phase.RunPhase;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
@@ -22,10 +24,15 @@ import org.springframework.stereotype.Component;
  * backup's Job is followed ({@link MoverJobProgress}). The mover restores only complete backups of
  * the source (or, when allowed, a named unmarked folder), refuses a target that holds files unless
  * {@code overwrite}, and verifies every file; its exit codes for refusals fail the Job at once. A
- * populator's user PVC deleted meanwhile ends the restore and removes what it created.
+ * populator's user PVC deleted meanwhile ends the restore and removes what it created. As for a
+ * backup, the Job's creation records an Event only and its normal progress writes nothing; Warnings
+ * (a failed attempt, a pod that cannot be scheduled, a PVC not bound after half its time) are written.
  */
 @Component
 public class RestoreJobHandler implements RestorePhaseHandler {
+  /** Reason of the Event recorded when the Job is created (the status does not change: it named the Job already). */
+  public static final String JOB_CREATED = "RestoreJobCreated";
+
   private final ClusterView cluster;
   private final ClusterOperations operations;
   private final DataMoverProperties properties;
@@ -68,9 +75,8 @@ public class RestoreJobHandler implements RestorePhaseHandler {
     Transition<DataMoverRestoreStatus.Builder> next = switch (progress) {
       case MoverJobProgress.NotCreated n -> createJob(run);
       case MoverJobProgress.Foreign f -> Transition.fail(RestorePhase.FAILED, "RestoreJobConflict", f.message());
-      case MoverJobProgress.AwaitingResult a ->
-          Transition.<DataMoverRestoreStatus.Builder>stay(RestorePhase.RESTORING, run.status().reason(), run.status().message())
-              .requeueAfter(a.recheckAfter());
+      case MoverJobProgress.AwaitingResult a -> Transition.<DataMoverRestoreStatus.Builder>keep(RestorePhase.RESTORING, run.status())
+          .requeueAfter(a.recheckAfter());
       case MoverJobProgress.Succeeded ok -> succeeded(run, ok);
       case MoverJobProgress.Failed failed ->
           Transition.<DataMoverRestoreStatus.Builder>fail(RestorePhase.FAILED, failed.reason(), failed.message() + hint(failed.message()))
@@ -92,26 +98,28 @@ public class RestoreJobHandler implements RestorePhaseHandler {
     if (cluster.pvc(run.namespace(), run.restoreClaim()).isEmpty()) {
       return Transition.fail(RestorePhase.FAILED, "TargetPVCLost", "PVC " + run.restoreClaim() + " was deleted before the restore ran");
     }
+    boolean created;
     try {
       Optional<RestoreOrigin> origin = origins.of(run);
       if (origin.isEmpty()) {
         return Transition.fail(RestorePhase.FAILED, "ScheduleNotFound",
             "DataMoverSchedule " + run.spec().scheduleName() + " was deleted before the restore ran; its backups are still there: name their source and Secret instead");
       }
-      operations.createJob(RestoreJobBuilder.build(run.restore(), origin.get(), run.restoreClaim(), properties.mover()));
+      created = operations.createJob(RestoreJobBuilder.build(run.restore(), origin.get(), run.restoreClaim(), properties.mover()));
     } catch (ClusterException e) {
       if (e.isPermanent()) {
         return Transition.fail(RestorePhase.FAILED, "RestoreJobRejected", "the API server refused Job " + run.jobName() + ": " + e.getMessage());
       }
       throw e;
     }
-    return Transition.<DataMoverRestoreStatus.Builder>stay(
-            RestorePhase.RESTORING,
-            "RestoreJobCreated",
-            "Created restore Job " + run.jobName() + " for the " + run.spec().pointInTimeOrLatest() + " backup"
-                + " (up to " + MoverJobProgress.plural(properties.mover().attempts(), "attempt") + ")")
+    // The status named the Job when the phase began; the Event says it exists now.
+    Transition<DataMoverRestoreStatus.Builder> started = Transition.keep(RestorePhase.RESTORING, run.status())
         .with(b -> b.jobName(run.jobName()))
-        .requeueAfter(properties.deadlines().cloneBind());
+        .requeueAfter(MoverJobDeadlines.of(properties).recheckAfter(run, false, false));
+    return !created ? started : started.recording(Notice.normal(
+        JOB_CREATED,
+        "Created restore Job " + run.jobName() + " for the " + run.spec().pointInTimeOrLatest() + " backup"
+            + " (up to " + MoverJobProgress.plural(properties.mover().attempts(), "attempt") + ")"));
   }
 
   private Transition<DataMoverRestoreStatus.Builder> succeeded(RestoreRun run, MoverJobProgress.Succeeded ok) {
@@ -121,7 +129,7 @@ public class RestoreJobHandler implements RestorePhaseHandler {
     RestorePhase next = run.spec().isPopulator() ? RestorePhase.BINDING : run.afterDataIsIn();
     String message = "Restored " + from + counts + " into PVC " + run.restoreClaim()
         + (run.spec().isPopulator() ? "; handing its volume to PVC " + run.targetPvc()
-            : next == RestorePhase.CREATING_SNAPSHOT ? "; taking a VolumeSnapshot of it" : "");
+            : next == RestorePhase.CREATING_SNAPSHOT ? "; taking VolumeSnapshot " + ChildNames.snapshot(run.name()) + " of it" : "");
     boolean verified = !Boolean.TRUE.equals(run.spec().allowUnverifiedBackup());
     Transition<DataMoverRestoreStatus.Builder> done =
         Transition.<DataMoverRestoreStatus.Builder>to(next, "RestoreSucceeded", message)
@@ -151,11 +159,12 @@ public class RestoreJobHandler implements RestorePhaseHandler {
                 + "; check the Job controller and the pod events");
       };
     }
-    Transition<DataMoverRestoreStatus.Builder> stay =
-        Transition.<DataMoverRestoreStatus.Builder>stay(RestorePhase.RESTORING, r.reason(), r.message())
-            .with(b -> b.attempts(r.attempts()).jobName(run.jobName()))
-            .requeueAfter(deadlines.recheckAfter(run, waitingForVolume));
-    return r.attemptFailed() ? stay.warning() : stay;
+    MoverJobProgress.Running shown = r.podStarted() ? r : r.beforeStart(deadlines.startLate(run), claimBound,
+        "Restore Job " + run.jobName() + " waits for PVC " + run.restoreClaim() + ", still not bound after " + Durations.human(deadlines.startWarning())
+            + "; check its storage class (kubectl describe pvc " + run.restoreClaim() + "); the restore fails if it is not bound within "
+            + Durations.human(deadlines.bind()));
+    return shown.transition(
+        RestorePhase.RESTORING, run.status(), b -> b.attempts(shown.attempts()).jobName(run.jobName()), deadlines.recheckAfter(run, r.podStarted(), claimBound));
   }
 
   private boolean claimBound(RestoreRun run) {

@@ -5,6 +5,7 @@ import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverRestoreSpec;
 import coffee.acupof.datamover.api.DataMoverRestoreStatus;
 import coffee.acupof.datamover.api.RestorePhase;
+import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverSlots;
@@ -66,7 +67,7 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
     DataMoverRestoreSpec spec = run.spec();
     boolean snapshot = spec.copyMethodOrDefault() == CopyMethod.SNAPSHOT;
     if (snapshot && snapshots.state() == OptionalInformer.State.STARTING) {
-      return Transition.stay(RestorePhase.NEW, run.status().reason(), run.status().message()).requeueAfter(Snapshots.CACHE_RECHECK);
+      return Transition.keep(RestorePhase.NEW, run.status()).requeueAfter(Snapshots.CACHE_RECHECK);
     }
     List<Problem> problems = new ArrayList<>();
     Optional<RestoreOrigin> origin = origins.of(run);
@@ -162,7 +163,8 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
           .with(b -> b.targetPvc(claim))
           .alsoOn(consumer, CoreKinds.PVCS);
     }
-    return startOrWait(run, found + " into PVC " + claim + " before it binds (it stays Pending until the data is in)")
+    return startOrWait(run, found + " into PVC " + claim + " before it binds (it stays Pending until the data is in; the data goes into PVC "
+            + ChildNames.primePvc(run.name()) + " first)")
         .with(b -> b.targetPvc(claim))
         .alsoOn(consumer, CoreKinds.PVCS);
   }

@@ -53,6 +53,12 @@ class RecoveryEndToEndIT {
         .lines().filter(l -> !l.isBlank()).count();
   }
 
+  private static long runningPods(String job) {
+    return TestCluster.server().runKubectl("get", "pods", "-n", e2e.namespace, "-l", "batch.kubernetes.io/job-name=" + job,
+            "--field-selector", "status.phase=Running", "-o", "name")
+        .lines().filter(l -> !l.isBlank()).count();
+  }
+
   @Test
   void wrongCredentialsFailAtOnceWithTheMoversMessageAndNoRetry() throws Exception {
     source("wrong-creds-data");
@@ -98,7 +104,9 @@ class RecoveryEndToEndIT {
     try {
       // A bandwidth limit keeps the mover busy for several seconds.
       dataMover("killed", "slow-data", "s3-slow", "additionalEnv:\n  - name: RCLONE_BWLIMIT\n    value: 300k\n");
-      await().atMost(Duration.ofMinutes(1)).until(() -> pods("killed-mover") == 1 && "MoverRunning".equals(status("killed").reason()));
+      // The mover's pod runs; the status says the Job was started (its normal progress writes nothing).
+      await().atMost(Duration.ofMinutes(1)).until(() -> runningPods("killed-mover") == 1 && "CreatingPod".equals(status("killed").phase()));
+      assertThat(status("killed").message()).endsWith("; starting mover Job killed-mover (up to 3 attempts)");
     } finally {
       first.kill();
     }

@@ -155,6 +155,8 @@ public final class Given {
    */
   public static final class PhaseHistory implements AutoCloseable {
     private final List<String> phases = Collections.synchronizedList(new ArrayList<>());
+    /** Every distinct status the watch delivered, in order (the first is the new object's). */
+    private final List<RunStatus<?>> statuses = new ArrayList<>();
     private final Watch<? extends ManagedResource<? extends RunStatus<?>>> watch;
 
     /** The phases of DataMover {@code namespace/name}. */
@@ -169,11 +171,15 @@ public final class Given {
               () -> {
                 try {
                   for (Watch.Response<? extends ManagedResource<? extends RunStatus<?>>> event : watch) {
-                    String phase = event.object.getStatus().phase();
+                    RunStatus<?> status = event.object.getStatus();
+                    String phase = status.phase();
                     String value = phase == null ? "" : phase;
                     synchronized (phases) {
                       if (phases.isEmpty() || !Objects.equals(phases.getLast(), value)) {
                         phases.add(value);
+                      }
+                      if (statuses.isEmpty() || !Objects.equals(statuses.getLast(), status)) {
+                        statuses.add(status);
                       }
                     }
                   }
@@ -218,6 +224,16 @@ public final class Given {
     public List<String> phases() {
       synchronized (phases) {
         return List.copyOf(phases);
+      }
+    }
+
+    /**
+     * The status writes the watch saw: each resourceVersion whose status differs from the one before
+     * ({@code phase reason}), the new object's empty status left out.
+     */
+    public List<String> statusWrites() {
+      synchronized (phases) {
+        return statuses.stream().skip(1).map(s -> s.phase() + " " + s.reason()).toList();
       }
     }
 

@@ -72,9 +72,9 @@ class StatusConflictIT {
             Arrays.asList(Phase.values()),
             List.of(
                 new ValidateHandler(view, view, properties, new PointAllocator(path -> List.of()), slots),
-                new PendingHandler(slots),
+                new PendingHandler(slots, properties),
                 new CreateClonedPvcHandler(view, view, view),
-                new ClonedPvcReadyHandler(view),
+                new ClonedPvcReadyHandler(view, properties),
                 new MoverJobHandler(view, view, properties),
                 new CreateSnapshotHandler(view, view, properties),
                 new CleanupHandler(view, view)),

@@ -1,5 +1,6 @@
 package coffee.acupof.datamover.phase;
 
+import coffee.acupof.datamover.config.DataMoverProperties;
 import static coffee.acupof.datamover.Fixtures.CREATED;
 import static coffee.acupof.datamover.Fixtures.boundPvc;
 import static coffee.acupof.datamover.Fixtures.dataMover;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class CloneHandlersTest {
   private final FakeCluster cluster = new FakeCluster().add(boundPvc("web-data"));
   private final CreateClonedPvcHandler create = new CreateClonedPvcHandler(cluster, cluster, cluster);
-  private final ClonedPvcReadyHandler ready = new ClonedPvcReadyHandler(cluster);
+  private final ClonedPvcReadyHandler ready = new ClonedPvcReadyHandler(cluster, new DataMoverProperties(null, null, null, null, null, null, null, null));
   private final DataMover dm = inPhase(dataMover("backup"), Phase.CREATING_CLONED_PVC, CREATED);
 
   @Test

@@ -19,6 +19,7 @@ import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.mover.PointAllocator;
 import coffee.acupof.datamover.runtime.EventType;
+import coffee.acupof.datamover.runtime.Notice;
 import coffee.acupof.datamover.runtime.OptionalInformer;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import coffee.acupof.datamover.volume.VolumeSnapshot;
@@ -48,7 +49,7 @@ class CopyMethodHandlersTest {
       new ValidateHandler(cluster, cluster, properties, new PointAllocator(path -> List.of()), new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()));
   private final CreateSnapshotHandler snapshot = new CreateSnapshotHandler(cluster, cluster, properties);
   private final CreateClonedPvcHandler pvc = new CreateClonedPvcHandler(cluster, cluster, cluster);
-  private final ClonedPvcReadyHandler ready = new ClonedPvcReadyHandler(cluster);
+  private final ClonedPvcReadyHandler ready = new ClonedPvcReadyHandler(cluster, properties);
   private final MoverJobHandler mover = new MoverJobHandler(cluster, cluster, properties);
   private final CleanupHandler cleanup = new CleanupHandler(cluster, cluster);
 
@@ -137,19 +138,31 @@ class CopyMethodHandlersTest {
     var again = snapshot.handle(new Run(dm, CREATED.plusSeconds(1)));
 
     assertThat(cluster.writes).containsExactly("create volumesnapshot backup-snapshot");
-    assertThat(created.reason()).isEqualTo("CreatingVolumeSnapshot");
+    assertThat(created.reason()).as("the status named the snapshot when the phase began").isNull();
+    assertThat(created.events()).singleElement().satisfies(e -> {
+      assertThat(e.reason()).isEqualTo("CreatingVolumeSnapshot");
+      assertThat(e.message()).isEqualTo("Taking VolumeSnapshot backup-snapshot of source PVC web-data with the default class of its driver");
+    });
+    assertThat(created.requeueAfter()).as("until the wait becomes a warning").contains(Duration.ofMinutes(30));
     VolumeSnapshot taken = takenSnapshot();
     assertThat(taken.getSpec().source().persistentVolumeClaimName()).isEqualTo("web-data");
     assertThat(taken.getSpec().volumeSnapshotClassName()).as("the driver's default").isNull();
     assertThat(taken.getMetadata().getOwnerReferences()).singleElement().satisfies(r -> assertThat(r.getUid()).isEqualTo("uid-backup"));
     assertThat(taken.getMetadata().getLabels()).containsEntry("datamover.a-cup-of.coffee/datamover", "backup");
     assertThat(again.next()).isEqualTo(Phase.CREATING_SNAPSHOT);
-    assertThat(again.message()).isEqualTo("Waiting for the snapshot-controller to take VolumeSnapshot backup-snapshot of source PVC web-data");
+    assertThat(again.reason()).as("normal progress: nothing to write").isNull();
+    assertThat(again.events()).isEmpty();
 
     snapshotStatus("content-1", false, null);
     var cutting = snapshot.handle(new Run(dm, CREATED.plusSeconds(2)));
-    assertThat(cutting.message()).isEqualTo("Waiting for VolumeSnapshot backup-snapshot of source PVC web-data to become ready to use (the CSI driver is cutting it)");
-    assertThat(cutting.requeueAfter()).contains(Duration.ofHours(1).minusSeconds(2));
+    assertThat(cutting.reason()).isNull();
+    assertThat(cutting.requeueAfter()).contains(Duration.ofMinutes(30).minusSeconds(2));
+    var slow = snapshot.handle(new Run(dm, CREATED.plusMinutes(30)));
+    assertThat(slow.reason()).isEqualTo("WaitingForSnapshot");
+    assertThat(slow.eventType()).isEqualTo(EventType.WARNING);
+    assertThat(slow.message()).isEqualTo("Waiting for VolumeSnapshot backup-snapshot of source PVC web-data to become ready to use"
+        + " (the CSI driver is cutting it); not ready after 30m, the run fails after 1h");
+    assertThat(slow.requeueAfter()).contains(Duration.ofMinutes(30));
 
     snapshotStatus("content-1", true, null);
     var done = snapshot.handle(new Run(dm, CREATED.plusSeconds(3)));
@@ -173,6 +186,12 @@ class CopyMethodHandlersTest {
     assertThat(erring.eventType()).isEqualTo(EventType.WARNING);
     assertThat(erring.message()).isEqualTo(
         "VolumeSnapshot backup-snapshot of source PVC web-data is not ready to use: rpc error: quota exceeded (the snapshot-controller retries)");
+    snapshotStatus("content-1", false, null);
+    DataMover erred = dm.status(dm.getStatus().toBuilder().reason("SnapshotError").message(erring.message()).build());
+    var cleared = snapshot.handle(new Run(erred, CREATED.plusMinutes(6)));
+    assertThat(cleared.reason()).as("the warning clears: written").isEqualTo("WaitingForSnapshot");
+    assertThat(cleared.eventType()).isEqualTo(EventType.NORMAL);
+    snapshotStatus("content-1", false, "rpc error: quota exceeded");
     assertThat(late.next()).isEqualTo(Phase.FAILED);
     assertThat(late.reason()).isEqualTo("SnapshotNotReady");
     assertThat(late.message()).isEqualTo("VolumeSnapshot backup-snapshot of source PVC web-data was not ready to use within 1h; its last error:"
@@ -199,7 +218,8 @@ class CopyMethodHandlersTest {
     var creating = pvc.handle(new Run(dm, CREATED));
     var created = pvc.handle(new Run(dm, CREATED));
 
-    assertThat(creating.reason()).isEqualTo("CreatingSnapshotPVC");
+    assertThat(creating.next()).isEqualTo(Phase.CREATING_CLONED_PVC);
+    assertThat(creating.events()).extracting(Notice::reason).containsExactly("CreatingSnapshotPVC");
     assertThat(created.next()).isEqualTo(Phase.CLONED_PVC_READY);
     V1PersistentVolumeClaim fromSnapshot = cluster.pvcs.get(NS + "/backup-from-snapshot");
     assertThat(fromSnapshot.getSpec().getDataSource().getApiGroup()).isEqualTo("snapshot.storage.k8s.io");
@@ -208,7 +228,7 @@ class CopyMethodHandlersTest {
     assertThat(fromSnapshot.getSpec().getResources().getRequests().get("storage")).isEqualTo(Quantity.fromString("8Gi"));
     assertThat(fromSnapshot.getSpec().getStorageClassName()).isEqualTo("csi-fast");
     assertThat(ready.handle(new Run(snapshotRun(Phase.CLONED_PVC_READY), CREATED)).message())
-        .isEqualTo("PVC backup-from-snapshot (from VolumeSnapshot backup-snapshot) is ready; starting the mover Job");
+        .isEqualTo("PVC backup-from-snapshot (from VolumeSnapshot backup-snapshot) is ready; starting mover Job backup-mover (up to 3 attempts)");
 
     mover.handle(new Run(snapshotRun(Phase.CREATING_POD), CREATED));
     V1Job job = cluster.jobs.get(NS + "/backup-mover");
@@ -230,7 +250,9 @@ class CopyMethodHandlersTest {
     var t = validate.handle(new Run(dataMover("backup", spec("Direct", null)), CREATED.plusSeconds(1)));
 
     assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
-    assertThat(t.message()).isEqualTo("Source PVC web-data and Secret s3-credentials found; the mover reads the source itself, read-only (copyMethod Direct)");
+    assertThat(t.message()).isEqualTo("Source PVC web-data and Secret s3-credentials found; the mover reads the source itself, read-only (copyMethod Direct);"
+        + " starting mover Job backup-mover (up to 3 attempts)");
+    assertThat(status(t).jobName()).isEqualTo("backup-mover");
     assertThat(status(t).restoredPvcName()).isNull();
     assertThat(status(t).volumeSnapshotName()).isNull();
   }
@@ -242,7 +264,8 @@ class CopyMethodHandlersTest {
 
     var t = mover.handle(new Run(dm, CREATED));
 
-    assertThat(t.message()).isEqualTo("Created mover Job backup-mover on node worker-2, where pod app-0 mounts source PVC web-data (up to 3 attempts)");
+    assertThat(t.events()).extracting(Notice::message)
+        .containsExactly("Created mover Job backup-mover on node worker-2, where pod app-0 mounts source PVC web-data (up to 3 attempts)");
     V1PodSpec pod = cluster.jobs.get(NS + "/backup-mover").getSpec().getTemplate().getSpec();
     assertThat(pod.getNodeName()).isEqualTo("worker-2");
     V1PersistentVolumeClaimVolumeSource claim = pod.getVolumes().getFirst().getPersistentVolumeClaim();
@@ -263,7 +286,7 @@ class CopyMethodHandlersTest {
 
     var t = mover.handle(new Run(dm, CREATED));
 
-    assertThat(t.message()).isEqualTo("Created mover Job backup-mover on source PVC web-data (up to 3 attempts)");
+    assertThat(t.events()).extracting(Notice::message).containsExactly("Created mover Job backup-mover on source PVC web-data (up to 3 attempts)");
     assertThat(cluster.jobs.get(NS + "/backup-mover").getSpec().getTemplate().getSpec().getNodeName()).isNull();
   }
 

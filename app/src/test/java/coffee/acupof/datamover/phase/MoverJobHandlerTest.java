@@ -13,6 +13,7 @@ import coffee.acupof.datamover.api.DataMoverStatus;
 import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.cluster.FakeCluster;
 import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.runtime.EventType;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import coffee.acupof.datamover.volume.ClonePvcBuilder;
 import io.kubernetes.client.openapi.models.V1ContainerState;
@@ -24,6 +25,7 @@ import io.kubernetes.client.openapi.models.V1JobStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +42,18 @@ class MoverJobHandlerTest {
 
   private final FakeCluster cluster = new FakeCluster();
   private final MoverJobHandler handler = new MoverJobHandler(cluster, cluster, new DataMoverProperties(null, null, null, null, null, null, null, null));
-  private DataMover dm = inPhase(dataMover("backup"), Phase.CREATING_POD, CREATED);
+  private static final String ENTERED = "Clone backup-clone is ready; starting mover Job backup-mover (up to 3 attempts)";
+  private DataMover dm = entered(inPhase(dataMover("backup"), Phase.CREATING_POD, CREATED));
+
+  /** The run as the transition into CreatingPod left it: the Job named, its name set. */
+  private static DataMover entered(DataMover run) {
+    return run.status(run.getStatus().toBuilder().reason("CreatingMoverJob").message(ENTERED).jobName("backup-mover").build());
+  }
+
+  /** The run after a status write that said {@code reason}. */
+  private void shows(String reason) {
+    dm = dm.status(dm.getStatus().toBuilder().reason(reason).message("what the warning said").build());
+  }
 
   @BeforeEach
   void cloneExists() {
@@ -76,33 +89,63 @@ class MoverJobHandlerTest {
   }
 
   @Test
-  void createsTheJobWithoutWaitingForTheCloneToBind() {
+  void createsTheJobWithoutWaitingForTheCloneToBindAndSaysSoInAnEventOnly() {
     var t = handle(Duration.ZERO);
 
     assertThat(cluster.writes).containsExactly("create job backup-mover");
     assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
-    assertThat(t.reason()).isEqualTo("MoverJobCreated");
-    assertThat(t.message()).isEqualTo("Created mover Job backup-mover (up to 3 attempts)");
+    assertThat(t.reason()).as("the status named the Job already").isEqualTo("CreatingMoverJob");
+    assertThat(t.message()).isEqualTo(ENTERED);
+    assertThat(status(t).jobName()).isEqualTo("backup-mover");
+    assertThat(t.events()).singleElement().satisfies(e -> {
+      assertThat(e.type()).isEqualTo(EventType.NORMAL);
+      assertThat(e.reason()).isEqualTo("MoverJobCreated");
+      assertThat(e.message()).isEqualTo("Created mover Job backup-mover (up to 3 attempts)");
+    });
   }
 
   @Test
-  void aFailedAttemptWithRetriesLeftKeepsRunning() {
+  void theJobsNormalProgressWritesNothing() {
+    handle(Duration.ZERO);
+    jobStatus(new V1JobStatus().active(1));
+    pod("p1", 0, "Pending", null, null);
+    var pending = handle(Duration.ofSeconds(5));
+    pod("p1", 0, "Running", null, null);
+    var running = handle(Duration.ofSeconds(10));
+
+    for (var t : List.of(pending, running)) {
+      assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
+      assertThat(t.reason()).isEqualTo("CreatingMoverJob");
+      assertThat(t.message()).isEqualTo(ENTERED);
+      assertThat(t.events()).isEmpty();
+      assertThat(status(t).attempts()).as("attempts are written when the phase ends").isNull();
+    }
+    assertThat(running.requeueAfter()).as("the Job's deadline still applies").contains(Duration.ofHours(6).plusMinutes(10).minusSeconds(10));
+  }
+
+  @Test
+  void aFailedAttemptWithRetriesLeftIsWrittenOnlyToEndTheWarning() {
     handle(Duration.ZERO);
     pod("p1", 1, "Failed", 3, DENIED);
     pod("p2", 2, "Running", null, null);
     jobStatus(new V1JobStatus().failed(1).active(1));
 
+    var quiet = handle(Duration.ofMinutes(3));
+    assertThat(quiet.reason()).as("no warning shown: nothing to write").isEqualTo("CreatingMoverJob");
+
+    shows(MoverJobHandler.ATTEMPT_FAILED);
     var t = handle(Duration.ofMinutes(3));
 
     assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
     assertThat(t.reason()).isEqualTo("MoverRunning");
+    assertThat(t.eventType()).isEqualTo(EventType.NORMAL);
     assertThat(t.message())
         .isEqualTo("Mover Job backup-mover running, attempt 2 of 3; previous attempt failed: the remote cannot be reached (connection refused): check BUCKET_HOST (exit code 3)");
     assertThat(status(t).attempts()).isEqualTo(2);
   }
 
   @Test
-  void aFailedAttemptWaitingForTheNextOneSaysSo() {
+  void aFailedAttemptWaitingForTheNextOneIsAWarning() {
     handle(Duration.ZERO);
     pod("p1", 1, "Failed", 3, DENIED);
     jobStatus(new V1JobStatus().failed(1).active(0));
@@ -111,8 +154,33 @@ class MoverJobHandlerTest {
 
     assertThat(t.next()).isEqualTo(Phase.CREATING_POD);
     assertThat(t.reason()).isEqualTo(MoverJobHandler.ATTEMPT_FAILED);
+    assertThat(t.eventType()).isEqualTo(EventType.WARNING);
     assertThat(t.message())
         .isEqualTo("Mover attempt 1 of 3 failed, the next one starts after a back-off: the remote cannot be reached (connection refused): check BUCKET_HOST (exit code 3)");
+    assertThat(status(t).attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void aPodTheSchedulerCannotPlaceForLongIsAWarningWithItsMessage() {
+    handle(Duration.ZERO);
+    jobStatus(new V1JobStatus().active(1));
+    cluster.add(new V1Pod()
+        .metadata(new V1ObjectMeta().name("p1").namespace(NS).creationTimestamp(CREATED).labels(Map.of("batch.kubernetes.io/job-name", "backup-mover")))
+        .status(new V1PodStatus().phase("Pending").conditions(List.of(new V1PodCondition()
+            .type("PodScheduled").status("False").reason("Unschedulable").message("0/3 nodes are available: 3 Insufficient memory.")))));
+    String warning = "The mover pod of Job backup-mover cannot be scheduled, attempt 1 of 3: 0/3 nodes are available: 3 Insufficient memory.";
+
+    var waitingForTheClone = handle(Duration.ofSeconds(20));
+    assertThat(waitingForTheClone.reason()).as("expected while the clone binds: nothing to write").isEqualTo("CreatingMoverJob");
+    cluster.pvcs.get(NS + "/backup-clone").status(new V1PersistentVolumeClaimStatus().phase("Bound"));
+    var staleCondition = handle(Duration.ofSeconds(25));
+    assertThat(staleCondition.reason()).as("the scheduler's condition lags behind the binding").isEqualTo("CreatingMoverJob");
+    assertThat(staleCondition.requeueAfter()).as("looked at again when it becomes a warning").contains(Duration.ofMinutes(15).minusSeconds(25));
+
+    var late = handle(Duration.ofMinutes(15));
+    assertThat(late.reason()).isEqualTo("MoverPodUnschedulable");
+    assertThat(late.eventType()).isEqualTo(EventType.WARNING);
+    assertThat(late.message()).isEqualTo(warning);
   }
 
   @Test
@@ -217,6 +285,18 @@ class MoverJobHandlerTest {
     handle(Duration.ZERO);
     pod("p1", 0, "Pending", null, null);
     jobStatus(new V1JobStatus().active(1));
+
+    var early = handle(Duration.ofMinutes(14));
+    assertThat(early.reason()).as("normal progress for now").isEqualTo("CreatingMoverJob");
+    assertThat(early.requeueAfter()).as("looked at again when it becomes a warning").contains(Duration.ofMinutes(1));
+
+    var slow = handle(Duration.ofMinutes(15));
+    assertThat(slow.next()).isEqualTo(Phase.CREATING_POD);
+    assertThat(slow.reason()).isEqualTo("MoverWaitingForVolume");
+    assertThat(slow.eventType()).isEqualTo(EventType.WARNING);
+    assertThat(slow.message()).isEqualTo("Mover Job backup-mover waits for clone backup-clone, still not bound after 15m; check that the storage class"
+        + " supports CSI volume cloning (kubectl describe pvc backup-clone); the run fails if it is not bound within 30m");
+    assertThat(slow.requeueAfter()).contains(Duration.ofMinutes(15));
 
     var waiting = handle(Duration.ofMinutes(29));
     assertThat(waiting.next()).isEqualTo(Phase.CREATING_POD);

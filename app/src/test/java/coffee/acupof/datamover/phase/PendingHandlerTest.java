@@ -1,5 +1,6 @@
 package coffee.acupof.datamover.phase;
 
+import coffee.acupof.datamover.config.DataMoverProperties;
 import static coffee.acupof.datamover.Fixtures.CREATED;
 import static coffee.acupof.datamover.Fixtures.dataMover;
 import static coffee.acupof.datamover.Fixtures.inPhase;
@@ -26,7 +27,7 @@ class PendingHandlerTest {
       return List.of();
     }
   }), Clock.systemUTC());
-  private final PendingHandler handler = new PendingHandler(slots);
+  private final PendingHandler handler = new PendingHandler(slots, new DataMoverProperties(null, null, null, null, null, null, null, null));
 
   @Test
   void aPendingRunWaitsWhileTheCapIsReachedAndClonesOnceASlotFrees() {

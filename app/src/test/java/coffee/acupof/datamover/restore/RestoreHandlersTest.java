@@ -8,6 +8,7 @@ import static coffee.acupof.datamover.Fixtures.restore;
 import static coffee.acupof.datamover.Fixtures.restoreSpec;
 import static coffee.acupof.datamover.Fixtures.s3Secret;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import coffee.acupof.datamover.api.CustomCaSpec;
 import coffee.acupof.datamover.api.DataMoverRestore;
@@ -52,7 +53,7 @@ class RestoreHandlersTest {
   private final DataMoverProperties properties = new DataMoverProperties(null, null, null, null, null, null, null, null);
   private final RestoreCleanup cleanup = new RestoreCleanup(cluster);
   private final ValidateRestoreHandler validate = new ValidateRestoreHandler(cluster, cluster, properties, new MoverSlots(new MoverSlots.Limits(0, 0), List::of, Clock.systemUTC()), origins);
-  private final PrepareTargetHandler prepare = new PrepareTargetHandler(cluster, cluster, cleanup);
+  private final PrepareTargetHandler prepare = new PrepareTargetHandler(cluster, cluster, cleanup, properties);
 
   private static V1PersistentVolumeClaim consumer(String name, String storageClass) {
     return new V1PersistentVolumeClaim()
@@ -204,7 +205,12 @@ class RestoreHandlersTest {
     var second = prepare.handle(new RestoreRun(r, CREATED));
 
     assertThat(first.next()).isEqualTo(RestorePhase.PREPARING_TARGET);
+    assertThat(first.reason()).as("creating it writes no status").isEqualTo(r.getStatus().reason());
+    assertThat(first.events()).extracting(Notice::reason, Notice::message)
+        .containsExactly(tuple("CreatingTargetPVC", "Creating target PVC restored from the template"));
     assertThat(second.next()).isEqualTo(RestorePhase.RESTORING);
+    assertThat(second.message()).isEqualTo("Target PVC restored is ready; starting restore Job r-restore (up to 3 attempts)");
+    assertThat(second.changes().apply(r.getStatus().toBuilder()).build().jobName()).isEqualTo("r-restore");
     assertThat(cluster.writes).containsExactly("create pvc restored");
     V1PersistentVolumeClaim created = cluster.pvc(NS, "restored").orElseThrow();
     assertThat(created.getMetadata().getOwnerReferences()).isNull();

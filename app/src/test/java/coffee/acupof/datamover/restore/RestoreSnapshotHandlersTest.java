@@ -17,6 +17,7 @@ import coffee.acupof.datamover.api.DataMoverRestoreStatus;
 import coffee.acupof.datamover.api.PvcTemplate;
 import coffee.acupof.datamover.api.RestorePhase;
 import coffee.acupof.datamover.cluster.FakeCluster;
+import coffee.acupof.datamover.runtime.Notice;
 import coffee.acupof.datamover.config.DataMoverProperties;
 import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.runtime.OptionalInformer;
@@ -109,7 +110,7 @@ class RestoreSnapshotHandlersTest {
     var t = job.handle(new RestoreRun(r, CREATED.plusMinutes(1)));
 
     assertThat(t.next()).isEqualTo(RestorePhase.CREATING_SNAPSHOT);
-    assertThat(t.message()).isEqualTo("Restored s3:b/p (3 files, 30 bytes) into PVC restored; taking a VolumeSnapshot of it");
+    assertThat(t.message()).isEqualTo("Restored s3:b/p (3 files, 30 bytes) into PVC restored; taking VolumeSnapshot r-snapshot of it");
   }
 
   @Test
@@ -124,8 +125,10 @@ class RestoreSnapshotHandlersTest {
     var published = publish.handle(new RestoreRun(r, CREATED.plusSeconds(2)));
 
     assertThat(cluster.writes).containsExactly("create volumesnapshot r-snapshot");
-    assertThat(creating.message()).isEqualTo("Taking VolumeSnapshot r-snapshot of the restored PVC restored with class fast");
-    assertThat(waiting.reason()).isEqualTo("WaitingForSnapshot");
+    assertThat(creating.events()).extracting(Notice::message).containsExactly("Taking VolumeSnapshot r-snapshot of the restored PVC restored with class fast");
+    assertThat(creating.reason()).as("the status named the snapshot when the phase began").isEqualTo(r.getStatus().reason());
+    assertThat(waiting.reason()).as("a normal wait writes nothing").isEqualTo(r.getStatus().reason());
+    assertThat(waiting.events()).isEmpty();
     assertThat(status(waiting).latestImage()).as("published only once ready").isNull();
     VolumeSnapshot taken = image("r-snapshot");
     assertThat(taken.getSpec().source().persistentVolumeClaimName()).isEqualTo("restored");

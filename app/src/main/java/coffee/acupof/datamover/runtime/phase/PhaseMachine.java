@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * The phase machine of a kind that is a run, on top of the kind-agnostic core: it picks the
  * {@link PhaseHandler} of the run's {@code status.phase}, lets it take one step, composes the status
  * ({@link RunStatusComposer}), and turns a new phase or a new reason into an Event of the
- * transition's type and the kind's metrics, recorded once the status write succeeded.
+ * transition's type and the kind's metrics, recorded once the status write succeeded (or at once when
+ * the status did not change). A transition's own {@link Transition#events()} (a child created inside
+ * a phase) are recorded with every step that carries them, whether or not the status changed.
  *
  * @param <T> the kind
  * @param <S> its status
@@ -76,6 +78,13 @@ public final class PhaseMachine<T extends ManagedResource<S>, S extends RunStatu
     Step<S> step = Step.of(RunStatusComposer.compose(run, transition, now)).requeueAfter(transition.requeueAfter());
     boolean phaseChanged = transition.next() != phase;
     boolean newReason = !Objects.equals(transition.reason(), status.reason());
+    // The work of the step (a child created) comes before the phase or reason it leads to.
+    for (Notice event : transition.events()) {
+      step = step.notice(event);
+      if (event.about() == null) {
+        step = step.afterWrite(() -> log.info("{} in {}: {} {}", run.key(), phase, event.reason(), event.message()));
+      }
+    }
     if (phaseChanged || newReason) {
       step = step.notice(new Notice(transition.eventType(), transition.reason(), transition.message()));
       for (Notice related : transition.alsoOn()) {

@@ -5,6 +5,7 @@ import coffee.acupof.datamover.runtime.Conditions;
 import coffee.acupof.datamover.runtime.ManagedResource;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Applies a handler's {@link Transition} to a run's status: phase, times, reason, message and the
@@ -17,12 +18,18 @@ public final class RunStatusComposer {
   public static <S extends RunStatus<B>, B extends RunStatusBuilder<B, S>> S compose(
       ManagedResource<S> run, Transition<B> transition, OffsetDateTime now) {
     S old = run.getStatus();
+    RunPhase<?> next = transition.next();
+    boolean saysNothingNew = next.wireName().equals(old.phase() == null ? "" : old.phase())
+        && Objects.equals(transition.reason(), old.reason()) && Objects.equals(transition.message(), old.message());
+    if (saysNothingNew && old.startTime() == null) {
+      // A new run that waits a moment before it has anything to say (Transition.keep) is not written yet.
+      return transition.changes().apply(old.toBuilder()).build();
+    }
     long generation = run.generation();
     B b = old.toBuilder().observedGeneration(generation);
     if (old.startTime() == null) {
       b.startTime(now);
     }
-    RunPhase<?> next = transition.next();
     if (!next.wireName().equals(old.phase())) {
       b.phase(next).phaseTransitionTime(now);
     }

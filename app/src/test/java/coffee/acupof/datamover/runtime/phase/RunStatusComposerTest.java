@@ -34,6 +34,16 @@ class RunStatusComposerTest {
   }
 
   @Test
+  void keepingTheStatusChangesNothingNotEvenForARunNeverWritten() {
+    DataMover fresh = dataMover("b");
+    assertThat(RunStatusComposer.compose(fresh, Transition.keep(Phase.NEW, fresh.getStatus()), t1)).isEqualTo(fresh.getStatus());
+
+    DataMover running = dataMover("r");
+    running.status(RunStatusComposer.compose(running, Transition.to(Phase.CREATING_POD, "CreatingMoverJob", "starting mover Job r-mover"), t1));
+    assertThat(RunStatusComposer.compose(running, Transition.keep(Phase.CREATING_POD, running.getStatus()), t2)).isEqualTo(running.getStatus());
+  }
+
+  @Test
   void aFailedRunIsStalledAndNotReady() {
     DataMoverStatus s = RunStatusComposer.compose(dataMover("b"), Transition.fail(Phase.FAILED, "SecretNotFound", "Secret s not found"), t1);
 
