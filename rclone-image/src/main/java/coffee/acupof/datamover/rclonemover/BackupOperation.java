@@ -126,8 +126,11 @@ public final class BackupOperation {
     // Claims first: a run that another one overtook must fail for that reason, whatever it finds below.
     boolean mayDelete = target.beforeMarker(filesFrom);
     checkArrived(volume.files(), copied.arrived());
+    // Uploads are not read back one by one (RCLONE_S3_NO_HEAD): one listing of what was written confirms each size.
+    SortedFile written = listWritten(dest, copied.transferred(), volume.fileCount());
+    checkArrived(only(volume.files(), copied.transferred()), written);
     SortedFile recorded = withHashes(dest, volume.files(), copied.transferred(), target.previousFiles(),
-        split.unchanged());
+        split.unchanged(), written);
     if (mayDelete) {
       deleteObjects(dest, target.deletions(volume.files()));
     }
@@ -270,12 +273,46 @@ public final class BackupOperation {
   }
 
   /**
+   * The objects this run wrote (uploaded or copied server-side), as the server lists them: path → size and the MD5
+   * it keeps (not with crypt), from one listing of just those files ({@code --no-traverse}, one request per object,
+   * when they are at most a tenth of the volume).
+   */
+  private SortedFile listWritten(String dest, SortedFile transferred, long fileCount) {
+    SortedFile.Builder listed = SortedFile.builder(remote.work());
+    if (transferred.isEmpty()) {
+      return listed.build();
+    }
+    List<String> flags = new ArrayList<>(List.of("-R", "--files-only", "--no-modtime", "--files-from0",
+        Volume.filesFrom(remote, transferred).toString()));
+    if (!config.encrypted()) {
+      flags.addAll(List.of("--hash", "--hash-type", "MD5"));
+    }
+    if (transferred.size() * 10 <= fileCount) {
+      flags.add("--no-traverse");
+    }
+    remote.lsjson(dest, flags.toArray(String[]::new)).ifPresent(listing -> Listing.read(listing,
+        e -> listed.add(e.path(), Listing.Stored.of(e).value())));
+    return listed.build();
+  }
+
+  /** The entries of {@code files} whose path is in {@code paths}. */
+  private SortedFile only(SortedFile files, SortedFile paths) {
+    SortedFile.Builder kept = SortedFile.builder(remote.work());
+    files.leftJoin(paths, (file, listed) -> {
+      if (listed.isPresent()) {
+        kept.add(file.key(), file.value());
+      }
+    });
+    return kept.build();
+  }
+
+  /**
    * The marker's file entries with the MD5 the remote keeps for each object: known for files {@link Unchanged} since
-   * the baseline, carried over from the previous marker for other files the copy left unchanged, looked up for the
-   * rest (those it transferred) in one listing of just those files. Encrypted remotes keep no hashes.
+   * the baseline, as listed for those this run wrote, carried over from the previous marker for other files the
+   * copy left unchanged, looked up for the rest in one listing of just those files. Encrypted remotes keep no hashes.
    */
   private SortedFile withHashes(String dest, SortedFile files, SortedFile transferred, SortedFile previous,
-      SortedFile known) {
+      SortedFile known, SortedFile written) {
     if (config.encrypted()) {
       return files;
     }
@@ -290,14 +327,13 @@ public final class BackupOperation {
       }
     });
     SortedFile.Builder untouched = SortedFile.builder(remote.work());
-    SortedFile.Builder lookUp = SortedFile.builder(remote.work());
     unknown.build().leftJoin(transferred, (file, copied) -> {
       if (copied.isEmpty()) {
         untouched.add(file.key(), file.value());
-      } else {
-        lookUp.add(file.key());
       }
     });
+    written.forEach(e -> Listing.Stored.parse(e.value()).md5().ifPresent(md5 -> hashes.add(e.key(), md5)));
+    SortedFile.Builder lookUp = SortedFile.builder(remote.work());
     untouched.build().leftJoin(previous, (file, before) -> {
       Optional<Manifest.File> earlier = before.map(e -> Manifest.File.parse(e.value()));
       if (earlier.isPresent() && earlier.get().md5().isPresent()
@@ -309,14 +345,8 @@ public final class BackupOperation {
     });
     SortedFile missing = lookUp.build();
     if (!missing.isEmpty()) {
-      Path list = Volume.filesFrom(remote, missing);
-      List<String> flags = new ArrayList<>(List.of("-R", "--files-only", "--no-modtime", "--hash",
-          "--hash-type", "MD5", "--files-from0", list.toString()));
-      if (missing.size() * 10 <= files.size()) {
-        flags.add("--no-traverse"); // a few files: one request per object instead of listing their directories
-      }
-      remote.lsjson(dest, flags.toArray(String[]::new)).ifPresent(listing -> Listing.read(listing,
-          e -> e.md5().ifPresent(md5 -> hashes.add(e.path(), md5))));
+      listWritten(dest, missing, files.size()).forEach(e -> Listing.Stored.parse(e.value()).md5()
+          .ifPresent(md5 -> hashes.add(e.key(), md5)));
     }
     SortedFile.Builder recorded = SortedFile.builder(remote.work());
     files.leftJoin(hashes.build(), (file, md5) ->

@@ -64,6 +64,8 @@ public final class Main {
       rcloneEnv.remove(RcloneProcess.AWS_CA_BUNDLE);
       rcloneEnv.putIfAbsent("RCLONE_CACHE_DIR", work.resolve("cache").toString());
       rcloneEnv.putIfAbsent("XDG_CACHE_HOME", work.resolve("cache").toString());
+      // S3 uploads are not read back with a HEAD each: a backup lists what it wrote once and checks every size.
+      rcloneEnv.putIfAbsent("RCLONE_S3_NO_HEAD", "true");
       RcloneProcess bare = new RcloneProcess(rcloneBinary, List.of(), rcloneEnv, masker, stderr,
           stats -> out.line(Transfer.progressLine(operation.id(), stats)), termination, calls);
       Path versionDir = work;
