@@ -98,9 +98,10 @@ public final class Bench {
                 .map(t -> e.getKey() + " " + t.name() + ": " + t.description())).toList() : List.of(),
             contenders, servers,
             cluster ? String.format("%,d DataMovers with valid inputs, at most %d unfinished at a time (a new one is created when "
-                + "one ends), then %,d waiting on a missing PVC; own etcd + kube-apiserver, kube-controller-manager (garbage "
-                + "collector, PVC protection), the test kit's LocalExecutor as kubelet and Job controller with a stand-in mover "
-                + "that reports success at once; latencies from the driver's create call to what its watches see",
+                + "one ends), then %,d waiting on a missing PVC; own etcd + kube-apiserver, the real kube-controller-manager "
+                + "(Job controller, PV binder, garbage collector, PVC and PV protection) and kube-scheduler, the test kit's "
+                + "played kubelet (LocalExecutor) and CSI driver, a stand-in mover that reports success at once; latencies "
+                + "from the driver's create call to what its watches see",
                 options.objects(), options.concurrency(), options.missingObjects()) : null,
             cluster ? String.format("variants %s; each start against the same API server, %d s settling and a %d s idle window; "
                     + "shipped variant: %s", options.variants().stream().map(JvmVariant::name).toList(), options.settle().toSeconds(),
