@@ -94,17 +94,17 @@ public final class BackupOperation {
     ctx.report().destination(config.display(sub)).pointInTime(point).put("runId", settings.runId());
 
     ctx.out().log("listing " + data);
+    // A fixed path's objects are listed while the volume is: the two listings take most of a backup with few changes.
+    Optional<Concurrently.Pending<SortedFile>> listingHere = point.isEmpty()
+        ? Optional.of(Concurrently.start("listing", () -> stored(""))) : Optional.empty();
     // The remote is checked while the volume is listed; a refusal of the volume is still reported first.
     Volume volume = Concurrently.alongside("preflight", remote::preflight, () -> checked(Volume.read(remote, data)));
 
     Target target = point.isPresent()
         ? new PointInTimeTarget(ctx, point.get())
         : new FixedPathTarget(ctx, started);
-    // A fixed path's objects are listed while the target reads its records; a point's baseline is known after.
-    SortedFile listedHere = Concurrently.both("listing", () -> point.isEmpty() ? stored("") : null, () -> {
-      target.prepare(volume);
-      return true;
-    }).background();
+    target.prepare(volume);
+    SortedFile listedHere = listingHere.map(Concurrently.Pending::get).orElse(null);
     Unchanged.Split split = target.baseline()
         .map(b -> Unchanged.split(remote.work(), volume.files(), b.files(),
             b.sub().isEmpty() && listedHere != null ? listedHere : stored(b.sub())))
