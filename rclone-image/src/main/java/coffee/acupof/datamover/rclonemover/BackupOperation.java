@@ -172,12 +172,18 @@ public final class BackupOperation {
    * path → {@link Listing.Stored#value()}.
    */
   private SortedFile stored(String sub) {
+    return objects(config.at(sub), List.of("-R", "--files-only", "--no-modtime", "--hash", "--hash-type", "MD5",
+        "--exclude", "/" + Catalog.META + "/**"));
+  }
+
+  /** One listing of {@code spec} with {@code flags}: path → {@link Listing.Stored#value()}. */
+  private SortedFile objects(String spec, List<String> flags) {
     SortedFile.Builder objects = SortedFile.builder(remote.work());
-    remote.lsjson(config.at(sub), "-R", "--files-only", "--no-modtime", "--hash", "--hash-type", "MD5",
-        "--exclude", "/" + Catalog.META + "/**").ifPresent(listing -> Listing.read(listing,
-            e -> objects.add(e.path(), Listing.Stored.of(e).value())));
+    remote.lsjson(spec, flags.toArray(String[]::new)).ifPresent(listing -> Listing.read(listing,
+        e -> objects.add(e.path(), Listing.Stored.of(e).value())));
     return objects.build();
   }
+
 
   /**
    * Copies the volume's files. Files {@link Unchanged} since the baseline are not read again: at a fixed path they
@@ -204,13 +210,11 @@ public final class BackupOperation {
     if (copyDest.isEmpty()) {
       // Known to differ (or to be missing): uploaded without looking at the destination first.
       copyIfAny(parts, target.fresh() ? fromVolume.build() : split.changed(), data.toString(), dest,
-          List.of("--links", "--metadata", "--no-check-dest"));
+          plus(plain, "--no-check-dest"));
       if (!target.fresh()) {
-        List<String> flags = new ArrayList<>(plain);
-        if (split.unknown().size() * 10 <= volume.fileCount()) {
-          flags.add("--no-traverse"); // a few files: look each one up instead of listing their directories
-        }
-        copyIfAny(parts, split.unknown(), data.toString(), dest, flags);
+        // A few files: look each one up instead of listing their directories.
+        copyIfAny(parts, split.unknown(), data.toString(), dest,
+            split.unknown().size() * 10 <= volume.fileCount() ? plus(plain, "--no-traverse") : plain);
       }
     } else {
       SortedFile rest = fromVolume.build();
@@ -218,7 +222,8 @@ public final class BackupOperation {
       SortedFile.Builder large = SortedFile.builder(remote.work());
       rest.forEach(e -> (Manifest.File.parse(e.value()).size() < minSize ? small : large).add(e.key(), e.value()));
       copyIfAny(parts, small.build(), data.toString(), dest, plain);
-      copyIfAny(parts, large.build(), data.toString(), dest, fromPoint(copyDest));
+      copyIfAny(parts, large.build(), data.toString(), dest,
+          plus(plain, "--copy-dest", config.at(copyDest.get()), "--checksum"));
     }
     Rclone.Stats all = parts.stream().map(Transfer.Copied::stats).reduce(Rclone.Stats.NONE, Rclone.Stats::plus);
     ctx.report().transferred(all);
@@ -246,9 +251,12 @@ public final class BackupOperation {
     }
   }
 
-  private List<String> fromPoint(Optional<String> copyDest) {
-    return List.of("--links", "--metadata", "--copy-dest", config.at(copyDest.orElseThrow()), "--checksum");
+  private static List<String> plus(List<String> flags, String... more) {
+    List<String> all = new ArrayList<>(flags);
+    all.addAll(List.of(more));
+    return all;
   }
+
 
   /**
    * Checks, from rclone's report of the copy, that every file of the volume is at the destination with the size
@@ -278,9 +286,8 @@ public final class BackupOperation {
    * when they are at most a tenth of the volume).
    */
   private SortedFile listWritten(String dest, SortedFile transferred, long fileCount) {
-    SortedFile.Builder listed = SortedFile.builder(remote.work());
     if (transferred.isEmpty()) {
-      return listed.build();
+      return SortedFile.empty(remote.work());
     }
     List<String> flags = new ArrayList<>(List.of("-R", "--files-only", "--no-modtime", "--files-from0",
         Volume.filesFrom(remote, transferred).toString()));
@@ -290,10 +297,9 @@ public final class BackupOperation {
     if (transferred.size() * 10 <= fileCount) {
       flags.add("--no-traverse");
     }
-    remote.lsjson(dest, flags.toArray(String[]::new)).ifPresent(listing -> Listing.read(listing,
-        e -> listed.add(e.path(), Listing.Stored.of(e).value())));
-    return listed.build();
+    return objects(dest, flags);
   }
+
 
   /** The entries of {@code files} whose path is in {@code paths}. */
   private SortedFile only(SortedFile files, SortedFile paths) {

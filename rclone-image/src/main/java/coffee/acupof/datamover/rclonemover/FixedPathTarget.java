@@ -143,9 +143,7 @@ final class FixedPathTarget implements BackupOperation.Target {
 
   /** The {@code files} of a marker or in-flight record: path → the entry's JSON. */
   private SortedFile files(Path record) {
-    SortedFile.Builder files = SortedFile.builder(remote.work());
-    Manifest.read(record, f -> files.add(f.path(), f.json()), d -> { }, where);
-    return files.build();
+    return Manifest.files(record, remote.work(), where);
   }
 
   @Override

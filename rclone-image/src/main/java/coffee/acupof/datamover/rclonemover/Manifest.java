@@ -183,6 +183,17 @@ public final class Manifest {
   }
 
   /**
+   * The {@code files} of a marker or in-flight record (path → the entry's JSON), sorted in {@code work}.
+   *
+   * @throws MoverFailure (refused) when the document is not a valid record
+   */
+  public static SortedFile files(Path in, Path work, String what) {
+    SortedFile.Builder files = SortedFile.builder(work);
+    read(in, f -> files.add(f.path(), f.json()), d -> { }, what);
+    return files.build();
+  }
+
+  /**
    * Reads a marker or in-flight record, streaming its lists to the consumers.
    *
    * @throws MoverFailure (refused) when the document is not a JSON object with a {@code files} list

@@ -121,18 +121,17 @@ final class PointInTimeTarget implements BackupOperation.Target {
    * is compared by content as before.
    */
   private SortedFile markerFiles(String point) {
-    SortedFile.Builder files = SortedFile.builder(remote.work());
     try {
-      Manifest.read(remote.cat(ctx.config().at(Catalog.markerOf(point)), Optional.empty()),
-          f -> files.add(f.path(), f.json()), d -> { }, ctx.config().display(point));
+      return Manifest.files(remote.cat(ctx.config().at(Catalog.markerOf(point)), Optional.empty()), remote.work(),
+          ctx.config().display(point));
     } catch (MoverFailure e) {
       if (e.kind() != MoverFailure.Kind.REFUSED) {
         throw e;
       }
       return SortedFile.empty(remote.work());
     }
-    return files.build();
   }
+
 
   private List<Claims.Claim> claims(boolean readSources) {
     List<Claims.Claim> claims = new ArrayList<>();

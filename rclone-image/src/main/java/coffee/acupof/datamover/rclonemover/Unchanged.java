@@ -38,28 +38,30 @@ final class Unchanged {
    * @param stored the objects at the earlier marker's place: path → {@link Listing.Stored#value()}
    */
   static Split split(Path work, SortedFile current, SortedFile marker, SortedFile stored) {
-    SortedFile.Builder known = SortedFile.builder(work);
+    SortedFile.Builder asRecorded = SortedFile.builder(work);
+    SortedFile.Builder changed = SortedFile.builder(work);
     SortedFile.Builder unknown = SortedFile.builder(work);
     current.leftJoin(marker, (now, before) -> {
       Manifest.File file = Manifest.File.parse(now.value());
       Optional<Manifest.File> recorded = before.map(e -> Manifest.File.parse(e.value()));
-      if (recorded.isPresent() && file.stamp().isPresent() && recorded.get().stamp().isPresent()
-          && recorded.get().md5().isPresent()) {
-        boolean same = file.stamp().equals(recorded.get().stamp()) && file.size() == recorded.get().size();
-        // The value says whether the file is as recorded, and carries the MD5 recorded for it.
-        known.add(now.key(), (same ? "=" : "*") + file.withMd5(recorded.get().md5()).json());
-      } else {
+      if (recorded.isEmpty() || file.stamp().isEmpty() || recorded.get().stamp().isEmpty()
+          || recorded.get().md5().isEmpty()) {
         unknown.add(now.key(), now.value());
+      } else if (file.stamp().equals(recorded.get().stamp()) && file.size() == recorded.get().size()) {
+        asRecorded.add(now.key(), file.withMd5(recorded.get().md5()).json());
+      } else {
+        changed.add(now.key(), now.value());
       }
     });
     SortedFile.Builder unchanged = SortedFile.builder(work);
-    SortedFile.Builder changed = SortedFile.builder(work);
-    known.build().leftJoin(stored, (entry, object) -> {
-      Manifest.File file = Manifest.File.parse(entry.value().substring(1));
+    asRecorded.build().leftJoin(stored, (entry, object) -> {
+      Manifest.File file = Manifest.File.parse(entry.value());
       Optional<Listing.Stored> there = object.map(e -> Listing.Stored.parse(e.value()));
-      boolean asRecorded = entry.value().startsWith("=") && there.isPresent() && there.get().size() == file.size()
-          && there.get().md5().equals(file.md5());
-      (asRecorded ? unchanged : changed).add(entry.key(), asRecorded ? file.json() : file.withMd5(Optional.empty()).json());
+      if (there.isPresent() && there.get().size() == file.size() && there.get().md5().equals(file.md5())) {
+        unchanged.add(entry.key(), entry.value());
+      } else {
+        changed.add(entry.key(), file.withMd5(Optional.empty()).json());
+      }
     });
     SortedFile.Builder compare = SortedFile.builder(work);
     unknown.build().leftJoin(stored, (file, object) -> (object.isPresent() ? compare : changed)
