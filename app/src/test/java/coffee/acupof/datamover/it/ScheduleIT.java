@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -83,7 +84,11 @@ class ScheduleIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> Schedules.jobExists(ns, run));
     Schedules.finishRun(ns, run, success);
     String phase = success ? "Completed" : "Failed";
-    await().atMost(Duration.ofSeconds(30)).until(() -> phase.equals(TestCluster.get(ns, run).getStatus().phase()));
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> phase.equals(TestCluster.get(ns, run).getStatus().phase()));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("run " + run + " did not reach " + phase + " within 30 s of its mover's end:\n" + TestCluster.describeRun(ns, run), e);
+    }
   }
 
   private static String run(String schedule, Instant tick) {

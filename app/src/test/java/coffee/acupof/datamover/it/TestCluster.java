@@ -4,6 +4,7 @@ import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.DataMoverApi;
 import coffee.acupof.datamover.api.DataMoverList;
 import coffee.acupof.datamover.api.DataMoverRestore;
+import coffee.acupof.datamover.cluster.ChildNames;
 import coffee.acupof.datamover.testkit.ApiServer;
 import coffee.acupof.datamover.testkit.LocalCluster;
 import coffee.acupof.datamover.testkit.node.ScriptedRuntime;
@@ -153,6 +154,36 @@ public final class TestCluster {
     } catch (ApiException e) {
       throw new IllegalStateException(e.getResponseBody(), e);
     }
+  }
+
+  /**
+   * What a test that waited in vain for a run should print: the run's phase and message, its mover
+   * Job's counts and conditions, its pods' phases and container states, and its Events.
+   */
+  public static String describeRun(String namespace, String name) {
+    StringBuilder out = new StringBuilder("run ").append(namespace).append('/').append(name).append(": ");
+    try {
+      var status = get(namespace, name).getStatus();
+      out.append(status == null ? "no status" : status.phase() + " (" + status.message() + ")");
+      String job = ChildNames.moverJob(name);
+      try {
+        var jobStatus = batch().readNamespacedJob(job, namespace).execute().getStatus();
+        out.append("\n  Job ").append(job).append(": active ").append(jobStatus.getActive()).append(", succeeded ").append(jobStatus.getSucceeded())
+            .append(", failed ").append(jobStatus.getFailed()).append(", conditions ")
+            .append(jobStatus.getConditions() == null ? "[]" : jobStatus.getConditions().stream().map(c -> c.getType() + "=" + c.getStatus()).toList());
+      } catch (ApiException e) {
+        out.append("\n  Job ").append(job).append(": HTTP ").append(e.getCode());
+      }
+      for (var pod : core().listNamespacedPod(namespace).labelSelector("batch.kubernetes.io/job-name=" + job).execute().getItems()) {
+        var podStatus = pod.getStatus();
+        out.append("\n  pod ").append(pod.getMetadata().getName()).append(" on ").append(pod.getSpec().getNodeName()).append(": ")
+            .append(podStatus == null ? "no status" : podStatus.getPhase() + " " + podStatus.getConditions() + " " + podStatus.getContainerStatuses());
+      }
+      events(namespace, name).forEach(e -> out.append("\n  event ").append(e.getReason()).append(": ").append(e.getMessage()));
+    } catch (ApiException | RuntimeException e) {
+      out.append("\n  (could not read all of it: ").append(e.getMessage()).append(')');
+    }
+    return out.toString();
   }
 
   public static List<String> eventReasons(String namespace, String name) {

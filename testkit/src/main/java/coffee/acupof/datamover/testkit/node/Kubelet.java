@@ -20,6 +20,7 @@ import io.kubernetes.client.openapi.models.V1NodeAddress;
 import io.kubernetes.client.openapi.models.V1NodeCondition;
 import io.kubernetes.client.openapi.models.V1NodeStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PersistentVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
@@ -309,6 +310,11 @@ public final class Kubelet implements AutoCloseable {
       try {
         keyVolumes.setUp(pod, volume, path);
         return;
+      } catch (ApiException e) {
+        if (!transientFailure(e)) {
+          throw e;
+        }
+        Thread.sleep(RETRY_MILLIS);
       } catch (KeyVolumes.SetUpException e) {
         if (lastError == null) {
           writeStatus(pod, "Pending", new V1ContainerState().waiting(new V1ContainerStateWaiting().reason("ContainerCreating")));
@@ -324,9 +330,10 @@ public final class Kubelet implements AutoCloseable {
 
   private Path awaitClaimDirectory(String namespace, String claimName) throws InterruptedException, ApiException {
     while (true) {
-      Optional<String> volume = boundVolume(namespace, claimName);
+      Optional<String> volume = retrying("read PVC " + namespace + "/" + claimName, () -> boundVolume(namespace, claimName));
       if (volume.isPresent()) {
-        Optional<Path> directory = LocalProvisioner.directoryOf(core.readPersistentVolume(volume.get()).execute());
+        V1PersistentVolume pv = retrying("read PV " + volume.get(), () -> core.readPersistentVolume(volume.get()).execute());
+        Optional<Path> directory = LocalProvisioner.directoryOf(pv);
         if (directory.isPresent()) {
           return directory.get();
         }
@@ -359,8 +366,11 @@ public final class Kubelet implements AutoCloseable {
         .finishedAt(now()));
   }
 
-  /** Writes the pod's phase and its container's state, with the conditions a kubelet writes beside them. */
-  private void writeStatus(V1Pod pod, String phase, V1ContainerState state) throws ApiException {
+  /**
+   * Writes the pod's phase and its container's state, with the conditions a kubelet writes beside them;
+   * retried while the API server does not answer (see {@link #retrying}), so that a pod's end is never lost.
+   */
+  private void writeStatus(V1Pod pod, String phase, V1ContainerState state) throws ApiException, InterruptedException {
     boolean running = state.getRunning() != null;
     String ready = running ? "True" : "False";
     String reason = running ? null : state.getTerminated() != null ? "PodCompleted" : "ContainersNotReady";
@@ -387,8 +397,46 @@ public final class Kubelet implements AutoCloseable {
             .restartCount(0)
             .state(state)));
     pod.setStatus(status);
-    MergePatch.apply(client, "/api/v1/namespaces/" + pod.getMetadata().getNamespace() + "/pods/" + pod.getMetadata().getName() + "/status",
-        JSON.getGson().toJson(Map.of("status", status)));
+    String path = "/api/v1/namespaces/" + pod.getMetadata().getNamespace() + "/pods/" + pod.getMetadata().getName() + "/status";
+    String body = JSON.getGson().toJson(Map.of("status", status));
+    retrying("write the status of pod " + pod.getMetadata().getName(), () -> {
+      MergePatch.apply(client, path, body);
+      return null;
+    });
+  }
+
+  /** No answer (a timeout, a refused connection), too many requests, or a server error: worth another try. */
+  private static boolean transientFailure(ApiException e) {
+    return e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500;
+  }
+
+  /** A call to the API server. */
+  @FunctionalInterface
+  private interface ApiCall<T> {
+    T call() throws ApiException;
+  }
+
+  /**
+   * Runs {@code call} until the API server answers it, as a kubelet's sync loop keeps trying: no answer (a
+   * timeout, a refused connection), 429 and 5xx are retried; any other answer is the caller's to handle. On a
+   * loaded machine one slow request must not leave a pod Running forever with its end unwritten.
+   */
+  private <T> T retrying(String what, ApiCall<T> call) throws ApiException, InterruptedException {
+    boolean reported = false;
+    while (true) {
+      try {
+        return call.call();
+      } catch (ApiException e) {
+        if (!transientFailure(e) || closed) {
+          throw e;
+        }
+        if (!reported) {
+          LOG.warn("kubelet {}: {}: {}; retrying", nodeName, what, e.getCode() == 0 ? e.getMessage() : "HTTP " + e.getCode());
+          reported = true;
+        }
+        Thread.sleep(RETRY_MILLIS);
+      }
+    }
   }
 
   private void writeStatusQuietly(V1Pod pod, V1ContainerState state) {
@@ -396,6 +444,8 @@ public final class Kubelet implements AutoCloseable {
       writeStatus(pod, "Failed", state);
     } catch (ApiException e) {
       LOG.debug("pod {} is gone before its end was written: HTTP {}", pod.getMetadata().getName(), e.getCode());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
