@@ -10,6 +10,7 @@ import coffee.acupof.datamover.mover.MoverSlots;
 import coffee.acupof.datamover.runtime.ApiEventSink;
 import coffee.acupof.datamover.runtime.CoreKinds;
 import coffee.acupof.datamover.runtime.EventRecorder;
+import coffee.acupof.datamover.runtime.CacheTrim;
 import coffee.acupof.datamover.runtime.Informers;
 import coffee.acupof.datamover.runtime.StatusWriter;
 import io.kubernetes.client.informer.SharedIndexInformer;
@@ -124,12 +125,12 @@ public class OperatorConfiguration {
 
   @Bean
   SharedIndexInformer<V1Job> jobInformer(Informers informers) {
-    return informers.informer(CoreKinds.JOBS, MANAGED_SELECTOR, null);
+    return informers.informer(CoreKinds.JOBS, MANAGED_SELECTOR, CacheTrim::job);
   }
 
   @Bean
   SharedIndexInformer<V1Pod> podInformer(Informers informers) {
-    return informers.informer(CoreKinds.PODS, MANAGED_SELECTOR, null);
+    return informers.informer(CoreKinds.PODS, MANAGED_SELECTOR, CacheTrim::pod);
   }
 
   @Bean

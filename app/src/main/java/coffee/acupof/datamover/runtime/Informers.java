@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the operator's informers, for built-in and custom types alike, from a {@link ResourceKind}:
- * scoped to the watched namespace (or all), optionally to a label selector, optionally with a
- * transform applied before objects enter the cache. Every informer built here is registered by its
- * plural name, so readiness covers all of them.
+ * scoped to the watched namespace (or all), optionally to a label selector, with what no kind needs
+ * trimmed before objects enter the cache ({@link CacheTrim}) and optionally a kind's own transform.
+ * Every informer built here is registered by its plural name, so readiness covers all of them.
  *
  * <p>Kinds of other projects whose CRDs may be absent (VolumeSnapshots) get an {@link OptionalInformer}
  * ({@link #whenInstalled}): a watch on CustomResourceDefinitions builds and starts their informer when
@@ -58,7 +58,7 @@ public class Informers {
 
   /**
    * @param labelSelector only objects with these labels, or null for all
-   * @param transform applied to each object before it is cached, or null
+   * @param transform applied to each object before it is cached, after {@link CacheTrim#metadata}, or null
    */
   public <T extends KubernetesObject, L extends KubernetesListObject> SharedIndexInformer<T> informer(
       ResourceKind<T, L> kind, String labelSelector, TransformFunc transform) {
@@ -85,9 +85,7 @@ public class Informers {
           }
         };
     SharedIndexInformer<T> informer = factory.sharedIndexInformerFor(listerWatcher, kind.type(), 0);
-    if (transform != null) {
-      informer.setTransform(transform);
-    }
+    informer.setTransform(CacheTrim.andThen(transform));
     registered.put(kind.plural(), informer);
     return informer;
   }
