@@ -4,6 +4,7 @@ import coffee.acupof.datamover.runtime.Informers;
 import coffee.acupof.datamover.runtime.LeaderTask;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.workqueue.RateLimitingQueue;
+import io.kubernetes.client.informer.SharedIndexInformer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
@@ -18,9 +19,9 @@ import org.springframework.stereotype.Component;
  * the system the heap that start-up took. The informers' first lists parse every watched object at once and
  * every object is reconciled once; with the Serial collector the garbage of that burst is promoted, the old
  * generation grows to hold it, and without a full collection it never shrinks again: most of what is
- * committed then is free
- * (docs/benchmarks.md, "What the figures say about the operator"). {@code MaxHeapFreeRatio} decides how much
- * of the free heap the collection returns. A JVM started with {@code -XX:+DisableExplicitGC} skips it.
+ * committed then is free (docs/benchmarks.md, "What the figures say about the operator"). The image's
+ * {@code MaxHeapFreeRatio} and {@code -XX:-ShrinkHeapInSteps} decide that the collection returns it at once.
+ * A JVM started with {@code -XX:+DisableExplicitGC} skips it.
  */
 @Component
 class HeapAfterStart implements LeaderTask {
@@ -54,7 +55,7 @@ class HeapAfterStart implements LeaderTask {
           return;
         }
         Thread.sleep(POLL);
-        boolean synced = informers.all().values().stream().allMatch(i -> i.hasSynced());
+        boolean synced = informers.all().values().stream().allMatch(SharedIndexInformer::hasSynced);
         quiet = synced && queues.stream().allMatch(q -> q.length() == 0) ? quiet + 1 : 0;
       }
     } catch (InterruptedException e) {

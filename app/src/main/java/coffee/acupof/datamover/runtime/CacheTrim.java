@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Informer transforms that keep out of the cache what the operator never reads, so memory grows with
- * the number of cached objects by what it needs of each (docs/benchmarks.md, "Footprint"). Cached
+ * the number of cached objects by what it needs of each (docs/architecture.md, "Principles"). Cached
  * objects are only read (every write is a patch or a create built from the operator's own objects),
  * so nothing dropped here can be written back over the API server's copy.
  *
