@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * The informer transform that keeps Secret values out of the operator's memory: each value becomes
- * empty, only the key names stay; {@code stringData}, annotations (kubectl's last-applied copy holds
- * the values) and managed fields are dropped.
+ * empty, only the key names stay; {@code stringData} and every annotation (kubectl's last-applied
+ * copy holds the values, and others may) are dropped. Managed fields go with what every kind loses
+ * ({@link coffee.acupof.datamover.runtime.CacheTrim}, applied first).
  */
 final class SecretKeysOnly {
   private static final byte[] EMPTY = new byte[0];
@@ -27,7 +28,6 @@ final class SecretKeysOnly {
     secret.setStringData(null);
     if (secret.getMetadata() != null) {
       secret.getMetadata().setAnnotations(null);
-      secret.getMetadata().setManagedFields(null);
     }
     return secret;
   }

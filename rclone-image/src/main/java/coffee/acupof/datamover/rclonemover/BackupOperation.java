@@ -184,7 +184,6 @@ public final class BackupOperation {
     return objects.build();
   }
 
-
   /**
    * Copies the volume's files. Files {@link Unchanged} since the baseline are not read again: at a fixed path they
    * are already there; into a new point they are copied server-side from the baseline point. The others are copied
@@ -257,7 +256,6 @@ public final class BackupOperation {
     return all;
   }
 
-
   /**
    * Checks, from rclone's report of the copy, that every file of the volume is at the destination with the size
    * the volume listing gave (rclone skips files that vanished before it listed them, and fails a file that changes
@@ -299,7 +297,6 @@ public final class BackupOperation {
     }
     return objects(dest, flags);
   }
-
 
   /** The entries of {@code files} whose path is in {@code paths}. */
   private SortedFile only(SortedFile files, SortedFile paths) {

@@ -132,7 +132,6 @@ final class PointInTimeTarget implements BackupOperation.Target {
     }
   }
 
-
   private List<Claims.Claim> claims(boolean readSources) {
     List<Claims.Claim> claims = new ArrayList<>();
     for (Listing.Entry e : remote.entries(ctx.config().at(claimsDir()), "--files-only", "--use-server-modtime")) {
