@@ -84,7 +84,7 @@ public final class Bench {
     if (cluster) {
       ClusterBench.Outcome outcome = new ClusterBench(new ClusterBench.Settings(options.objects(), options.concurrency(),
           options.missingObjects(), options.variants(), options.warmups(), options.runs(), options.settle(), options.window(),
-          options.work().resolve("cluster-" + ProcessHandle.current().pid()), RUN_TIMEOUT), tools, progress).run();
+          ClusterBench.workDirectory(options.work(), progress), RUN_TIMEOUT), tools, progress).run();
       controlPlane = outcome.controlPlane();
       footprint = outcome.footprint();
     }

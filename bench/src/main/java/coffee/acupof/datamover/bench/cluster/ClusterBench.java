@@ -1,11 +1,15 @@
 package coffee.acupof.datamover.bench.cluster;
 
 import coffee.acupof.datamover.bench.Tools;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 
 /**
  * The benchmarks that need a cluster, in the order that gives each its starting state: the footprint of every
@@ -44,6 +48,38 @@ public final class ClusterBench {
     this.settings = settings;
     this.tools = tools;
     this.progress = progress;
+  }
+
+  /**
+   * The work directory of this run, {@code work/cluster-<pid>}, after removing those of earlier runs whose process
+   * has ended: each holds an etcd data directory, extracted jars and AOT caches (250–400 MB), kept only so that the
+   * last run's logs can be read.
+   */
+  public static Path workDirectory(Path work, Consumer<String> progress) {
+    if (Files.isDirectory(work)) {
+      try (Stream<Path> entries = Files.list(work)) {
+        entries.filter(ClusterBench::ofEndedRun).forEach(dir -> {
+          progress.accept("bench: removing " + dir + " (an earlier run's cluster)");
+          try {
+            FileUtils.deleteDirectory(dir.toFile());
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + dir, e);
+          }
+        });
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return work.resolve("cluster-" + ProcessHandle.current().pid());
+  }
+
+  private static boolean ofEndedRun(Path dir) {
+    String name = dir.getFileName().toString();
+    if (!Files.isDirectory(dir) || !name.matches("cluster-[0-9]{1,18}")) {
+      return false;
+    }
+    long pid = Long.parseLong(name.substring("cluster-".length()));
+    return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
   }
 
   public Outcome run() {
