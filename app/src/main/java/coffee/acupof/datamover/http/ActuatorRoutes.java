@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.info.InfoEndpoint;
 import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
@@ -37,7 +38,6 @@ import org.springframework.util.MimeTypeUtils;
  */
 @Component
 class ActuatorRoutes {
-  private static final String BASE = "/actuator";
   private static final String JSON = "application/json";
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
@@ -56,13 +56,20 @@ class ActuatorRoutes {
     }
   }
 
+  private final String base;
   private final ObjectProvider<HealthEndpoint> health;
   private final ObjectProvider<HttpCodeStatusMapper> statusMapper;
   private final ObjectProvider<PrometheusScrapeEndpoint> prometheus;
   private final ObjectProvider<InfoEndpoint> info;
 
-  ActuatorRoutes(ObjectProvider<HealthEndpoint> health, ObjectProvider<HttpCodeStatusMapper> statusMapper,
+  /**
+   * @param basePath Actuator's {@code management.endpoints.web.base-path}, {@code /actuator} unless set
+   */
+  ActuatorRoutes(@Value("${management.endpoints.web.base-path:/actuator}") String basePath,
+      ObjectProvider<HealthEndpoint> health, ObjectProvider<HttpCodeStatusMapper> statusMapper,
       ObjectProvider<PrometheusScrapeEndpoint> prometheus, ObjectProvider<InfoEndpoint> info) {
+    String trimmed = basePath.strip().replaceAll("/+$", "");
+    this.base = trimmed.isEmpty() || trimmed.startsWith("/") ? trimmed : "/" + trimmed;
     this.health = health;
     this.statusMapper = statusMapper;
     this.prometheus = prometheus;
@@ -79,30 +86,35 @@ class ActuatorRoutes {
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
-    if (path.equals(BASE)) {
+    if (path.equals(index())) {
       return index(origin);
     }
-    if (path.equals(BASE + "/health") || path.startsWith(BASE + "/health/")) {
-      String rest = path.substring((BASE + "/health").length());
+    if (path.equals(base + "/health") || path.startsWith(base + "/health/")) {
+      String rest = path.substring((base + "/health").length());
       return health(rest.isEmpty() ? new String[0] : rest.substring(1).split("/"));
     }
-    if (path.equals(BASE + "/prometheus") && prometheus.getIfAvailable() != null) {
+    if (path.equals(base + "/prometheus") && prometheus.getIfAvailable() != null) {
       return prometheus(accept, includedNames(uri.getRawQuery()));
     }
-    if (path.equals(BASE + "/info") && info.getIfAvailable() != null) {
+    if (path.equals(base + "/info") && info.getIfAvailable() != null) {
       return Response.json(200, info.getObject().info());
     }
-    return Response.text(404, "Not found: " + path + ". This server answers " + BASE + ", " + BASE + "/health[/<group>], "
-        + BASE + "/prometheus and " + BASE + "/info.\n");
+    return Response.text(404, "Not found: " + path + ". This server answers " + index() + ", " + base + "/health[/<group>], "
+        + base + "/prometheus and " + base + "/info.\n");
+  }
+
+  /** The path of the index, e.g. {@code /actuator}; the others are below it. */
+  String index() {
+    return base.isEmpty() ? "/" : base;
   }
 
   private Response index(String origin) {
     Map<String, Object> links = new LinkedHashMap<>();
-    links.put("self", link(origin + BASE, false));
-    links.put("health", link(origin + BASE + "/health", false));
-    links.put("health-path", link(origin + BASE + "/health/{*path}", true));
-    links.put("info", link(origin + BASE + "/info", false));
-    links.put("prometheus", link(origin + BASE + "/prometheus", false));
+    links.put("self", link(origin + base, false));
+    links.put("health", link(origin + base + "/health", false));
+    links.put("health-path", link(origin + base + "/health/{*path}", true));
+    links.put("info", link(origin + base + "/info", false));
+    links.put("prometheus", link(origin + base + "/prometheus", false));
     return Response.json(200, Map.of("_links", links));
   }
 

@@ -67,7 +67,7 @@ class ManagementServer implements SmartLifecycle {
     server.start();
     int bound = server.getAddress().getPort();
     environment.getPropertySources().addFirst(new MapPropertySource("server.ports", Map.of("local.server.port", bound)));
-    log.info("Serving /actuator/health and /actuator/prometheus on port {}", bound);
+    log.info("Serving Actuator at {} on port {}", routes.index(), bound);
   }
 
   private void handle(HttpExchange exchange) throws IOException {
