@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -161,7 +162,8 @@ class ActuatorRoutes {
   private Response prometheus(String accept, Set<String> includedNames) {
     WebEndpointResponse<byte[]> scraped = prometheus.getObject().scrape(format(accept), includedNames);
     MimeType type = scraped.getContentType();
-    return new Response(scraped.getStatus(), type == null ? "text/plain" : type.toString(), scraped.getBody());
+    byte[] body = scraped.getBody() == null ? new byte[0] : scraped.getBody();
+    return new Response(scraped.getStatus(), type == null ? "text/plain" : type.toString(), body);
   }
 
   /** The format the {@code Accept} header prefers (highest {@code q} first, then in order), else text 0.0.4. */
@@ -208,7 +210,7 @@ class ActuatorRoutes {
         .filter(p -> p.startsWith("includedNames="))
         .flatMap(p -> Arrays.stream(URLDecoder.decode(p.substring("includedNames=".length()), StandardCharsets.UTF_8).split(",")))
         .filter(n -> !n.isBlank())
-        .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+        .collect(Collectors.toCollection(LinkedHashSet::new));
     return names.isEmpty() ? null : names;
   }
 }
