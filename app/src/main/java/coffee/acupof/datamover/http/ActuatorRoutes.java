@@ -137,7 +137,7 @@ class ActuatorRoutes {
   }
 
   /** A descriptor as Actuator's JSON has it: status (and description), then components, details or groups. */
-  static Map<String, Object> tree(HealthDescriptor descriptor) {
+  private static Map<String, Object> tree(HealthDescriptor descriptor) {
     Map<String, Object> tree = new LinkedHashMap<>();
     Status status = descriptor.getStatus();
     tree.put("status", status.getCode());

@@ -51,8 +51,8 @@ public record JvmVariant(String name, String gcFlag, boolean c1Only, boolean aot
         // glibc gives each thread that allocates its own malloc arena (up to 8 per core); two are plenty here.
         new JvmVariant("serial-c1-aot-arena2", SERIAL, true, true, List.of(), Map.of("MALLOC_ARENA_MAX", "2")),
         // Serial keeps up to 70 % of its heap free after a full collection by default (and grows it to 40 % free),
-        // and shrinks in steps (nothing on the first collection, 10 % on the second, ...); with these flags the one
-        // collection the operator makes once its caches are filled gives back what start-up took.
+        // and shrinks in steps (nothing on the first collection, 10 % on the second, ...); with these flags the
+        // collections the operator makes after filling its caches and after busy periods give that heap back.
         new JvmVariant("serial-c1-aot-tight", SERIAL, true, true, List.of("-XX:MinHeapFreeRatio=10",
             "-XX:MaxHeapFreeRatio=20", "-XX:-ShrinkHeapInSteps"), Map.of()));
   }
