@@ -8,11 +8,13 @@ import coffee.acupof.datamover.cluster.ClusterOperations;
 import coffee.acupof.datamover.cluster.ClusterView;
 import coffee.acupof.datamover.cluster.Ownership;
 import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.mover.MoverJobDeadlines;
 import coffee.acupof.datamover.mover.MoverJobProgress;
 import coffee.acupof.datamover.runtime.CoreKinds;
 import coffee.acupof.datamover.runtime.Notice;
 import coffee.acupof.datamover.runtime.phase.RunPhase;
 import coffee.acupof.datamover.runtime.phase.Transition;
+import coffee.acupof.datamover.volume.VolumeBinding;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -20,7 +22,8 @@ import org.springframework.stereotype.Component;
 /**
  * Phase {@code PreparingTarget}: creates the target PVC from its template when it does not exist, or,
  * for a volume populator, the prime PVC the data is restored into before its volume is handed to the
- * user's PVC. Moves on once the PVC is in the cache; running twice never creates a second one.
+ * user's PVC. Moves on once the PVC is in the cache and, unless its class binds on first consumer,
+ * bound ({@link VolumeBinding}); running twice never creates a second one.
  */
 @Component
 public class PrepareTargetHandler implements RestorePhaseHandler {
@@ -48,8 +51,10 @@ public class PrepareTargetHandler implements RestorePhaseHandler {
 
   private Transition<DataMoverRestoreStatus.Builder> target(RestoreRun run) {
     String name = run.spec().targetPvc();
-    if (cluster.pvc(run.namespace(), name).isPresent()) {
-      return restoring(run, "TargetReady", "Target PVC " + name + " is ready");
+    Optional<V1PersistentVolumeClaim> target = cluster.pvc(run.namespace(), name);
+    if (target.isPresent()) {
+      return awaitBound(run, target.get(), "target PVC " + name)
+          .orElseGet(() -> restoring(run, "TargetReady", "Target PVC " + name + " is ready"));
     }
     if (run.spec().targetPvcTemplate() == null) {
       return Transition.fail(RestorePhase.FAILED, "TargetPVCNotFound", "target PVC " + name + " disappeared before the restore started");
@@ -71,13 +76,20 @@ public class PrepareTargetHandler implements RestorePhaseHandler {
             "PrimePVCConflict",
             "PVC " + primeName + " already exists and does not belong to this DataMoverRestore; delete it or use another name");
       }
-      return restoring(run, "PrimePVCCreated", "Restoring into PVC " + primeName + "; PVC " + run.targetPvc() + " gets its volume afterwards")
-          .with(b -> b.primePvc(primeName))
-          .alsoOn(consumer.get(), CoreKinds.PVCS);
+      return awaitBound(run, prime.get(), "PVC " + primeName)
+          .orElseGet(() -> restoring(run, "PrimePVCCreated", "Restoring into PVC " + primeName + "; PVC " + run.targetPvc() + " gets its volume afterwards")
+              .with(b -> b.primePvc(primeName))
+              .alsoOn(consumer.get(), CoreKinds.PVCS));
     }
     return create(run, RestorePvcBuilder.prime(run.restore(), consumer.get()), "CreatingPrimePVC",
             "Creating PVC " + primeName + " to restore into before PVC " + run.targetPvc() + " binds")
         .with(b -> b.primePvc(primeName));
+  }
+
+  /** While the PVC the restore fills is not bound and its class binds at once: the restore Job waits ({@link VolumeBinding}). */
+  private Optional<Transition<DataMoverRestoreStatus.Builder>> awaitBound(RestoreRun run, V1PersistentVolumeClaim pvc, String what) {
+    return VolumeBinding.awaitBound(run, cluster, pvc, MoverJobDeadlines.of(properties).bind(), RestorePhase.PREPARING_TARGET, RestorePhase.FAILED,
+        "TargetPVCNotBound", what, "check its storage class");
   }
 
   /** Into {@code Restoring}, naming the restore Job it starts (and setting {@code jobName}), so creating the Job writes nothing more. */

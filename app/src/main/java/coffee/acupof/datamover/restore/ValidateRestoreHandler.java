@@ -18,6 +18,7 @@ import coffee.acupof.datamover.runtime.phase.RunPhase;
 import coffee.acupof.datamover.runtime.phase.Transition;
 import io.kubernetes.client.openapi.models.V1EnvVar;
 import coffee.acupof.datamover.volume.SnapshotClasses;
+import coffee.acupof.datamover.volume.VolumeBinding;
 import coffee.acupof.datamover.volume.Snapshots;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -155,7 +156,7 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
     if (!problems.isEmpty()) {
       return MissingInputs.waitOrFail(run, problems, RestorePhase.NEW, RestorePhase.FAILED, deadline).alsoOn(consumer, CoreKinds.PVCS);
     }
-    if (waitsForFirstConsumer(consumer) && !hasSelectedNode(consumer)) {
+    if (VolumeBinding.bindsOnFirstConsumer(cluster, consumer) && !hasSelectedNode(consumer)) {
       return Transition.<DataMoverRestoreStatus.Builder>stay(
               RestorePhase.NEW,
               "WaitingForFirstConsumer",
@@ -184,12 +185,6 @@ public class ValidateRestoreHandler implements RestorePhaseHandler {
           .requeueAfter(RestorePendingHandler.RECHECK);
     }
     return Transition.to(RestorePhase.PREPARING_TARGET, "Validated", found);
-  }
-
-  private boolean waitsForFirstConsumer(V1PersistentVolumeClaim pvc) {
-    String className = pvc.getSpec().getStorageClassName();
-    return className != null
-        && cluster.storageClass(className).map(c -> "WaitForFirstConsumer".equals(c.getVolumeBindingMode())).orElse(false);
   }
 
   private static boolean hasSelectedNode(V1PersistentVolumeClaim pvc) {

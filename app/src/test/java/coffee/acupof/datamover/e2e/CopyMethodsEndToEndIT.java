@@ -70,6 +70,8 @@ class CopyMethodsEndToEndIT {
     }
     // The source is untouched by all three, and the temporary objects are gone.
     assertThat(Trees.fingerprint(source)).isEqualTo(Trees.fingerprint(restoredSample()));
+    // Each mover pod came after the clone or the PVC from the snapshot was bound: none waited in the scheduler.
+    assertThat(e2e.podsCreatedBeforeTheirVolumeBound()).isEmpty();
     await().atMost(Duration.ofSeconds(60)).until(() -> VolumeSnapshots.get(e2e.namespace, "ledger-snapshot-snapshot").isEmpty());
   }
 

@@ -27,7 +27,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The whole system on this machine: the real API server and the controllers, scheduler and played
@@ -90,7 +93,8 @@ final class EndToEnd implements AutoCloseable {
 
   /** Waits until DataMover {@code name} of this namespace has ended, and checks that it completed. */
   DataMoverStatus awaitBackup(String name) {
-    await().atMost(Duration.ofMinutes(5)).until(() -> TestCluster.get(namespace, name).getStatus().phaseValue().isTerminal());
+    awaitEnd("DataMover " + name, () -> TestCluster.get(namespace, name).getStatus().phaseValue().isTerminal(),
+        () -> String.valueOf(TestCluster.get(namespace, name).getStatus()));
     DataMoverStatus status = TestCluster.get(namespace, name).getStatus();
     assertThat(status.phase()).as("%s: %s", name, status.message()).isEqualTo("Completed");
     return status;
@@ -98,10 +102,44 @@ final class EndToEnd implements AutoCloseable {
 
   /** Waits until DataMoverRestore {@code name} of this namespace has ended, and checks that it completed. */
   DataMoverRestoreStatus awaitRestore(String name) {
-    await().atMost(Duration.ofMinutes(5)).until(() -> TestCluster.restore(namespace, name).getStatus().phaseValue().isTerminal());
+    awaitEnd("DataMoverRestore " + name, () -> TestCluster.restore(namespace, name).getStatus().phaseValue().isTerminal(),
+        () -> String.valueOf(TestCluster.restore(namespace, name).getStatus()));
     DataMoverRestoreStatus status = TestCluster.restore(namespace, name).getStatus();
     assertThat(status.phase()).as("%s: %s", name, status.message()).isEqualTo("Completed");
     return status;
+  }
+
+  /**
+   * The scheduler's complaints, in this namespace, about pods created before their PVC was bound
+   * ({@code FailedScheduling}: "pod has unbound immediate PersistentVolumeClaims"), as {@code pod: message}.
+   * The operator creates a mover Job only once a PVC of a class that binds at once is bound, so there are none.
+   */
+  List<String> podsCreatedBeforeTheirVolumeBound() throws ApiException {
+    return TestCluster.core().listNamespacedEvent(namespace).execute().getItems().stream()
+        .filter(event -> "FailedScheduling".equals(event.getReason()) && String.valueOf(event.getMessage()).contains("unbound immediate"))
+        .map(event -> event.getInvolvedObject().getName() + ": " + event.getMessage())
+        .toList();
+  }
+
+  /**
+   * Waits up to 5 minutes for {@code ended}; when it does not come, fails with what an on-call
+   * engineer would look at: the object's status, the namespace's Events and the operator's log.
+   */
+  private void awaitEnd(String what, Callable<Boolean> ended, Supplier<String> status) {
+    try {
+      await().atMost(Duration.ofMinutes(5)).until(ended);
+    } catch (ConditionTimeoutException e) {
+      StringBuilder report = new StringBuilder(what + " did not end within 5 minutes.\nstatus: " + status.get() + "\nevents:\n");
+      try {
+        TestCluster.core().listNamespacedEvent(namespace).execute().getItems().forEach(event ->
+            report.append("  ").append(event.getInvolvedObject().getKind()).append('/').append(event.getInvolvedObject().getName())
+                .append(' ').append(event.getReason()).append(": ").append(event.getMessage()).append('\n'));
+      } catch (ApiException unavailable) {
+        report.append("  (unavailable: ").append(unavailable.getCode()).append(")\n");
+      }
+      operators.forEach(operator -> report.append("operator log (last lines):\n").append(operator.logTail(300)).append('\n'));
+      throw new AssertionError(report.toString(), e);
+    }
   }
 
   /** Applies the default overlay once per JVM: CRD, namespace, ServiceAccount, RBAC, Deployment. */

@@ -104,9 +104,14 @@ final class OperatorProcess implements AutoCloseable {
   }
 
   String logTail() {
+    return logTail(60);
+  }
+
+  /** The last {@code count} lines of the operator's log. */
+  String logTail(int count) {
     try {
       List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }

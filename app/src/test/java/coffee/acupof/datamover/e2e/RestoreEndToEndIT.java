@@ -146,6 +146,8 @@ class RestoreEndToEndIT {
 
     assertThat(e2e.awaitRestore("restore-bash-point").pointInTime()).isEqualTo("2025-01-02-030405");
     e2e.awaitRestore("restore-bash-fixed");
+    // The restore pods came after their new targets were bound: none waited in the scheduler.
+    assertThat(e2e.podsCreatedBeforeTheirVolumeBound()).isEmpty();
     for (Path restored : List.of(directoryOf("bash-point-restored"), directoryOf("bash-fixed-restored"))) {
       assertThat(restored.resolve("hello.txt")).hasSameBinaryContentAs(fixture.resolve("fixed-path/hello.txt"));
       assertThat(restored.resolve("nested/random.bin")).hasSameBinaryContentAs(fixture.resolve("fixed-path/nested/random.bin"));

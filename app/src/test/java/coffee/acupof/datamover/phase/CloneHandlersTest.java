@@ -1,10 +1,10 @@
 package coffee.acupof.datamover.phase;
 
-import coffee.acupof.datamover.config.DataMoverProperties;
 import static coffee.acupof.datamover.Fixtures.CREATED;
 import static coffee.acupof.datamover.Fixtures.boundPvc;
 import static coffee.acupof.datamover.Fixtures.dataMover;
 import static coffee.acupof.datamover.Fixtures.inPhase;
+import static coffee.acupof.datamover.Fixtures.storageClass;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,8 +12,12 @@ import coffee.acupof.datamover.api.DataMover;
 import coffee.acupof.datamover.api.Phase;
 import coffee.acupof.datamover.cluster.ClusterException;
 import coffee.acupof.datamover.cluster.FakeCluster;
+import coffee.acupof.datamover.config.DataMoverProperties;
+import coffee.acupof.datamover.runtime.EventType;
 import coffee.acupof.datamover.volume.ClonePvcBuilder;
+import coffee.acupof.datamover.volume.VolumeBinding;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimStatus;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class CloneHandlersTest {
@@ -62,7 +66,41 @@ class CloneHandlersTest {
   }
 
   @Test
-  void readyDoesNotWaitForBound() {
+  void readyWaitsForTheBindOfAClassThatBindsAtOnceWritingNothingThenWarnsThenFails() {
+    cluster.add(storageClass("csi.example.com"));
+    cluster.add(ClonePvcBuilder.build(dm, boundPvc("web-data")).status(new V1PersistentVolumeClaimStatus().phase("Pending")));
+    DataMover waiting = inPhase(dataMover("backup"), Phase.CLONED_PVC_READY, CREATED);
+
+    var soon = ready.handle(new Run(waiting, CREATED.plusMinutes(1)));
+    assertThat(soon.next()).isEqualTo(Phase.CLONED_PVC_READY);
+    assertThat(soon.reason()).as("waiting for the bind writes nothing").isEqualTo(waiting.getStatus().reason());
+    assertThat(soon.requeueAfter()).contains(Duration.ofMinutes(14));
+
+    var late = ready.handle(new Run(waiting, CREATED.plusMinutes(16)));
+    assertThat(late.next()).isEqualTo(Phase.CLONED_PVC_READY);
+    assertThat(late.reason()).isEqualTo(VolumeBinding.WAITING);
+    assertThat(late.eventType()).isEqualTo(EventType.WARNING);
+    assertThat(late.message()).isEqualTo("Clone backup-clone is still not bound after 15m; check that the storage class supports CSI volume"
+        + " cloning (kubectl describe pvc backup-clone); the mover Job starts once it is bound, and the run fails if it is not bound within 30m");
+    assertThat(late.requeueAfter()).contains(Duration.ofMinutes(14));
+
+    var failed = ready.handle(new Run(waiting, CREATED.plusMinutes(30)));
+    assertThat(failed.next()).isEqualTo(Phase.FAILED);
+    assertThat(failed.reason()).isEqualTo("ClonePVCNotBound");
+    assertThat(cluster.writes).isEmpty();
+  }
+
+  @Test
+  void readyMovesOnOnceTheCloneIsBound() {
+    cluster.add(storageClass("csi.example.com"));
+    cluster.add(ClonePvcBuilder.build(dm, boundPvc("web-data")).status(new V1PersistentVolumeClaimStatus().phase("Bound")));
+
+    assertThat(ready.handle(new Run(dm, CREATED)).next()).isEqualTo(Phase.CREATING_POD);
+  }
+
+  @Test
+  void readyDoesNotWaitForBoundWhenTheClassBindsOnFirstConsumer() {
+    cluster.add(storageClass("csi.example.com").volumeBindingMode("WaitForFirstConsumer"));
     cluster.add(ClonePvcBuilder.build(dm, boundPvc("web-data")).status(new V1PersistentVolumeClaimStatus().phase("Pending")));
 
     var t = ready.handle(new Run(dm, CREATED));

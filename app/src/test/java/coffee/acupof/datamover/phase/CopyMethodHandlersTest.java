@@ -27,6 +27,7 @@ import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimStatus;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimVolumeSource;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
@@ -227,6 +228,7 @@ class CopyMethodHandlersTest {
     assertThat(fromSnapshot.getSpec().getDataSource().getName()).isEqualTo("backup-snapshot");
     assertThat(fromSnapshot.getSpec().getResources().getRequests().get("storage")).isEqualTo(Quantity.fromString("8Gi"));
     assertThat(fromSnapshot.getSpec().getStorageClassName()).isEqualTo("csi-fast");
+    fromSnapshot.status(new V1PersistentVolumeClaimStatus().phase("Bound"));
     assertThat(ready.handle(new Run(snapshotRun(Phase.CLONED_PVC_READY), CREATED)).message())
         .isEqualTo("PVC backup-from-snapshot (from VolumeSnapshot backup-snapshot) is ready; starting mover Job backup-mover (up to 3 attempts)");
 

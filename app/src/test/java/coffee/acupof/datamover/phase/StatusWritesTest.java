@@ -26,6 +26,7 @@ import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1JobCondition;
 import io.kubernetes.client.openapi.models.V1JobStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimStatus;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -82,6 +83,8 @@ class StatusWritesTest {
       written.add(step.status().phase() + " " + step.status().reason());
     }
     events.addAll(step.notices());
+    // The provisioner and the PV controller bind a PVC the step created before the next reconcile.
+    cluster.pvcs.values().stream().filter(p -> p.getStatus() == null).forEach(p -> p.status(new V1PersistentVolumeClaimStatus().phase("Bound")));
   }
 
   private void jobStatus(V1JobStatus status) {

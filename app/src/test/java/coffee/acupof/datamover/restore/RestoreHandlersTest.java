@@ -33,6 +33,7 @@ import io.kubernetes.client.openapi.models.V1EnvVarSource;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimSpec;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimStatus;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimVolumeSource;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
@@ -202,12 +203,16 @@ class RestoreHandlersTest {
     DataMoverRestore r = inPhase(restore("r", spec), RestorePhase.PREPARING_TARGET, CREATED);
 
     var first = prepare.handle(new RestoreRun(r, CREATED));
+    var unbound = prepare.handle(new RestoreRun(r, CREATED));
+    cluster.pvc(NS, "restored").orElseThrow().status(new V1PersistentVolumeClaimStatus().phase("Bound"));
     var second = prepare.handle(new RestoreRun(r, CREATED));
 
     assertThat(first.next()).isEqualTo(RestorePhase.PREPARING_TARGET);
     assertThat(first.reason()).as("creating it writes no status").isEqualTo(r.getStatus().reason());
     assertThat(first.events()).extracting(Notice::reason, Notice::message)
         .containsExactly(tuple("CreatingTargetPVC", "Creating target PVC restored from the template"));
+    assertThat(unbound.next()).as("the Job waits for the bind: no storage class binds at once").isEqualTo(RestorePhase.PREPARING_TARGET);
+    assertThat(unbound.reason()).as("waiting for it writes no status").isEqualTo(r.getStatus().reason());
     assertThat(second.next()).isEqualTo(RestorePhase.RESTORING);
     assertThat(second.message()).isEqualTo("Target PVC restored is ready; starting restore Job r-restore (up to 3 attempts)");
     assertThat(second.changes().apply(r.getStatus().toBuilder()).build().jobName()).isEqualTo("r-restore");
@@ -215,6 +220,32 @@ class RestoreHandlersTest {
     V1PersistentVolumeClaim created = cluster.pvc(NS, "restored").orElseThrow();
     assertThat(created.getMetadata().getOwnerReferences()).isNull();
     assertThat(created.getMetadata().getLabels()).containsEntry("datamover.a-cup-of.coffee/datamoverrestore", "r");
+  }
+
+  @Test
+  void anUnboundTargetOfAClassThatBindsAtOnceHoldsTheJobBackWarnsAtHalfTimeAndFailsAtTheDeadline() {
+    cluster.add(new V1StorageClass().metadata(new V1ObjectMeta().name("csi-fast")).provisioner("csi.example.com").volumeBindingMode("Immediate"));
+    cluster.add(boundPvc("restored").status(new V1PersistentVolumeClaimStatus().phase("Pending")));
+    DataMoverRestore r = inPhase(restore("r", restoreSpec("restored")), RestorePhase.PREPARING_TARGET, CREATED);
+
+    var late = prepare.handle(new RestoreRun(r, CREATED.plusMinutes(15)));
+    var failed = prepare.handle(new RestoreRun(r, CREATED.plusMinutes(30)));
+
+    assertThat(late.next()).isEqualTo(RestorePhase.PREPARING_TARGET);
+    assertThat(late.eventType()).isEqualTo(EventType.WARNING);
+    assertThat(late.message()).startsWith("Target PVC restored is still not bound after 15m; check its storage class (kubectl describe pvc restored)");
+    assertThat(failed.next()).isEqualTo(RestorePhase.FAILED);
+    assertThat(failed.reason()).isEqualTo("TargetPVCNotBound");
+    assertThat(cluster.writes).as("no Job before the bind").isEmpty();
+  }
+
+  @Test
+  void anUnboundTargetOfAWaitForFirstConsumerClassGetsItsJobAtOnce() {
+    cluster.add(new V1StorageClass().metadata(new V1ObjectMeta().name("csi-fast")).provisioner("csi.example.com").volumeBindingMode("WaitForFirstConsumer"));
+    cluster.add(boundPvc("restored").status(new V1PersistentVolumeClaimStatus().phase("Pending")));
+    DataMoverRestore r = inPhase(restore("r", restoreSpec("restored")), RestorePhase.PREPARING_TARGET, CREATED);
+
+    assertThat(prepare.handle(new RestoreRun(r, CREATED)).next()).isEqualTo(RestorePhase.RESTORING);
   }
 
   @Test
