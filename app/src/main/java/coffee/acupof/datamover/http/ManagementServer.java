@@ -24,8 +24,8 @@ import org.springframework.stereotype.Component;
  * {@code server.port} (default 8080; 0 picks a free port, published as {@code local.server.port} as Spring Boot
  * does), with the JDK's own HTTP server instead of Tomcat and Spring MVC. Probes and scrapes are a handful of
  * small GETs; the servlet stack (with the Jackson 3 it brings) was about 2,300 of the 10,700 classes loaded at
- * start, a sixth of the idle memory and 0.6 s of every start (docs/benchmarks.md). It starts before the operator's lifecycle and stops after it, so that probes answer while
- * the lease is taken and given back.
+ * start, a sixth of the idle memory and 0.6 s of every start (docs/benchmarks.md). It starts before the
+ * operator's lifecycle and stops after it, so that probes answer while the lease is taken and given back.
  */
 @Component
 class ManagementServer implements SmartLifecycle {

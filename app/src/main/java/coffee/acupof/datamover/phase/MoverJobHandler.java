@@ -16,6 +16,7 @@ import coffee.acupof.datamover.mover.MoverResult;
 import coffee.acupof.datamover.runtime.Durations;
 import coffee.acupof.datamover.runtime.Notice;
 import coffee.acupof.datamover.runtime.phase.Transition;
+import coffee.acupof.datamover.volume.VolumeBinding;
 import coffee.acupof.datamover.volume.WorkingVolume;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -182,11 +183,7 @@ public class MoverJobHandler implements DataMoverPhaseHandler {
   }
 
   private boolean bound(Run run, WorkingVolume volume) {
-    return cluster
-        .pvc(run.namespace(), volume.claim())
-        .map(V1PersistentVolumeClaim::getStatus)
-        .map(s -> "Bound".equals(s.getPhase()))
-        .orElse(false);
+    return cluster.pvc(run.namespace(), volume.claim()).map(VolumeBinding::bound).orElse(false);
   }
 
   private static long orZero(Long value) {

@@ -15,6 +15,7 @@ import coffee.acupof.datamover.runtime.Durations;
 import coffee.acupof.datamover.runtime.Notice;
 import coffee.acupof.datamover.runtime.phase.RunPhase;
 import coffee.acupof.datamover.runtime.phase.Transition;
+import coffee.acupof.datamover.volume.VolumeBinding;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -168,10 +169,7 @@ public class RestoreJobHandler implements RestorePhaseHandler {
   }
 
   private boolean claimBound(RestoreRun run) {
-    return cluster.pvc(run.namespace(), run.restoreClaim())
-        .map(V1PersistentVolumeClaim::getStatus)
-        .map(s -> "Bound".equals(s.getPhase()))
-        .orElse(false);
+    return cluster.pvc(run.namespace(), run.restoreClaim()).map(VolumeBinding::bound).orElse(false);
   }
 
   private static long orZero(Long value) {
