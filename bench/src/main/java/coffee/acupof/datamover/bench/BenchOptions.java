@@ -85,8 +85,9 @@ public record BenchOptions(
         --settle=SECONDS --window=SECONDS   idle settling time and measuring window (default 10 and 10)
         --out=DIR                 results (default docs/benchmarks; quick: bench/target/bench-quick)
         --work=DIR                trees, server data, logs (default ${DATAMOVER_CACHE:-~/.cache/datamover}/bench)
-        --mover-runtime=DIR       Java runtime of the mover (hack/bench.sh: a jlink image as the mover image's;
-                                  default: the JDK running the benchmark)
+        --mover-runtime=DIR       Java runtime of the mover (hack/bench.sh: a jlink image as the mover image's,
+                                  with the image's AOT cache as DIR/mover.aot; default: the JDK running the
+                                  benchmark)
         --operator-jar=PATH --s3proxy-jar=PATH   set by hack/bench.sh
       """;
 

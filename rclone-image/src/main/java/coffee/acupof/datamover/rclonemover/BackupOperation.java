@@ -40,6 +40,12 @@ public final class BackupOperation {
 
   /** Where this run writes: its own point in time folder, or this source's share of a fixed path. */
   interface Target {
+    /**
+     * Starts the reads that {@link #prepare} needs, on other threads, while the volume is listed and the remote
+     * checked: each is a round trip that would otherwise wait for both. Nothing is written.
+     */
+    void start();
+
     /** Checks ownership, records what this run may write, removes the old marker. Nothing else is written. */
     void prepare(Volume volume);
 
@@ -97,12 +103,14 @@ public final class BackupOperation {
     // A fixed path's objects are listed while the volume is: the two listings take most of a backup with few changes.
     Optional<Concurrently.Pending<SortedFile>> listingHere = point.isEmpty()
         ? Optional.of(Concurrently.start("listing", () -> stored(""))) : Optional.empty();
-    // The remote is checked while the volume is listed; a refusal of the volume is still reported first.
-    Volume volume = Concurrently.alongside("preflight", remote::preflight, () -> checked(Volume.read(remote, data)));
-
     Target target = point.isPresent()
         ? new PointInTimeTarget(ctx, point.get())
         : new FixedPathTarget(ctx, started);
+    target.start();
+    // The remote is checked while the volume is listed; a refusal of the volume is still reported first, and a
+    // failure of the check before one of the reads started above.
+    Volume volume = Concurrently.alongside("preflight", remote::preflight, () -> checked(Volume.read(remote, data)));
+
     target.prepare(volume);
     SortedFile listedHere = listingHere.map(Concurrently.Pending::get).orElse(null);
     Unchanged.Split split = target.baseline()

@@ -25,6 +25,8 @@ final class FixedPathTarget implements BackupOperation.Target {
   private SortedFile previous;
   private SortedFile previousInflight;
   private SortedFile others;
+  private Concurrently.Pending<Map<String, List<String>>> records;
+  private Concurrently.Pending<Path> marker;
 
   FixedPathTarget(Context ctx, String started) {
     this.ctx = ctx;
@@ -39,14 +41,18 @@ final class FixedPathTarget implements BackupOperation.Target {
   }
 
   @Override
+  public void start() {
+    // This source's marker (an empty file when there is none) and the records of every source.
+    records = Concurrently.start("records", this::records);
+    marker = Concurrently.start("marker", () -> remote.cat(ctx.config().at(meta(Catalog.MARKER)), Optional.empty()));
+  }
+
+  @Override
   public void prepare(Volume volume) {
-    // This source's marker is read while the records are listed (an empty file when there is none).
-    Concurrently.Both<Path, Map<String, List<String>>> read = Concurrently.both("marker",
-        () -> remote.cat(ctx.config().at(meta(Catalog.MARKER)), Optional.empty()), this::records);
-    Map<String, List<String>> records = read.foreground();
+    Map<String, List<String>> records = this.records.get();
     List<String> mine = records.getOrDefault(sourceId, List.of());
     boolean hadMarker = mine.contains(Catalog.MARKER);
-    previous = hadMarker ? previousMarker(read.background()) : SortedFile.empty(remote.work());
+    previous = hadMarker ? previousMarker(marker.get()) : SortedFile.empty(remote.work());
     Optional<Path> inflightBytes = mine.contains(Catalog.INFLIGHT)
         ? Optional.of(remote.cat(ctx.config().at(meta(Catalog.INFLIGHT)), Optional.empty())) : Optional.empty();
     previousInflight = inflightBytes.map(this::files).orElseGet(() -> SortedFile.empty(remote.work()));

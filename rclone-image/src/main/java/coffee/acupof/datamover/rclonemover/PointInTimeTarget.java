@@ -22,6 +22,7 @@ final class PointInTimeTarget implements BackupOperation.Target {
   private final String folder;
   private boolean dataPresent;
   private Optional<BackupOperation.Baseline> baseline = Optional.empty();
+  private Concurrently.Pending<Optional<BackupOperation.Baseline>> lookup;
 
   PointInTimeTarget(Context ctx, String point) {
     this.ctx = ctx;
@@ -40,13 +41,21 @@ final class PointInTimeTarget implements BackupOperation.Target {
   }
 
   @Override
+  public void start() {
+    // Reads only: looked up while the volume is listed and the folder claimed.
+    lookup = Concurrently.start("copy-dest", () -> previousPoint().map(p -> new BackupOperation.Baseline(p,
+        markerFiles(p))));
+  }
+
+  @Override
   public void prepare(Volume volume) {
-    // Reads only: looked up while the folder is claimed.
-    baseline = Concurrently.both("copy-dest", () -> previousPoint().map(p -> new BackupOperation.Baseline(p,
-        markerFiles(p))), () -> {
-          claim();
-          return true;
-        }).background();
+    try {
+      claim();
+    } catch (RuntimeException | Error e) {
+      lookup.orElse(Optional.empty()); // the claim's failure is the one reported
+      throw e;
+    }
+    baseline = lookup.get();
     baseline.ifPresent(b -> ctx.out().log("unchanged files are copied server-side from "
         + ctx.config().display(b.sub())));
   }

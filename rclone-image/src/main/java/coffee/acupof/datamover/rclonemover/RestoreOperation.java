@@ -33,9 +33,13 @@ public final class RestoreOperation {
     Path data = settings.dataDir();
     checkUnverifiedRequest(settings);
     checkTarget(settings);
-    ctx.remote().preflight();
     ctx.report().destination(ctx.config().display(""));
-    RestorePoint point = RestorePoint.select(ctx, settings.allowUnverifiedBackup());
+    // The backup is looked up while the remote is checked; a failure of the check is the one reported.
+    RestorePoint point = Concurrently.both("restore-point",
+        () -> RestorePoint.select(ctx, settings.allowUnverifiedBackup()), () -> {
+          ctx.remote().preflight();
+          return true;
+        }).background();
     String from = ctx.config().display(point.sub());
     ctx.report().destination(from).pointInTime(point.pointInTime()).put("verified", point.verified());
     if (!point.verified()) {

@@ -1,5 +1,8 @@
 package coffee.acupof.datamover.rclonemover;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +63,12 @@ public record RestorePoint(String sub, Optional<String> pointInTime, Optional<St
             + " YYYY-MM-DD-HHMMSS, got '" + raw + "'");
       }
       return named(ctx, raw, allowUnverified);
+    }
+    if (point.equals("fixed") && ctx.settings().sourceGiven()) {
+      Optional<RestorePoint> mine = fixedOfSource(ctx);
+      if (mine.isPresent()) {
+        return mine.get();
+      }
     }
     Catalog catalog = Catalog.read(ctx.remote());
     if (point.equals("latest") && !catalog.points().isEmpty()) {
@@ -201,6 +210,25 @@ public record RestorePoint(String sub, Optional<String> pointInTime, Optional<St
     Optional<Path> whole(String point) {
       return first.filter(point::equals).flatMap(p -> firstFile);
     }
+  }
+
+  /**
+   * The fixed-path backup of {@code MOVER_SOURCE} read straight from its marker, which is where the catalog would
+   * find it (a source is complete exactly when its marker exists): one round trip instead of two listings and a
+   * download. Empty when there is no marker, and then the catalog explains what there is.
+   */
+  private static Optional<RestorePoint> fixedOfSource(Context ctx) {
+    String marker = Catalog.sourceDir(ctx.settings().sourceId()) + "/" + Catalog.MARKER;
+    Path file = ctx.remote().cat(ctx.config().at(marker), Optional.empty());
+    try {
+      if (Files.size(file) == 0) {
+        return Optional.empty(); // rclone cat prints nothing for a missing object
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ctx.out().log("using the fixed-path backup of source '" + ctx.settings().sourceId() + "'");
+    return Optional.of(new RestorePoint("", Optional.empty(), Optional.of(marker), Optional.of(file)));
   }
 
   private static RestorePoint fixed(Context ctx, Catalog catalog) {

@@ -115,6 +115,9 @@ class FixedPathIT {
         .env("MOVER_RESTORE_POINT", "Fixed").restore();
     assertThat(explicit.exitCode()).as(explicit.describe()).isZero();
     assertThat(Trees.snapshot(tmp.resolve("fixed-restored-2"))).isEqualTo(Trees.snapshot(data));
+    // The source's marker is read where the catalog would find it: one download, no listing beyond the
+    // reachability check (the run's last stderr line counts rclone's processes by command).
+    assertThat(explicit.stderr()).as(explicit.describe()).contains("lsjson 1×", "cat 1×");
   }
 
   @Test

@@ -2,6 +2,7 @@ package coffee.acupof.datamover.bench.data;
 
 import coffee.acupof.datamover.bench.TimedCommand;
 import coffee.acupof.datamover.testkit.MoverCommand;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +22,9 @@ import java.util.Map;
  */
 record OurMover(String name, boolean timestamped, Path javaHome, Path rclone) implements Contender {
 
+  /** The AOT cache in the runtime's directory, as {@code hack/bench.sh} trains it (the image's mover.aot). */
+  static final String AOT_CACHE = "mover.aot";
+
   static OurMover fixedPath(Path javaHome, Path rclone) {
     return new OurMover("mover-fixed", false, javaHome, rclone);
   }
@@ -36,7 +40,8 @@ record OurMover(String name, boolean timestamped, Path javaHome, Path rclone) im
 
   @Override
   public String description() {
-    return "`java @rclone-image/jvm-options -jar datamover-mover.jar backup|restore` on the Java runtime "
+    return "`java @rclone-image/jvm-options" + (Files.isRegularFile(javaHome.resolve(AOT_CACHE))
+        ? " -XX:AOTCache=" + AOT_CACHE : "") + " -jar datamover-mover.jar backup|restore` on the Java runtime "
         + javaHome.getFileName() + ", ADD_TIMESTAMP_PREFIX=" + timestamped;
   }
 
@@ -58,6 +63,11 @@ record OurMover(String name, boolean timestamped, Path javaHome, Path rclone) im
 
   private TimedCommand command(String operation, Map<String, String> env, Path runDir) {
     List<String> command = new ArrayList<>(MoverCommand.through(javaHome));
+    // As the image's entrypoint: with the AOT cache of a training run, when hack/bench.sh made one.
+    Path aotCache = javaHome.resolve(AOT_CACHE);
+    if (Files.isRegularFile(aotCache)) {
+      command.add(command.indexOf("-jar"), "-XX:AOTCache=" + aotCache);
+    }
     command.add(operation);
     return new TimedCommand(command, env, runDir.resolve("run.log"));
   }
