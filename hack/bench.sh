@@ -69,7 +69,7 @@ if [[ ! -s "$mover_aot" || "$mover_jar" -nt "$mover_aot" ]]; then
   (cd "$train" && env -i PATH="$(dirname "$RCLONE_BINARY"):/usr/bin:/bin" HOME="$train" TMPDIR="$train" \
       LC_ALL=C.UTF-8 REMOTE_TYPE=local MOVER_PATH="$train/remote" MOVER_DATA_DIR="$train/data" \
       MOVER_RESULT_FILE="$train/result" ADD_TIMESTAMP_PREFIX=true MOVER_SOURCE=training \
-      "$mover_runtime/bin/java" @rclone-image/jvm-options -XX:AOTCacheOutput="$repo/$mover_aot" \
+      "$repo/$mover_runtime/bin/java" @"$repo/rclone-image/jvm-options" -XX:AOTCacheOutput="$repo/$mover_aot" \
       -jar "$repo/$mover_jar" backup) >>"$build_log" 2>&1
   rm -rf "$train"
 fi

@@ -68,7 +68,7 @@ public final class Bench {
     List<String> contenders = List.of();
     List<String> servers = List.of();
     if (data) {
-      DataPathBench bench = new DataPathBench(new DataPathBench.Settings(options.trees(), options.warmups(), options.runs(),
+      DataPathBench bench = new DataPathBench(new DataPathBench.Settings(options.trees(), options.contenders(), options.warmups(), options.runs(),
           options.work(), RUN_TIMEOUT), tools, progress);
       DataPathBench.Outcome outcome = bench.run();
       dataPath = outcome.records();

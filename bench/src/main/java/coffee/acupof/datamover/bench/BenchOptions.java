@@ -19,6 +19,7 @@ import java.util.Set;
  * @param parts {@code data} and/or {@code cluster} (control plane and footprint)
  * @param servers {@code minio} and/or {@code s3proxy}
  * @param trees the data-path trees per S3 server
+ * @param contenders the data path's contenders by name; the baseline ({@code rclone-defaults}) always runs
  * @param scales the trees' file counts and sizes per S3 server, as a fraction of issue 12's (1 = full size; quick
  *     runs use fixed tiny trees)
  * @param warmups uncounted rounds
@@ -41,6 +42,7 @@ public record BenchOptions(
     Set<String> parts,
     List<String> servers,
     Map<String, List<Tree>> trees,
+    List<String> contenders,
     Map<String, Double> scales,
     int warmups,
     int runs,
@@ -66,6 +68,13 @@ public record BenchOptions(
         && !a.startsWith("--mover-runtime=")).toList();
   }
 
+  /** The data path's baseline: every ratio is taken against it. */
+  public static final String BASELINE = "rclone-defaults";
+
+  /** The data path's contenders, as {@code --contenders} names them. */
+  public static final List<String> CONTENDERS = List.of(BASELINE, "volsync-flags", "go-operator-flags",
+      "mover-fixed", "mover-timestamped");
+
   static final String USAGE = """
       Usage: hack/bench.sh [--quick] [options]
 
@@ -75,6 +84,8 @@ public record BenchOptions(
         --parts=data,cluster      data = the data path; cluster = control plane and footprint (default: both)
         --servers=minio,s3proxy   S3 servers of the data path (default: both)
         --trees=small-files,one-large-file,mixed
+        --contenders=a,b          of the data path (default: all): rclone-defaults (the baseline, always run),
+                                  volsync-flags, go-operator-flags, mover-fixed, mover-timestamped
         --scale=F                 trees at F times issue 12's file counts and sizes, e.g. 0.1 (default 1)
         --s3proxy-scale=F         the same for S3Proxy, the test server (default: a tenth of --scale)
         --warmups=N --runs=N      uncounted and counted rounds (default 1 and 5; quick: 0 and 1)
@@ -112,7 +123,7 @@ public record BenchOptions(
         throw new IllegalArgumentException("option " + arg + " needs a value");
       }
     }
-    Set<String> known = Set.of("parts", "servers", "trees", "scale", "s3proxy-scale", "warmups", "runs", "objects",
+    Set<String> known = Set.of("parts", "servers", "trees", "contenders", "scale", "s3proxy-scale", "warmups", "runs", "objects",
         "concurrency", "missing", "variants", "settle", "window", "out", "work", "operator-jar", "s3proxy-jar", "mover-runtime");
     for (String key : values.keySet()) {
       if (!known.contains(key)) {
@@ -124,6 +135,9 @@ public record BenchOptions(
     // The quick run leaves out the one large file: its code path is the generator's, and every run counts there.
     List<String> treeNames = list(values.getOrDefault("trees", quick ? "small-files,mixed" : "small-files,one-large-file,mixed"),
         List.of("small-files", "one-large-file", "mixed"), "tree");
+    List<String> contenders = new ArrayList<>(List.of(BASELINE));
+    list(values.getOrDefault("contenders", String.join(",", CONTENDERS)), CONTENDERS, "contender").stream()
+        .filter(c -> !contenders.contains(c)).forEach(contenders::add);
     double scale = fraction("scale", values.getOrDefault("scale", "1"));
     Map<String, Double> scales = new LinkedHashMap<>();
     Map<String, List<Tree>> trees = new LinkedHashMap<>();
@@ -138,7 +152,7 @@ public record BenchOptions(
         : quick ? List.of(JvmVariant.named("serial-c1"), JvmVariant.named(JvmVariant.SHIPPED)) : JvmVariant.all();
     Path output = Path.of(values.getOrDefault("out", quick
         ? repo.resolve("bench/target/bench-quick").toString() : repo.resolve("docs/benchmarks").toString()));
-    return new BenchOptions(quick, Set.copyOf(parts), servers, trees, scales,
+    return new BenchOptions(quick, Set.copyOf(parts), servers, trees, List.copyOf(contenders), scales,
         number(values, "warmups", quick ? 0 : 1, 0), number(values, "runs", quick ? 1 : 5, 1),
         number(values, "objects", quick ? 20 : 1000, 1), number(values, "concurrency", quick ? 5 : 20, 1),
         number(values, "missing", quick ? 10 : 1000, 1), variants,

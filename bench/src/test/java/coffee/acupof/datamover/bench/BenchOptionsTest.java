@@ -36,6 +36,16 @@ class BenchOptionsTest {
     assertThat(options.work()).isEqualTo(Path.of("/cache/bench"));
     assertThat(options.operatorJar()).isEqualTo(Path.of("/jars/operator.jar"));
     assertThat(options.moverRuntime()).isEqualTo(Path.of(System.getProperty("java.home")));
+    assertThat(options.contenders()).containsExactly("rclone-defaults", "volsync-flags", "go-operator-flags",
+        "mover-fixed", "mover-timestamped");
+  }
+
+  @Test
+  void chosenContendersRunWithTheBaselineFirst() {
+    assertThat(parse("--contenders=mover-fixed,volsync-flags").contenders())
+        .containsExactly("rclone-defaults", "mover-fixed", "volsync-flags");
+    assertThatThrownBy(() -> parse("--contenders=restic")).hasMessageContaining("unknown contender 'restic'")
+        .hasMessageContaining("mover-fixed");
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.commons.io.FileUtils;
 
 /**
@@ -47,7 +48,8 @@ public final class DataPathBench {
    * @param work where trees (kept between invocations), server data and run directories go
    * @param runTimeout longest one run may take
    */
-  public record Settings(Map<String, List<Tree>> trees, int warmups, int runs, Path work, Duration runTimeout) {}
+  public record Settings(Map<String, List<Tree>> trees, List<String> contenders, int warmups, int runs, Path work,
+      Duration runTimeout) {}
 
   /**
    * What was measured.
@@ -73,12 +75,13 @@ public final class DataPathBench {
     this.tools = tools;
     this.progress = progress;
     Path rclone = tools.rclone();
-    this.contenders = List.of(
+    this.contenders = Stream.<Contender>of(
         RcloneContender.defaults(rclone),
         RcloneContender.volSync(rclone),
         RcloneContender.goOperator(rclone),
         OurMover.fixedPath(tools.moverRuntime(), rclone),
-        OurMover.pointInTime(tools.moverRuntime(), rclone));
+        OurMover.pointInTime(tools.moverRuntime(), rclone))
+        .filter(c -> settings.contenders().contains(c.name())).toList();
   }
 
   /** The contenders, the baseline first. */
